@@ -1,0 +1,19 @@
+import { loadConfig } from '../../config/load';
+import { selectChecks } from '../../run/select';
+import { batchStatement } from '../../sources/sql';
+import { type CliIo, EXIT } from '../io';
+
+/** `stalewatch explain ID`: the SQL each check (or each check of a dataset) runs. */
+export function explainCommand(io: CliIo, id: string, dir: string): number {
+  const config = loadConfig({ dir, env: io.env });
+  for (const check of selectChecks(config, [id])) {
+    const engine = config.settings.sources[check.source]?.engine ?? 'postgres';
+    io.stdout.write(
+      `-- ${check.id} (source ${check.source}, ${engine})\n${batchStatement(engine, [check])};\n\n`,
+    );
+  }
+  io.stdout.write(
+    '-- In a run, all the checks of one source go into one such SELECT, one column per check.\n',
+  );
+  return EXIT.ok;
+}

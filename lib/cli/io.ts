@@ -1,0 +1,18 @@
+/** A stream the CLI writes to. */
+export interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/** Everything the CLI takes from the outside world, passed in by `bin/stalewatch.js` (or a test). */
+export interface CliIo {
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: Output;
+  stderr: Output;
+  /** The run's time when `--now` is not given. */
+  clock: () => Date;
+  newRunId: () => string;
+}
+
+/** Exit codes: SPEC.md "CLI". */
+export const EXIT = { ok: 0, failing: 1, invalid: 2 } as const;

@@ -1,0 +1,46 @@
+import type { PGlite } from '@electric-sql/pglite';
+import type { Config } from '../config/types';
+import { UsageError } from '../errors';
+import { sourceEnvVariable } from '../sources/connect';
+import { parseLocalDateTime } from '../time/zone';
+
+/** `--now`: an ISO time; without an offset it is read in the configured time zone. */
+export function parseNow(text: string, zone: string): Date {
+  const parsed = parseLocalDateTime(text, zone);
+  if (!parsed) {
+    throw new UsageError(
+      `--now "${text}" is not a time — write it as 2026-11-23T10:00:00Z (or local: 2026-11-23T10:00)`,
+    );
+  }
+  return parsed;
+}
+
+/** `--source tis=postgres://…` (repeatable) as a map. */
+export function parseSourceFlags(values: readonly string[] | undefined): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const value of values ?? []) {
+    const at = value.indexOf('=');
+    if (at <= 0)
+      throw new UsageError(
+        `--source "${value}" is not NAME=URL — e.g. --source tis=postgres://postgres@127.0.0.1:5432/tis`,
+      );
+    overrides[value.slice(0, at)] = value.slice(at + 1);
+  }
+  return overrides;
+}
+
+/**
+ * The connection overrides of a local run: `STALEWATCH_SOURCE_<NAME>` from the environment, then
+ * `--source` flags, which win.
+ */
+export function sourceOverrides(
+  config: Config,
+  env: Readonly<Record<string, string | undefined>>,
+  flags: Readonly<Record<string, string | PGlite>>,
+): Record<string, string | PGlite> {
+  const fromEnv = Object.keys(config.settings.sources).flatMap((name) => {
+    const url = env[sourceEnvVariable(name)];
+    return url ? [[name, url] as const] : [];
+  });
+  return { ...Object.fromEntries(fromEnv), ...flags };
+}

@@ -1,0 +1,116 @@
+/** The config as the rest of Stalewatch uses it: validated, references checked, defaults applied. */
+
+/** `pass`, `warn`, `fail` (the data is stale or wrong) or `error` (the check could not run). */
+export type Status = 'pass' | 'warn' | 'fail' | 'error';
+export type Severity = 'warn' | 'fail';
+export type Engine = 'postgres' | 'mysql';
+export type Audience = 'data-lead' | 'platform' | 'product-lead';
+
+/** Where a secret is kept; only the sending code resolves it, at run time. */
+export interface SecretRef {
+  store: 'ssm' | 'secret';
+  name: string;
+}
+
+export interface SourceConfig {
+  name: string;
+  engine: Engine;
+  resourceArn: string;
+  secretArn: string;
+  database: string;
+  /** The zone of `timestamp without time zone` values. */
+  columnTimezone: string;
+  /** `${env:…}` variables these fields need and the environment did not have. */
+  unsetVariables: string[];
+}
+
+export interface Contact {
+  id: string;
+  name: string;
+  audience: Audience;
+  slack: SecretRef | null;
+  email: string | null;
+}
+
+export interface NotifySettings {
+  errorsTo: string | null;
+  remindEvery: string;
+  digest: string;
+  quietHours: string | null;
+}
+
+export interface Settings {
+  timezone: string;
+  holidays: string | null;
+  sources: Record<string, SourceConfig>;
+  contacts: Record<string, Contact>;
+  notify: NotifySettings;
+}
+
+/** A `dueBy` cron with what is needed to read it: the zone and the holiday region. */
+export interface DeadlineSpec {
+  cron: string;
+  timezone: string;
+  holidays: string | null;
+}
+
+export interface FreshnessRule {
+  column: string;
+  where: string | null;
+  /** Durations as written (`26h`), so messages can say them back. */
+  warnAfter: string | null;
+  failAfter: string | null;
+  dueBy: DeadlineSpec | null;
+}
+
+export interface RowCountRule {
+  where: string | null;
+  failBelow: number | null;
+  warnBelow: number | null;
+  failAbove: number | null;
+  warnAbove: number | null;
+  warnDropPercent: number | null;
+  failDropPercent: number | null;
+}
+
+interface CheckBase {
+  /** `<dataset>/<slug of name>`. */
+  id: string;
+  name: string;
+  dataset: string;
+  title: string;
+  source: string;
+  table: string;
+  owners: string[];
+  severity: Severity;
+}
+
+export type FreshnessCheck = CheckBase & { kind: 'freshness'; freshness: FreshnessRule };
+export type RowCountCheck = CheckBase & { kind: 'rowCount'; rowCount: RowCountRule };
+/** One check of one dataset. */
+export type Check = FreshnessCheck | RowCountCheck;
+export type CheckKind = Check['kind'];
+
+export interface Dataset {
+  id: string;
+  title: string;
+  source: string;
+  table: string;
+  owners: string[];
+  subscribers: string[];
+  snoozeUntil: Date | null;
+  impact: string | null;
+  action: string | null;
+  /** The file it was read from, as shown to the user. */
+  file: string;
+  checks: Check[];
+}
+
+export interface Config {
+  settings: Settings;
+  datasets: Dataset[];
+  /** Every check of every dataset, in file order. */
+  checks: Check[];
+  /** Things worth saying that do not make the config invalid (an unset `${env:…}`, no impact text). */
+  warnings: string[];
+}

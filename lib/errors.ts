@@ -1,0 +1,77 @@
+/**
+ * Typed errors. Each message is written for the person who will read it (an engineer at a terminal,
+ * or the platform team reading an alert) and the underlying error is attached as `cause`.
+ */
+
+/** One problem in one config file, located so an editor can jump to it. */
+export interface ConfigIssue {
+  /** Path of the file, as the user gave it (relative to the working directory). */
+  file: string;
+  line: number;
+  column: number;
+  /** The field, as a path: `checks[0].freshness.warnAfter`; empty for the whole file. */
+  field: string;
+  /** What is wrong and how to write it instead. */
+  message: string;
+}
+
+/** Formats an issue as `checks/placements.yml:12:7 checks[0].freshness.warnAfter: message`. */
+export function formatConfigIssue(issue: ConfigIssue): string {
+  const where = `${issue.file}:${issue.line}:${issue.column}`;
+  return issue.field ? `${where} ${issue.field}: ${issue.message}` : `${where} ${issue.message}`;
+}
+
+/** The config tree is invalid. Carries every issue found in one pass, not the first alone. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly issues: ConfigIssue[]) {
+    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+    super(`The checks config has ${count}:\n${issues.map(formatConfigIssue).join('\n')}`);
+  }
+}
+
+/** The command line asks for something that cannot be done (unknown check id, bad flag value). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** A source could not be reached at all: every check on it gets `status: error`. */
+export class SourceUnavailableError extends Error {
+  override readonly name = 'SourceUnavailableError';
+  constructor(
+    readonly source: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Source "${source}" could not be reached: ${message}`, options);
+  }
+}
+
+/** The database refused or failed one statement (missing table or column, bad `where`, timeout). */
+export class StatementError extends Error {
+  override readonly name = 'StatementError';
+  constructor(
+    message: string,
+    readonly sql: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A value the config takes from the environment (`${env:NAME}`) is needed now and is not set. */
+export class MissingEnvironmentError extends Error {
+  override readonly name = 'MissingEnvironmentError';
+  constructor(
+    readonly variable: string,
+    readonly usedFor: string,
+  ) {
+    super(`${usedFor} comes from the environment variable ${variable}, which is not set.`);
+  }
+}
+
+/** The message of anything thrown, for reports; never a stack trace. */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,51 @@
+import type { PGlite } from '@electric-sql/pglite';
+import type { SourceConfig } from '../config/types';
+import { UsageError } from '../errors';
+import { mysqlConnector } from './mysql';
+import { pgliteConnector } from './pglite';
+import { postgresConnector } from './postgres';
+import type { SourceConnector } from './types';
+
+/** The URL forms `--source NAME=URL` and `STALEWATCH_SOURCE_<NAME>` take. */
+export const SOURCE_URL_FORMS =
+  'postgres://user@host:5432/db, mysql://user@host:3306/db, pglite: or pglite:<folder>';
+
+/** A connector for a local override URL; a `PGlite` instance is used as it is. */
+export function connectorForUrl(source: string, url: string | PGlite): SourceConnector {
+  if (typeof url !== 'string') return pgliteConnector(source, url);
+  if (/^postgres(ql)?:\/\//.test(url)) return postgresConnector(source, url);
+  if (/^mysql:\/\//.test(url)) return mysqlConnector(source, url);
+  if (url.startsWith('pglite:')) return pgliteConnector(source, url);
+  throw new UsageError(
+    `The connection for source "${source}" is "${url}", which is not one of ${SOURCE_URL_FORMS}.`,
+  );
+}
+
+/** The environment variable that overrides a source's connection: `STALEWATCH_SOURCE_TIS`. */
+export function sourceEnvVariable(source: string): string {
+  return `STALEWATCH_SOURCE_${source.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/**
+ * How each source is reached in this run: its override URL when there is one, else the production
+ * path, which `production` builds (the RDS Data API).
+ */
+export function connectorsFor(
+  sources: Record<string, SourceConfig>,
+  overrides: Readonly<Record<string, string | PGlite>>,
+  production: (source: SourceConfig) => SourceConnector,
+): Record<string, SourceConnector> {
+  for (const name of Object.keys(overrides)) {
+    if (!sources[name]) {
+      throw new UsageError(
+        `There is no source "${name}" to override; the sources are ${Object.keys(sources).join(', ')}.`,
+      );
+    }
+  }
+  return Object.fromEntries(
+    Object.values(sources).map((s) => {
+      const override = overrides[s.name];
+      return [s.name, override === undefined ? production(s) : connectorForUrl(s.name, override)];
+    }),
+  );
+}

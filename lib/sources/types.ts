@@ -1,0 +1,25 @@
+import type { Check } from '../config/types';
+import type { Observation } from '../evaluate/types';
+import type { Dialect } from './sql';
+
+/**
+ * An open connection to a database that runs one SELECT and returns its single row, by column name.
+ * It throws `StatementError` when the database refuses the statement (the batch is then split to find
+ * the check at fault) and `SourceUnavailableError` when the database cannot be reached.
+ */
+export interface SqlConnection {
+  readonly dialect: Dialect;
+  queryRow(sql: string): Promise<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/** How to reach one source: opens a connection for one run. */
+export interface SourceConnector {
+  readonly dialect: Dialect;
+  /** Shown in reports: `postgres://…@host/db` with no password, `pglite:`, `rds-data:…`. */
+  readonly description: string;
+  connect(): Promise<SqlConnection>;
+}
+
+/** Takes every check of one source at once and returns one observation per check id. */
+export type ObserveSource = (checks: readonly Check[]) => Promise<Map<string, Observation>>;

@@ -1,0 +1,50 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/** A minimal valid settings file, for trees that only vary the datasets. */
+export const SETTINGS = `timezone: Europe/London
+holidays: england-and-wales
+sources:
+  tis:
+    engine: postgres
+    resourceArn: arn:aws:rds:eu-west-2:123456789012:cluster:tis
+    secretArn: arn:aws:secretsmanager:eu-west-2:123456789012:secret:tis
+    database: tis
+contacts:
+  placements-lead:
+    name: Placements data lead
+    audience: data-lead
+    slack: \${ssm:/stalewatch/slack/placements}
+  platform:
+    name: Platform team
+    audience: platform
+notify:
+  errorsTo: platform
+`;
+
+/** A dataset file with one freshness check. */
+export const PLACEMENTS = `dataset: placements
+title: Trainee placements
+source: tis
+table: public.placement
+owner: placements-lead
+impact: Trainees see out-of-date placement details.
+action: Re-run the nightly sync.
+checks:
+  - name: updated recently
+    freshness:
+      column: last_modified
+      warnAfter: 26h
+      failAfter: 50h
+`;
+
+/** Writes `files` (path → content) into a fresh temporary folder and returns the folder. */
+export function writeTree(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'stalewatch-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}

@@ -1,0 +1,243 @@
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { stalewatch } from '../helpers/cli';
+import { POSTGRES_URL, postgresScratch, type ScratchDatabase } from '../helpers/databases';
+import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
+
+const SHIPPED = join(__dirname, '..', '..', 'checks');
+
+/** A checks tree over `<namespace>.placement`, with an age check and a count check. */
+function checksOver(namespace: string) {
+  return writeTree({
+    'stalewatch.yml': SETTINGS,
+    'placements.yml': PLACEMENTS.replace('public.placement', `${namespace}.placement`).concat(
+      '  - name: current placements\n    rowCount:\n      where: "status = \'CURRENT\'"\n      failBelow: 3\n',
+    ),
+  });
+}
+
+const PLACEMENT_DDL = (ns: string) => `
+  CREATE TABLE ${ns}.placement (id int, status text, last_modified timestamp);
+  INSERT INTO ${ns}.placement VALUES (1, 'CURRENT', '2026-11-22 02:14:00'), (2, 'CURRENT', '2026-11-21 01:00:00');`;
+
+describe('stalewatch validate', () => {
+  it('accepts the shipped checks/ with exit 0', () => {
+    const { code, stdout } = stalewatch(['validate', '--checks', SHIPPED]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/is valid: 5 datasets, 8 checks/);
+  });
+
+  it('refuses a broken file with exit 2, naming file, line and field on stderr', () => {
+    const dir = writeTree({
+      'stalewatch.yml': SETTINGS,
+      'placements.yml': PLACEMENTS.replace('26h', '26 hours'),
+    });
+    const { code, stderr } = stalewatch(['validate', '--checks', dir]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `${dir}/placements.yml:12:18 checks[0].freshness.warnAfter: "26 hours" is not a duration`,
+    );
+  });
+});
+
+describe('stalewatch run on an embedded database kept in a folder (pglite:<folder>)', () => {
+  let folder: string;
+  let checks: string;
+
+  beforeAll(async () => {
+    folder = join(writeTree({}), 'db');
+    const db = await PGlite.create(folder);
+    await db.exec(PLACEMENT_DDL('public'));
+    await db.close();
+    checks = checksOver('public');
+  });
+
+  it("prints SPEC.md's JSON shape with the verdicts, and exits 1 when a check fails", () => {
+    // Act
+    const { code, stdout } = stalewatch([
+      'run',
+      '--checks',
+      checks,
+      '--source',
+      `tis=pglite:${folder}`,
+      '--now',
+      '2026-11-23T10:00:00.000Z',
+      '--format',
+      'json',
+    ]);
+    // Assess
+    const json = JSON.parse(stdout);
+    expect(json.now).toBe('2026-11-23T10:00:00.000Z');
+    expect(json.runId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(json.results).toEqual([
+      expect.objectContaining({
+        id: 'placements/updated-recently',
+        dataset: 'placements',
+        title: 'Trainee placements',
+        kind: 'freshness',
+        status: 'warn',
+        owners: ['placements-lead'],
+        lastUpdatedAt: '2026-11-22T02:14:00.000Z',
+        staleSince: '2026-11-23T04:14:00.000Z',
+        observed: { ageSeconds: 114360 },
+        error: null,
+      }),
+      expect.objectContaining({
+        id: 'placements/current-placements',
+        kind: 'rowCount',
+        status: 'fail',
+        observed: { rowCount: 2, previousRowCount: null },
+      }),
+    ]);
+    expect(json.results[0].message).toMatch(
+      /^Trainee placements \(updated recently\) data is 1 day out of date/,
+    );
+    expect(code).toBe(1);
+  });
+
+  it('exits 0 when everything passes or warns, and prints a report for people', () => {
+    const { code, stdout } = stalewatch([
+      'run',
+      '--checks',
+      checks,
+      '--source',
+      `tis=pglite:${folder}`,
+      '--now',
+      '2026-11-23T10:00',
+      '--only',
+      'placements/updated-recently',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Placements data lead (placements-lead)');
+    expect(stdout).toContain('stale since Monday 23 November 04:14 (5 hours ago)');
+  });
+
+  it('takes the connection from STALEWATCH_SOURCE_<NAME> too', () => {
+    const { code, stdout } = stalewatch(
+      [
+        'run',
+        '--checks',
+        checks,
+        '--now',
+        '2026-11-23T10:00:00Z',
+        '--format',
+        'json',
+        '--only',
+        'placements',
+      ],
+      { STALEWATCH_SOURCE_TIS: `pglite:${folder}` },
+    );
+    expect(JSON.parse(stdout).results.map((r: { status: string }) => r.status)).toEqual(['warn', 'fail']);
+    expect(code).toBe(1);
+  });
+});
+
+describe('stalewatch run, usage errors', () => {
+  it('refuses an --only id that names nothing with exit 2, suggesting the closest', () => {
+    const { code, stderr } = stalewatch([
+      'run',
+      '--checks',
+      SHIPPED,
+      '--only',
+      'placement',
+      '--source',
+      'tis=pglite:',
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('"placement" is not a dataset or check id — did you mean "placements"?');
+  });
+
+  it('refuses a --now that is not a time with exit 2', () => {
+    const { code, stderr } = stalewatch(['run', '--checks', SHIPPED, '--now', 'yesterday']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--now "yesterday" is not a time');
+  });
+
+  it('exits 2 on an unknown flag', () => {
+    expect(stalewatch(['run', '--bogus']).code).toBe(2);
+  });
+
+  it('gives checks of a source that is down an error, exit 1, and still runs the other sources', () => {
+    const { code, stdout } = stalewatch([
+      'run',
+      '--checks',
+      SHIPPED,
+      '--format',
+      'json',
+      '--source',
+      'tis=postgres://nobody@127.0.0.1:1/tis',
+      '--source',
+      'warehouse=pglite:',
+      '--only',
+      'placements/updated-recently,warehouse-export',
+    ]);
+    const results = JSON.parse(stdout).results;
+    expect(results.map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([
+      ['placements/updated-recently', 'error'],
+      ['warehouse-export/daily-export', 'error'],
+    ]);
+    expect(results[0].error).toMatch(/Source "tis" could not be reached/);
+    expect(results[1].error).toMatch(/relation "reporting.export_batch" does not exist/);
+    expect(code).toBe(1);
+  });
+});
+
+describe('stalewatch explain', () => {
+  it('prints the SQL of each check of a dataset, identifiers quoted', () => {
+    const { code, stdout } = stalewatch(['explain', 'placements', '--checks', SHIPPED]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('-- placements/updated-recently (source tis, postgres)');
+    expect(stdout).toContain(
+      `SELECT\n  (SELECT to_json(max("last_modified")) #>> '{}' FROM "public"."placement") AS c0;`,
+    );
+    expect(stdout).toContain(
+      `(SELECT CAST(count(*) AS text) FROM "public"."placement" WHERE (status = 'CURRENT')) AS c0;`,
+    );
+  });
+});
+
+(POSTGRES_URL ? describe : describe.skip)('stalewatch run against a real PostgreSQL', () => {
+  let db: ScratchDatabase;
+  beforeAll(async () => {
+    db = await postgresScratch(POSTGRES_URL as string);
+    await db.exec(PLACEMENT_DDL(db.namespace));
+  });
+  afterAll(() => db.drop());
+
+  it('gives the same verdicts as on the embedded database', () => {
+    const { stdout } = stalewatch([
+      'run',
+      '--checks',
+      checksOver(db.namespace),
+      '--source',
+      `tis=${db.url}`,
+      '--now',
+      '2026-11-23T10:00:00Z',
+      '--format',
+      'json',
+    ]);
+    const results = JSON.parse(stdout).results;
+    expect(
+      results.map((r: { status: string; staleSince: string | null }) => [r.status, r.staleSince]),
+    ).toEqual([
+      ['warn', '2026-11-23T04:14:00.000Z'],
+      ['fail', '2026-11-23T10:00:00.000Z'],
+    ]);
+  });
+});
+
+describe('stalewatch demo', () => {
+  it('prints stale datasets from the sample with since when, and where to go next', () => {
+    const { code, stdout } = stalewatch(['demo']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /FAIL\s+Nightly ESR sync · succeeded\n\s+stale since \w+day \d+ \w+ 06:30 \(\d+ days ago\)/,
+    );
+    expect(stdout).toMatch(/FAIL\s+Programme memberships · updated recently/);
+    expect(stdout).toMatch(
+      /WARN\s+Data warehouse export · daily export\n\s+Data warehouse export \(daily export\) has no data/,
+    );
+    expect(stdout).toMatch(/WARN\s+Trainee placements · current placements/);
+    expect(stdout).toContain('is up to date');
+  });
+});

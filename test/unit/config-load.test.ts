@@ -1,0 +1,279 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../../lib/config/load';
+import { jsonSchemas } from '../../lib/config/schema';
+import { ConfigError, formatConfigIssue } from '../../lib/errors';
+import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
+
+/** The issues of a tree, formatted as `validate` prints them, with the temp folder shown as `checks`. */
+function problemsOf(files: Record<string, string>, env: Record<string, string> = {}): string[] {
+  const dir = writeTree(files);
+  try {
+    loadConfig({ dir, env });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.issues.map((i) => formatConfigIssue(i).replaceAll(dir, 'checks'));
+  }
+  return [];
+}
+
+const withCheck = (check: string) => PLACEMENTS.replace(/checks:\n[\s\S]*$/, `checks:\n${check}`);
+
+describe('the shipped checks/ folder', () => {
+  it('loads with no problems, so the service starts with every shipped dataset', () => {
+    // Act
+    const config = loadConfig({ dir: join(__dirname, '..', '..', 'checks'), env: {} });
+    // Assess
+    expect(config.datasets.map((d) => d.id).sort()).toEqual([
+      'nightly-sync',
+      'placements',
+      'programme-memberships',
+      'trainee-details',
+      'warehouse-export',
+    ]);
+    expect(config.checks.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('publishes JSON Schemas that match the zod schema (run npm run schema after changing it)', () => {
+    for (const [file, schema] of Object.entries(jsonSchemas())) {
+      const published = JSON.parse(
+        readFileSync(join(__dirname, '..', '..', 'checks', 'schema', file), 'utf8'),
+      );
+      expect(published).toEqual(schema);
+    }
+  });
+});
+
+describe('a valid tree', () => {
+  it('refuses a dataset whose owner list is empty', () => {
+    // Prepare
+    const dir = writeTree({
+      'stalewatch.yml':
+        'sources:\n  tis: {engine: mysql, resourceArn: arn:aws:x, secretArn: arn:aws:y, database: tis}\n',
+      'sub/counts.yml':
+        'dataset: counts\ntitle: Counts\nsource: tis\ntable: t\nowner: []\nchecks:\n  - rowCount: {failBelow: 1}\n  - freshness: {column: c, failAfter: 1d}\n',
+    });
+    // Act
+    const act = () => loadConfig({ dir, env: {} });
+    // Assess: an owner list may not be empty
+    expect(act).toThrow(/owner/);
+  });
+
+  it('applies defaults: Europe/London, remind every 24h, weekday 08:00 digest, severity fail', () => {
+    // Prepare
+    const dir = writeTree({
+      'stalewatch.yml':
+        'sources:\n  tis: {engine: mysql, resourceArn: arn:aws:x, secretArn: arn:aws:y, database: tis}\ncontacts:\n  a: {name: A, audience: data-lead}\n',
+      'sub/counts.yml':
+        'dataset: counts\ntitle: Counts\nsource: tis\ntable: t\nowner: a\nchecks:\n  - rowCount: {failBelow: 1}\n  - freshness: {column: c, failAfter: 1d}\n',
+    });
+    // Act
+    const config = loadConfig({ dir, env: {} });
+    // Assess
+    expect(config.settings.timezone).toBe('Europe/London');
+    expect(config.settings.notify).toEqual({
+      errorsTo: null,
+      remindEvery: '24h',
+      digest: '0 8 * * 1-5',
+      quietHours: null,
+    });
+    expect(config.checks.map((c) => [c.id, c.severity])).toEqual([
+      ['counts/row-count', 'fail'],
+      ['counts/freshness', 'fail'],
+    ]);
+  });
+
+  it('reads ${env:NAME} from the environment and keeps secret references unresolved', () => {
+    // Prepare
+    const dir = writeTree({
+      'stalewatch.yml': SETTINGS.replace(
+        'arn:aws:rds:eu-west-2:123456789012:cluster:tis',
+        '${env:TIS_CLUSTER_ARN}',
+      ),
+      'placements.yml': PLACEMENTS,
+    });
+    // Act
+    const config = loadConfig({ dir, env: { TIS_CLUSTER_ARN: 'arn:aws:rds:eu-west-2:1:cluster:from-env' } });
+    // Assess
+    expect(config.settings.sources.tis?.resourceArn).toBe('arn:aws:rds:eu-west-2:1:cluster:from-env');
+    expect(config.settings.contacts['placements-lead']?.slack).toEqual({
+      store: 'ssm',
+      name: '/stalewatch/slack/placements',
+    });
+    expect(config.warnings).toEqual([]);
+  });
+
+  it('notes an unset ${env:NAME} without refusing the config, since --source runs do not need it', () => {
+    // Prepare
+    const dir = writeTree({
+      'stalewatch.yml': SETTINGS.replace(
+        'arn:aws:rds:eu-west-2:123456789012:cluster:tis',
+        '${env:TIS_CLUSTER_ARN}',
+      ),
+      'placements.yml': PLACEMENTS,
+    });
+    // Act
+    const config = loadConfig({ dir, env: {} });
+    // Assess
+    expect(config.settings.sources.tis?.unsetVariables).toEqual(['TIS_CLUSTER_ARN']);
+    expect(config.warnings.join('\n')).toMatch(
+      /stalewatch\.yml:6:18 sources\.tis\.resourceArn: \$\{env:TIS_CLUSTER_ARN\} is not set/,
+    );
+  });
+});
+
+describe('a broken config', () => {
+  it('names file, line, column and field of a duration written in words, and how to write it', () => {
+    // Act
+    const problems = problemsOf({
+      'stalewatch.yml': SETTINGS,
+      'placements.yml': PLACEMENTS.replace('warnAfter: 26h', 'warnAfter: 26 hours'),
+    });
+    // Assess
+    expect(problems).toEqual([
+      'checks/placements.yml:12:18 checks[0].freshness.warnAfter: "26 hours" is not a duration — write it as 26h, 90m, 2d',
+    ]);
+  });
+
+  it('suggests the field meant when a key is misspelt', () => {
+    const problems = problemsOf({
+      'stalewatch.yml': SETTINGS,
+      'placements.yml': PLACEMENTS.replace('failAfter', 'failAftr'),
+    });
+    expect(problems).toEqual([
+      'checks/placements.yml:13:7 checks[0].freshness.failAftr: is not a field here — did you mean "failAfter"?',
+    ]);
+  });
+
+  it('reports every problem of every file in one pass', () => {
+    // Act
+    const problems = problemsOf({
+      'stalewatch.yml': SETTINGS.replace('timezone: Europe/London', 'timezone: Europe/Londn'),
+      'placements.yml': PLACEMENTS.replace('source: tis', 'source: tiss').replace(
+        'owner: placements-lead',
+        'owner: [placements-lead, nobody]',
+      ),
+      'other.yml': PLACEMENTS.replace('dataset: placements', 'dataset: placements').replace('26h', '26'),
+    });
+    // Assess
+    expect(problems).toEqual([
+      'checks/other.yml:12:18 checks[0].freshness.warnAfter: "26" is not a duration — write it as 26h, 90m, 2d',
+      'checks/placements.yml:1:10 dataset: "placements" is already the id of the dataset in checks/other.yml — ids must be unique',
+      'checks/placements.yml:3:9 source: "tiss" is not a source — did you mean "tis"? — sources are declared under sources: in checks/stalewatch.yml',
+      'checks/placements.yml:5:26 owner[1]: "nobody" is not a contact — contacts are declared under contacts: in checks/stalewatch.yml',
+      'checks/stalewatch.yml:1:11 timezone: "Europe/Londn" is not an IANA time zone — write it as Europe/London, UTC or America/New_York',
+    ]);
+  });
+
+  it.each([
+    [
+      'table: "public.placement; DROP TABLE x"',
+      /table: "public\.placement; DROP TABLE x" is not a plain \[schema\.\]table name/,
+    ],
+    ['table: a.b.c', /is not a plain \[schema\.\]table name/],
+  ])('refuses a table that is not a plain identifier (%s)', (line, expected) => {
+    const problems = problemsOf({
+      'stalewatch.yml': SETTINGS,
+      'placements.yml': PLACEMENTS.replace('table: public.placement', line),
+    });
+    expect(problems.join('\n')).toMatch(expected);
+  });
+
+  it.each([
+    ["status = 'CURRENT'; DELETE FROM placement"],
+    ["status = 'CURRENT' -- and more"],
+    ["status = 'CURRENT' /* hidden */"],
+    ["status = 'CURRENT' # mysql comment"],
+  ])('refuses a where with ";" or a comment: %s', (where) => {
+    const problems = problemsOf({
+      'stalewatch.yml': SETTINGS,
+      'placements.yml': withCheck(`  - rowCount:\n      where: "${where}"\n      failBelow: 1\n`),
+    });
+    expect(problems).toEqual([
+      `checks/placements.yml:10:14 checks[0].rowCount.where: may not contain ";" or comments (--, #, /* */) — write one boolean expression, e.g. status = 'CURRENT'`,
+    ]);
+  });
+
+  it('accepts a plain where, which is passed on as written', () => {
+    const dir = writeTree({
+      'stalewatch.yml': SETTINGS,
+      'placements.yml': withCheck(`  - rowCount:\n      where: "status = 'CURRENT'"\n      failBelow: 1\n`),
+    });
+    const [check] = loadConfig({ dir, env: {} }).checks;
+    expect(check?.kind === 'rowCount' && check.rowCount.where).toBe("status = 'CURRENT'");
+  });
+
+  it.each([
+    ['dueBy: "0 7 * *"', 'dueBy: "0 7 * *" is not a cron expression'],
+    ['holidays: narnia\n      dueBy: "0 7 * * 1-5"', 'holidays: "narnia" is not a holiday region'],
+    ['warnAfter: 0h', 'warnAfter: "0h" is not a duration'],
+  ])('refuses %s', (fields, expected) => {
+    const problems = problemsOf({
+      'stalewatch.yml': SETTINGS,
+      'placements.yml': withCheck(`  - freshness:\n      column: last_modified\n      ${fields}\n`),
+    });
+    expect(problems.join('\n')).toContain(expected.split(': ')[1]);
+    expect(problems.join('\n')).toContain(`checks[0].freshness.${expected.split(':')[0]}`);
+  });
+
+  it('refuses two checks of one dataset with the same id', () => {
+    const problems = problemsOf({
+      'stalewatch.yml': SETTINGS,
+      'placements.yml': withCheck(
+        '  - freshness: {column: a, warnAfter: 1h}\n  - name: Freshness\n    freshness: {column: b, warnAfter: 1h}\n',
+      ),
+    });
+    expect(problems).toEqual([
+      'checks/placements.yml:10:5 checks[1]: has the id "placements/freshness", like checks[0] — give one of them a different name: (e.g. name: nightly sync)',
+    ]);
+  });
+
+  it('refuses a check with no kind, or with two', () => {
+    const problems = problemsOf({
+      'stalewatch.yml': SETTINGS,
+      'placements.yml': withCheck(
+        '  - name: nothing\n  - name: both\n    freshness: {column: a, warnAfter: 1h}\n    rowCount: {failBelow: 1}\n',
+      ),
+    });
+    expect(problems).toEqual([
+      'checks/placements.yml:9:5 checks[0]: needs a kind — add freshness: (with column and warnAfter) or rowCount: (with failBelow)',
+      'checks/placements.yml:10:5 checks[1]: has both freshness and rowCount — write them as two checks',
+    ]);
+  });
+
+  it('refuses a freshness check with no threshold', () => {
+    const problems = problemsOf({
+      'stalewatch.yml': SETTINGS,
+      'placements.yml': withCheck('  - freshness: {column: a}\n'),
+    });
+    expect(problems).toEqual([
+      'checks/placements.yml:9:16 checks[0].freshness: needs warnAfter, failAfter or dueBy — e.g. warnAfter: 26h',
+    ]);
+  });
+
+  it('refuses a Slack webhook URL pasted into config: it is a secret', () => {
+    const problems = problemsOf({
+      'stalewatch.yml': SETTINGS.replace(
+        '${ssm:/stalewatch/slack/placements}',
+        'https://hooks.slack.com/services/T0/B0/xyz',
+      ),
+      'placements.yml': PLACEMENTS,
+    });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /stalewatch\.yml:13:12 contacts\.placements-lead\.slack: is a secret: keep the webhook URL in SSM/,
+    );
+  });
+
+  it('says where YAML syntax breaks', () => {
+    const problems = problemsOf({ 'stalewatch.yml': SETTINGS, 'placements.yml': 'dataset: x\n  title: [\n' });
+    expect(problems[0]).toMatch(/^checks\/placements\.yml:1:\d+ is not valid YAML: /);
+  });
+
+  it('asks for the settings file when it is missing', () => {
+    const problems = problemsOf({ 'placements.yml': PLACEMENTS });
+    expect(problems).toEqual([
+      'checks/stalewatch.yml:1:1 is missing — it holds the timezone, sources and contacts (see docs/config.md)',
+    ]);
+  });
+});
