@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-// Runs a TypeScript script of this repository: `node bin/run-ts.js scripts/write-schema.ts`.
+// Runs a TypeScript script of this repository: `node bin/run-ts.js scripts/write-schema.ts [args…]`.
+// The script sees its arguments as if run directly: process.argv[1] is the script.
 require('tsx/cjs');
-require(require('node:path').resolve(process.argv[2]));
+const script = require('node:path').resolve(process.argv[2]);
+process.argv.splice(1, 2, script);
+require(script);

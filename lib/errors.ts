@@ -59,6 +59,24 @@ export class StatementError extends Error {
   }
 }
 
+/**
+ * A statement ran out of time (the Data API's 45 s cap, or the database's statement timeout). The whole
+ * batch gets this error: splitting it would only run into the same limit again, once per half.
+ */
+export class QueryTimeoutError extends Error {
+  override readonly name = 'QueryTimeoutError';
+  constructor(
+    readonly source: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `the query on source "${source}" ran longer than the database allows and was stopped; ` +
+        'the table may need an index on the checked column, or the database may be overloaded',
+      options,
+    );
+  }
+}
+
 /** A value the config takes from the environment (`${env:NAME}`) is needed now and is not set. */
 export class MissingEnvironmentError extends Error {
   override readonly name = 'MissingEnvironmentError';

@@ -11,6 +11,8 @@ export interface CliIo {
   stderr: Output;
   /** The run's time when `--now` is not given. */
   clock: () => Date;
+  /** Milliseconds for measuring waits (retry budgets), unaffected by clock changes. */
+  monotonic: () => number;
   newRunId: () => string;
 }
 

@@ -21,8 +21,36 @@ export interface RunInput {
   runId: string;
   /** What the state remembers of a check; nothing when running without state (the CLI). */
   previous?: (checkId: string) => PreviousState | null;
+  /**
+   * How long the run may take, in milliseconds (a Lambda's remaining time less a margin). A source
+   * that has not answered by then gives its checks `error`, and the run finishes with what it has.
+   */
+  timeLimitMs?: number;
   /** Called as each source answers, for a progress line. */
   onSourceDone?: (source: string, answered: number, total: number) => void;
+}
+
+/** Every check of `checks` with the same error. */
+function allFailed(checks: readonly Check[], message: string): Map<string, Observation> {
+  return new Map(checks.map((c) => [c.id, { kind: 'error', message, sql: null }]));
+}
+
+/** One source's observations, or errors for its checks when the run's time is up first. */
+async function observeInTime(
+  input: RunInput,
+  source: string,
+  checks: readonly Check[],
+  timeUp: AbortSignal,
+): Promise<Map<string, Observation>> {
+  const connector = input.connectors[source];
+  if (!connector) return allFailed(checks, `source "${source}" has no connection`);
+  const columnTimezone = input.config.settings.sources[source]?.columnTimezone ?? 'UTC';
+  const tooLate = new Promise<Map<string, Observation>>((resolve) => {
+    const seconds = Math.round((input.timeLimitMs ?? 0) / 100) / 10;
+    const message = `Source "${source}" did not answer within the run's time limit of ${seconds} s; the run finished without it`;
+    timeUp.addEventListener('abort', () => resolve(allFailed(checks, message)), { once: true });
+  });
+  return Promise.race([observeSource(connector, checks, columnTimezone, timeUp), tooLate]);
 }
 
 function groupBySource(checks: readonly Check[]): Map<string, Check[]> {
@@ -37,23 +65,17 @@ function groupBySource(checks: readonly Check[]): Map<string, Check[]> {
  */
 export async function runChecks(input: RunInput): Promise<RunReport> {
   const groups = groupBySource(input.checks);
+  const timeUp = new AbortController();
+  const timer = input.timeLimitMs === undefined ? null : setTimeout(() => timeUp.abort(), input.timeLimitMs);
   let answered = 0;
   const observed = await Promise.all(
     [...groups].map(async ([source, checks]) => {
-      const connector = input.connectors[source];
-      const columnTimezone = input.config.settings.sources[source]?.columnTimezone ?? 'UTC';
-      const observations = connector
-        ? await observeSource(connector, checks, columnTimezone)
-        : new Map<string, Observation>(
-            checks.map((c) => [
-              c.id,
-              { kind: 'error', message: `source "${source}" has no connection`, sql: null },
-            ]),
-          );
+      const observations = await observeInTime(input, source, checks, timeUp.signal);
       input.onSourceDone?.(source, ++answered, groups.size);
       return observations;
     }),
   );
+  if (timer) clearTimeout(timer);
   const observations = new Map(observed.flatMap((m) => [...m]));
   const results = input.checks.map((check) => {
     const observation: Observation = observations.get(check.id) ?? {

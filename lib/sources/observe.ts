@@ -1,9 +1,38 @@
 import type { Check } from '../config/types';
-import { messageOf, SourceUnavailableError, StatementError } from '../errors';
+import { messageOf, QueryTimeoutError, SourceUnavailableError, StatementError } from '../errors';
 import type { Observation } from '../evaluate/types';
 import { batchStatement, checkExpression } from './sql';
 import { parseTimestamp } from './timestamp';
 import type { SourceConnector, SqlConnection } from './types';
+
+/**
+ * When one source's checks are split over several statements. The Data API takes at most 64 KiB of
+ * SQL and answers at most 1 MiB; PostgreSQL allows 1,664 columns in a SELECT. 400 checks make about
+ * 50 KiB of SQL and an answer of about 20 KiB, well inside all three (docs/performance.md).
+ */
+export const STATEMENT_LIMITS = { maxChecks: 400, maxSqlChars: 60_000 } as const;
+
+/** Splits the checks into statements that stay within `STATEMENT_LIMITS`, in order. */
+export function chunkChecks(dialect: SqlConnection['dialect'], checks: readonly Check[]): Check[][] {
+  const chunks: Check[][] = [];
+  let current: Check[] = [];
+  let chars = 0;
+  for (const check of checks) {
+    const size = checkExpression(dialect, check).length + 12;
+    if (
+      current.length > 0 &&
+      (current.length >= STATEMENT_LIMITS.maxChecks || chars + size > STATEMENT_LIMITS.maxSqlChars)
+    ) {
+      chunks.push(current);
+      current = [];
+      chars = 0;
+    }
+    current.push(check);
+    chars += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
 
 /** Turns one column of the batch row into the check's observation. */
 function toObservation(check: Check, value: unknown, columnTimezone: string, sql: string): Observation {
@@ -31,48 +60,52 @@ async function observeBatch(
   checks: readonly Check[],
   columnTimezone: string,
   into: Map<string, Observation>,
+  signal?: AbortSignal,
 ): Promise<void> {
   const sql = batchStatement(connection.dialect, checks);
+  const expression = (check: Check) => checkExpression(connection.dialect, check);
   try {
-    const row = await connection.queryRow(sql);
+    const row = await connection.queryRow(sql, signal);
     checks.forEach((check, i) => {
-      into.set(
-        check.id,
-        toObservation(check, row[`c${i}`], columnTimezone, checkExpression(connection.dialect, check)),
-      );
+      into.set(check.id, toObservation(check, row[`c${i}`], columnTimezone, expression(check)));
     });
   } catch (error) {
+    if (error instanceof QueryTimeoutError) {
+      for (const check of checks)
+        into.set(check.id, { kind: 'error', message: error.message, sql: expression(check) });
+      return;
+    }
     if (!(error instanceof StatementError)) throw error;
     if (checks.length === 1) {
       const [check] = checks as [Check];
-      into.set(check.id, {
-        kind: 'error',
-        message: error.message,
-        sql: checkExpression(connection.dialect, check),
-      });
+      into.set(check.id, { kind: 'error', message: error.message, sql: expression(check) });
       return;
     }
     const middle = Math.ceil(checks.length / 2);
-    await observeBatch(connection, checks.slice(0, middle), columnTimezone, into);
-    await observeBatch(connection, checks.slice(middle), columnTimezone, into);
+    await observeBatch(connection, checks.slice(0, middle), columnTimezone, into, signal);
+    await observeBatch(connection, checks.slice(middle), columnTimezone, into, signal);
   }
 }
 
 /**
- * Observes every check of one source: one connection, one statement (more only to isolate a broken
- * check). A source that cannot be reached gives every one of its checks an `error` observation.
+ * Observes every check of one source: one connection, one statement (more only past
+ * `STATEMENT_LIMITS`, or to isolate a broken check). A source that cannot be reached gives every one
+ * of its checks an `error` observation.
  */
 export async function observeSource(
   connector: SourceConnector,
   checks: readonly Check[],
   columnTimezone: string,
+  signal?: AbortSignal,
 ): Promise<Map<string, Observation>> {
   const observations = new Map<string, Observation>();
   if (checks.length === 0) return observations;
   let connection: SqlConnection | null = null;
   try {
-    connection = await connector.connect();
-    await observeBatch(connection, checks, columnTimezone, observations);
+    connection = await connector.connect(signal);
+    for (const chunk of chunkChecks(connector.dialect, checks)) {
+      await observeBatch(connection, chunk, columnTimezone, observations, signal);
+    }
   } catch (error) {
     const message = error instanceof SourceUnavailableError ? error.message : messageOf(error);
     for (const check of checks) {

@@ -6,7 +6,7 @@ import { formatTextReport } from '../../report/text';
 import { type RunReport, runChecks } from '../../run/run';
 import { parseOnly, selectChecks } from '../../run/select';
 import { connectorsFor } from '../../sources/connect';
-import { productionConnector } from '../../sources/production';
+import { productionConnectors } from '../../sources/production';
 import { type CliIo, EXIT } from '../io';
 import { parseNow, parseSourceFlags, sourceOverrides } from '../options';
 
@@ -27,7 +27,11 @@ export async function runOnce(
   const config = loadConfig({ dir: flags.checks, env: io.env });
   const checks = selectChecks(config, parseOnly(flags.only));
   const overrides = sourceOverrides(config, io.env, { ...parseSourceFlags(flags.source), ...embedded });
-  const connectors = connectorsFor(config.settings.sources, overrides, productionConnector);
+  const connectors = connectorsFor(
+    config.settings.sources,
+    overrides,
+    productionConnectors(io.env, io.monotonic),
+  );
   const now = flags.now ? parseNow(flags.now, config.settings.timezone) : io.clock();
   const report = await runChecks({
     config,
