@@ -1,0 +1,75 @@
+import type { Status } from '../config/types';
+import type { Observed } from '../evaluate/types';
+
+/** The `source` of every Stalewatch event. */
+export const EVENT_SOURCE = 'stalewatch';
+
+/** One `detail-type` per meaning (SPEC.md "State, transitions and events"). */
+export const DETAIL_TYPES = {
+  stale: 'Dataset Stale',
+  'still-stale': 'Dataset Still Stale',
+  recovered: 'Dataset Recovered',
+  error: 'Check Error',
+  'error-recovered': 'Check Recovered',
+} as const;
+export const RUN_COMPLETED = 'Check Run Completed';
+export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES] | typeof RUN_COMPLETED;
+
+/** A broken rule, with its times as ISO strings. */
+export type BreachJson =
+  | { rule: 'noData' }
+  | { rule: 'warnAfter' | 'failAfter'; duration: string }
+  | { rule: 'dueBy'; deadline: string; cron: string }
+  | { rule: 'failBelow' | 'warnBelow' | 'failAbove' | 'warnAbove'; limit: number }
+  | { rule: 'warnDropPercent' | 'failDropPercent'; limit: number; dropPercent: number };
+
+/** The `detail` of a check's event. Carries no secret: no webhook, no credentials, no connection string. */
+export interface CheckEventDetail {
+  /** Stable for one run, check and meaning: a redelivered or republished event has the same id. */
+  eventId: string;
+  checkId: string;
+  dataset: string;
+  title: string;
+  kind: 'freshness' | 'rowCount';
+  source: string;
+  table: string;
+  owners: string[];
+  subscribers: string[];
+  status: Status;
+  previousStatus: Status | null;
+  lastUpdatedAt: string | null;
+  staleSince: string | null;
+  /** For `Dataset Recovered`: how long it was stale. */
+  staleForSeconds: number | null;
+  observed: Observed | null;
+  breaches: BreachJson[];
+  severity: 'warn' | 'fail';
+  impact: string | null;
+  action: string | null;
+  message: string;
+  /** For `Check Error`: the database's message, and the SQL that failed. */
+  error: string | null;
+  sql: string | null;
+  runId: string;
+  now: string;
+}
+
+/** The `detail` of `Check Run Completed`: one per run (per source, in the service). */
+export interface RunCompletedDetail {
+  eventId: string;
+  runId: string;
+  now: string;
+  source: string | null;
+  checks: number;
+  counts: Record<Status, number>;
+  stale: string[];
+  errors: string[];
+}
+
+/** An event to put on the bus. */
+export interface EventEntry {
+  detailType: DetailType;
+  detail: CheckEventDetail | RunCompletedDetail;
+  /** The run's time: the event's `time`. */
+  time: string;
+}

@@ -1,0 +1,88 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import dynalite from 'dynalite';
+import { STATE_TABLE_KEYS } from '../../lib/state/table';
+
+export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+const listen = async (server: Server) => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+};
+const close = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections?.();
+    server.close(() => resolve());
+  });
+
+/** An in-process DynamoDB (dynalite) and a real client pointed at it. */
+export async function startDynamo() {
+  const server = dynalite({ createTableMs: 0 });
+  const endpoint = await listen(server);
+  const client = new DynamoDBClient({ endpoint, region: 'eu-west-2', credentials: TEST_CREDENTIALS });
+  return {
+    endpoint,
+    client,
+    async createTable(name: string) {
+      await client.send(
+        new CreateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST', ...STATE_TABLE_KEYS }),
+      );
+    },
+    stop: () => close(server),
+  };
+}
+
+/** A recorded PutEvents entry, as EventBridge received it. */
+export interface RecordedEvent {
+  Source: string;
+  DetailType: string;
+  Detail: string;
+  EventBusName: string;
+}
+
+/**
+ * A local EventBridge that records `PutEvents` (awsJson1.1, `X-Amz-Target: AWSEvents.PutEvents`), and can
+ * refuse the next N entries with `InternalFailure` to test retries.
+ */
+export async function startEventRecorder() {
+  const state = { events: [] as RecordedEvent[], calls: 0, failNext: 0 };
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c) => chunks.push(c));
+    request.on('end', () => {
+      state.calls++;
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { Entries: RecordedEvent[] };
+      let failed = 0;
+      const entries = body.Entries.map((entry) => {
+        if (state.failNext > 0) {
+          state.failNext--;
+          failed++;
+          return { ErrorCode: 'InternalFailure', ErrorMessage: 'injected' };
+        }
+        state.events.push(entry);
+        return { EventId: crypto.randomUUID() };
+      });
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      response.end(JSON.stringify({ FailedEntryCount: failed, Entries: entries }));
+    });
+  });
+  const endpoint = await listen(server);
+  return {
+    endpoint,
+    client: new EventBridgeClient({ endpoint, region: 'eu-west-2', credentials: TEST_CREDENTIALS }),
+    state,
+    /** The recorded events of the given detail-types (all but run summaries by default), details parsed. */
+    transitions: () =>
+      state.events
+        .filter((e) => e.DetailType !== 'Check Run Completed')
+        .map((e) => ({ type: e.DetailType, ...JSON.parse(e.Detail) })),
+    reset() {
+      state.events = [];
+      state.calls = 0;
+      state.failNext = 0;
+    },
+    stop: () => close(server),
+  };
+}
