@@ -1,7 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
-import type { Config } from '../config/types';
 import { UsageError } from '../errors';
-import { sourceEnvVariable } from '../sources/connect';
 import { parseLocalDateTime } from '../time/zone';
 
 /** `--now`: an ISO time; without an offset it is read in the configured time zone. */
@@ -27,20 +24,4 @@ export function parseSourceFlags(values: readonly string[] | undefined): Record<
     overrides[value.slice(0, at)] = value.slice(at + 1);
   }
   return overrides;
-}
-
-/**
- * The connection overrides of a local run: `STALEWATCH_SOURCE_<NAME>` from the environment, then
- * `--source` flags, which win.
- */
-export function sourceOverrides(
-  config: Config,
-  env: Readonly<Record<string, string | undefined>>,
-  flags: Readonly<Record<string, string | PGlite>>,
-): Record<string, string | PGlite> {
-  const fromEnv = Object.keys(config.settings.sources).flatMap((name) => {
-    const url = env[sourceEnvVariable(name)];
-    return url ? [[name, url] as const] : [];
-  });
-  return { ...Object.fromEntries(fromEnv), ...flags };
 }

@@ -37,6 +37,7 @@ function resolveSettings({ value, unset }: ParsedFile<SettingsFile>): Settings {
   }
   return {
     timezone: value.timezone,
+    runEvery: value.runEvery,
     holidays: value.holidays ?? null,
     sources,
     contacts,

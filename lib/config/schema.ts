@@ -197,6 +197,9 @@ export const settingsSchema = z
     timezone: timeZone()
       .default('Europe/London')
       .describe('How times are shown and schedules are read (IANA name).'),
+    runEvery: duration()
+      .default('15m')
+      .describe('How often the deployed service runs every check (whole minutes or more: 15m, 1h).'),
     sources: z.record(refName('source', 'tis'), sourceSchema),
     contacts: z.record(refName('contact', 'placements-lead'), contactSchema).default({}),
     notify: notifySchema.prefault({}),

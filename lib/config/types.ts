@@ -41,6 +41,8 @@ export interface NotifySettings {
 
 export interface Settings {
   timezone: string;
+  /** How often the deployed service runs (a duration such as `15m`). */
+  runEvery: string;
   holidays: string | null;
   sources: Record<string, SourceConfig>;
   contacts: Record<string, Contact>;
@@ -52,6 +54,8 @@ export interface DeadlineSpec {
   cron: string;
   timezone: string;
   holidays: string | null;
+  /** The region's days off, precomputed when the config is compiled for the deployed functions. */
+  daysOff?: { years: number[]; dates: string[] };
 }
 
 export interface FreshnessRule {

@@ -38,8 +38,8 @@ export function byAge(rule: FreshnessRule, lastUpdatedAt: Date, now: Date): Part
  */
 export function bySchedule(rule: FreshnessRule, lastUpdatedAt: Date, now: Date): Part {
   if (!rule.dueBy) return PASS;
-  const { cron, timezone, holidays } = rule.dueBy;
-  const schedule = new DeadlineSchedule(cron, timezone, new HolidayCalendar(holidays));
+  const { cron, timezone, holidays, daysOff } = rule.dueBy;
+  const schedule = new DeadlineSchedule(cron, timezone, new HolidayCalendar(holidays, daysOff));
   const d1 = schedule.atOrAfter(lastUpdatedAt);
   const d2 = d1 ? schedule.after(d1) : null;
   if (!d2 || now.getTime() < d2.getTime()) return PASS;

@@ -1,10 +1,13 @@
 import type { PGlite } from '@electric-sql/pglite';
-import type { SourceConfig } from '../config/types';
+import type { Config, SourceConfig } from '../config/types';
 import { UsageError } from '../errors';
-import { mysqlConnector } from './mysql';
-import { pgliteConnector } from './pglite';
-import { postgresConnector } from './postgres';
 import type { SourceConnector } from './types';
+
+// The drivers of local overrides load only when an override asks for them: the deployed functions
+// never do, and their bundles leave pg, mysql2 and PGlite out.
+const postgres = () => require('./postgres') as typeof import('./postgres');
+const mysql = () => require('./mysql') as typeof import('./mysql');
+const pglite = () => require('./pglite') as typeof import('./pglite');
 
 /** The URL forms `--source NAME=URL` and `STALEWATCH_SOURCE_<NAME>` take. */
 export const SOURCE_URL_FORMS =
@@ -12,10 +15,10 @@ export const SOURCE_URL_FORMS =
 
 /** A connector for a local override URL; a `PGlite` instance is used as it is. */
 export function connectorForUrl(source: string, url: string | PGlite): SourceConnector {
-  if (typeof url !== 'string') return pgliteConnector(source, url);
-  if (/^postgres(ql)?:\/\//.test(url)) return postgresConnector(source, url);
-  if (/^mysql:\/\//.test(url)) return mysqlConnector(source, url);
-  if (url.startsWith('pglite:')) return pgliteConnector(source, url);
+  if (typeof url !== 'string') return pglite().pgliteConnector(source, url);
+  if (/^postgres(ql)?:\/\//.test(url)) return postgres().postgresConnector(source, url);
+  if (/^mysql:\/\//.test(url)) return mysql().mysqlConnector(source, url);
+  if (url.startsWith('pglite:')) return pglite().pgliteConnector(source, url);
   throw new UsageError(
     `The connection for source "${source}" is "${url}", which is not one of ${SOURCE_URL_FORMS}.`,
   );
@@ -48,4 +51,20 @@ export function connectorsFor(
       return [s.name, override === undefined ? production(s) : connectorForUrl(s.name, override)];
     }),
   );
+}
+
+/**
+ * The connection overrides of a run: `STALEWATCH_SOURCE_<NAME>` from the environment, then the flags
+ * (`--source`, or embedded databases), which win.
+ */
+export function sourceOverrides(
+  config: Config,
+  env: Readonly<Record<string, string | undefined>>,
+  flags: Readonly<Record<string, string | PGlite>>,
+): Record<string, string | PGlite> {
+  const fromEnv = Object.keys(config.settings.sources).flatMap((name) => {
+    const url = env[sourceEnvVariable(name)];
+    return url ? [[name, url] as const] : [];
+  });
+  return { ...Object.fromEntries(fromEnv), ...flags };
 }

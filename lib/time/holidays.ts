@@ -1,10 +1,16 @@
-import Holidays from 'date-holidays';
+import type HolidaysType from 'date-holidays';
 
 /**
  * Public-holiday calendars, from date-holidays. A region is written either as a friendly name from
  * `REGION_ALIASES` (`england-and-wales`) or in date-holidays' own form: a country, optionally with a
  * state (`GB-SCT`, `DE-BY`, `US`). `none` turns holidays off for a check that overrides the setting.
+ *
+ * date-holidays (with its time-zone data) is large: it is loaded only where a calendar is computed
+ * (config validation, the CLI, packaging), never in the deployed functions, which are given the days
+ * precomputed for the years they need.
  */
+const Holidays = (): typeof HolidaysType => require('date-holidays');
+
 export const REGION_ALIASES: Readonly<Record<string, string>> = {
   'england-and-wales': 'GB-ENG',
   england: 'GB-ENG',
@@ -29,42 +35,65 @@ function codesOf(region: string): { country: string; state?: string } {
 export function isKnownRegion(region: string): boolean {
   if (region === NO_HOLIDAYS) return true;
   const { country, state } = codesOf(region);
-  const catalogue = new Holidays();
+  const catalogue = new (Holidays())();
   if (!(country in catalogue.getCountries())) return false;
   return !state || state in (catalogue.getStates(country) ?? {});
 }
 
+/** A region's days off in the given years, as local dates (`YYYY-MM-DD`). */
+export interface DaysOff {
+  years: number[];
+  dates: string[];
+}
+
+function daysOffIn(calendar: HolidaysType, year: number): string[] {
+  return calendar
+    .getHolidays(year)
+    .filter((h) => DAY_OFF_TYPES.has(h.type))
+    .map((h) => h.date.slice(0, 10));
+}
+
+function calendarOf(region: string): HolidaysType {
+  const { country, state } = codesOf(region);
+  const Calendar = Holidays();
+  return state ? new Calendar(country, state) : new Calendar(country);
+}
+
+/** Precomputes a region's days off for `years`, for places where date-holidays is not shipped. */
+export function daysOff(region: string, years: number[]): DaysOff {
+  const calendar = calendarOf(region);
+  return { years, dates: years.flatMap((year) => daysOffIn(calendar, year)) };
+}
+
 /**
- * The days off of a region, as local calendar dates (`YYYY-MM-DD`), with results cached per year.
- * Dates are local to the region, so callers compare them with a deadline's local date.
+ * The days off of a region, as local calendar dates, cached per year. Dates are local to the region,
+ * so callers compare them with a deadline's local date.
  */
 export class HolidayCalendar {
   private readonly byYear = new Map<number, Set<string>>();
-  private readonly calendar: Holidays | null;
+  private calendar: HolidaysType | null = null;
 
-  constructor(readonly region: string | null) {
-    if (!region || region === NO_HOLIDAYS) {
-      this.calendar = null;
-      return;
-    }
-    if (!isKnownRegion(region))
-      throw new RangeError(`"${region}" is not a holiday region date-holidays knows`);
-    const { country, state } = codesOf(region);
-    this.calendar = state ? new Holidays(country, state) : new Holidays(country);
+  /**
+   * @param region a region, or null / `none` for no holidays
+   * @param precomputed the region's days off for some years (`daysOff`): for those years date-holidays
+   *   is not loaded
+   */
+  constructor(
+    readonly region: string | null,
+    precomputed?: DaysOff,
+  ) {
+    const dates = new Set(precomputed?.dates ?? []);
+    for (const year of precomputed?.years ?? []) this.byYear.set(year, dates);
   }
 
   /** True when the local date `YYYY-MM-DD` is a public or bank holiday. */
   isDayOff(localDate: string): boolean {
-    if (!this.calendar) return false;
+    if (!this.region || this.region === NO_HOLIDAYS) return false;
     const year = Number(localDate.slice(0, 4));
     let days = this.byYear.get(year);
     if (!days) {
-      days = new Set(
-        this.calendar
-          .getHolidays(year)
-          .filter((h) => DAY_OFF_TYPES.has(h.type))
-          .map((h) => h.date.slice(0, 10)),
-      );
+      this.calendar ??= calendarOf(this.region);
+      days = new Set(daysOffIn(this.calendar, year));
       this.byYear.set(year, days);
     }
     return days.has(localDate);

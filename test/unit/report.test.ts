@@ -12,6 +12,7 @@ function configWith(timezone = 'Europe/London'): Config {
   return {
     settings: {
       timezone,
+      runEvery: '15m',
       holidays: null,
       sources: {},
       contacts: {

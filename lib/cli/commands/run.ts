@@ -5,10 +5,10 @@ import { toRunJson } from '../../report/json';
 import { formatTextReport } from '../../report/text';
 import { type RunReport, runChecks } from '../../run/run';
 import { parseOnly, selectChecks } from '../../run/select';
-import { connectorsFor } from '../../sources/connect';
+import { connectorsFor, sourceOverrides } from '../../sources/connect';
 import { productionConnectors } from '../../sources/production';
 import { type CliIo, EXIT } from '../io';
-import { parseNow, parseSourceFlags, sourceOverrides } from '../options';
+import { parseNow, parseSourceFlags } from '../options';
 
 export interface RunFlags {
   checks: string;

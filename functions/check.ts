@@ -1,0 +1,9 @@
+import type { Context } from 'aws-lambda';
+import { check } from '../lib/service/handlers';
+import { lambdaPorts } from '../lib/service/lambda';
+
+const service = lambdaPorts(process.env, ['STALEWATCH_STATE_TABLE', 'STALEWATCH_EVENT_BUS']);
+
+/** On call: `sls invoke -f check --data '{"only":["placements"]}'` answers the report. */
+export const handler = (event: unknown, context: Context) =>
+  service.handle(context, (remainingMs) => check(event, service.ports, remainingMs));

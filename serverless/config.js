@@ -1,0 +1,98 @@
+// What serverless.yml takes from checks/ at package time: the schedule, the sources' ARNs (for
+// least-privilege IAM) and the environment the functions need to read the same config in Lambda.
+// `${file(./serverless/config.js):…}` in serverless.yml calls this.
+require('tsx/cjs');
+const { readFileSync, readdirSync } = require('node:fs');
+const { join } = require('node:path');
+const { loadConfig } = require('../lib/config/load.ts');
+const { durationSeconds } = require('../lib/time/duration.ts');
+const { STATE_TABLE_KEYS, TTL_ATTRIBUTE } = require('../lib/state/table.ts');
+const { compileConfig } = require('../lib/config/compiled.ts');
+const { COMPILED_CONFIG_FILE } = require('../lib/service/environment.ts');
+const { mkdirSync, writeFileSync } = require('node:fs');
+
+/** Public holidays are precomputed for this many years from the year of packaging: redeploy before then. */
+const HOLIDAY_YEARS = 5;
+
+const CHECKS = join(__dirname, '..', 'checks');
+
+/** `${env:NAME}` names used anywhere in checks/. */
+function envNames() {
+  const names = new Set();
+  const files = readdirSync(CHECKS, { recursive: true }).filter((f) => /\.ya?ml$/.test(String(f)));
+  for (const file of files) {
+    for (const m of readFileSync(join(CHECKS, String(file)), 'utf8').matchAll(
+      /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g,
+    )) {
+      names.add(m[1]);
+    }
+  }
+  return [...names].sort();
+}
+
+/**
+ * An ARN that names what is missing, for a source whose ARN was not set when packaging: `sls package`
+ * and `sls invoke local` work without it (for review, CI and laptops); `sls deploy` refuses it.
+ */
+const placeholder = (region, service, resource) => `arn:aws:${service}:${region}:000000000000:${resource}`;
+
+/** EventBridge's rate expression for a duration of whole minutes. */
+function rateOf(duration) {
+  const minutes = durationSeconds(duration) / 60;
+  if (!Number.isInteger(minutes) || minutes < 1) {
+    throw new Error(
+      `runEvery: "${duration}" must be whole minutes or more (EventBridge schedules), e.g. 15m`,
+    );
+  }
+  if (minutes % 60 === 0) return `rate(${minutes / 60} hour${minutes === 60 ? '' : 's'})`;
+  return `rate(${minutes} minute${minutes === 1 ? '' : 's'})`;
+}
+
+module.exports = ({ options = {} } = {}) => {
+  const region = options.region ?? 'eu-west-2';
+  const config = loadConfig({ dir: CHECKS, env: process.env });
+  // The functions read this instead of checks/: no YAML parser, schema or holiday library in them.
+  const year = new Date().getUTCFullYear();
+  const years = Array.from({ length: HOLIDAY_YEARS + 1 }, (_, i) => year - 1 + i);
+  const compiledPath = join(__dirname, '..', COMPILED_CONFIG_FILE);
+  mkdirSync(join(compiledPath, '..'), { recursive: true });
+  writeFileSync(compiledPath, compileConfig(config, years));
+  const sources = Object.values(config.settings.sources);
+  const unset = new Set(sources.flatMap((s) => s.unsetVariables));
+  if (unset.size > 0 && process.argv.includes('deploy')) {
+    throw new Error(
+      `Set ${[...unset].join(', ')} before deploying: the sources' ARNs come from them (checks/stalewatch.yml)`,
+    );
+  }
+  for (const name of unset) {
+    process.stderr.write(
+      `stalewatch: ${name} is not set; IAM and the functions name a placeholder ARN. Set it before deploying.\n`,
+    );
+  }
+  const missing = (text) => /^\$\{env:(\w+)\}$/.exec(text)?.[1].toLowerCase().replaceAll('_', '-');
+  const clusterArn = (s) =>
+    missing(s.resourceArn)
+      ? placeholder(region, 'rds', `cluster:unset-${missing(s.resourceArn)}`)
+      : s.resourceArn;
+  const secretArn = (s) =>
+    missing(s.secretArn)
+      ? placeholder(region, 'secretsmanager', `secret:unset-${missing(s.secretArn)}`)
+      : s.secretArn;
+  const environment = {};
+  for (const name of envNames()) {
+    const source = sources.find(
+      (s) => s.resourceArn === `\${env:${name}}` || s.secretArn === `\${env:${name}}`,
+    );
+    if (!unset.has(name)) environment[name] = process.env[name];
+    else if (source)
+      environment[name] = source.resourceArn === `\${env:${name}}` ? clusterArn(source) : secretArn(source);
+  }
+  return {
+    schedule: rateOf(config.settings.runEvery),
+    clusterArns: [...new Set(sources.map(clusterArn))],
+    secretArns: [...new Set(sources.map(secretArn))],
+    environment,
+    tableKeys: STATE_TABLE_KEYS,
+    ttlAttribute: TTL_ATTRIBUTE,
+  };
+};

@@ -1,0 +1,155 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const SLS = join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
+
+/** The real osls CLI, offline, with no AWS credentials. */
+function sls(args: string[], env: Record<string, string> = {}) {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('STALEWATCH_')),
+  );
+  const result = spawnSync(process.execPath, [SLS, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: {
+      ...clean,
+      SLS_TELEMETRY_DISABLED: '1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...env,
+    },
+    timeout: 180_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Statement = { Effect: string; Action: string[] | string; Resource: unknown };
+
+describe('npx sls package (offline)', () => {
+  let resources: Record<string, Resource>;
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  const statementsOf = (roleName: string): Statement[] => {
+    const role = Object.values(resources).find(
+      (r) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties.RoleName ?? '').includes(roleName),
+    );
+    const policies = (role?.Properties.Policies ?? []) as Array<{
+      PolicyDocument: { Statement: Statement[] };
+    }>;
+    return policies.flatMap((p) => p.PolicyDocument.Statement);
+  };
+
+  beforeAll(() => {
+    const { code, stderr } = sls(['package', '--stage', 'test']);
+    if (code !== 0) throw new Error(`sls package failed:\n${stderr}`);
+    const template = JSON.parse(
+      readFileSync(join(ROOT, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'),
+    );
+    resources = template.Resources;
+  });
+
+  it('declares the custom bus, the state table (on demand, with TTL) and the alarm topic', () => {
+    const [[, bus] = []] = ofType('AWS::Events::EventBus');
+    expect(bus?.Properties.Name).toBe('stalewatch-test');
+    const [[, table] = []] = ofType('AWS::DynamoDB::Table');
+    expect(table?.Properties).toMatchObject({
+      TableName: 'stalewatch-test-state',
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    expect(ofType('AWS::SNS::Topic')).toHaveLength(1);
+  });
+
+  it('runs dispatch every 15 minutes, as checks/stalewatch.yml says by default', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties.ScheduleExpression);
+    expect(rules).toContain('rate(15 minutes)');
+  });
+
+  it('packages the functions for nodejs22.x on arm64', () => {
+    const functions = ofType('AWS::Lambda::Function').map(([, f]) => [
+      f.Properties.Runtime,
+      f.Properties.Architectures,
+    ]);
+    expect(functions).toEqual(Array(3).fill(['nodejs22.x', ['arm64']]));
+  });
+
+  it('alarms when dispatch errors or has not run for an hour, to the SNS topic', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    expect(alarms).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          MetricName: 'Errors',
+          Threshold: 1,
+          AlarmActions: [{ Ref: 'AlarmTopic' }],
+        }),
+        expect.objectContaining({
+          MetricName: 'Invocations',
+          Period: 3600,
+          TreatMissingData: 'breaching',
+          ComparisonOperator: 'LessThanThreshold',
+        }),
+      ]),
+    );
+  });
+
+  it('gives each function its own least-privilege role, never Resource "*" for these services', () => {
+    const dispatch = statementsOf('dispatch');
+    const runSource = statementsOf('runSource');
+    const actions = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat());
+    expect(actions(dispatch)).toContain('lambda:InvokeFunction');
+    expect(actions(dispatch)).not.toContain('rds-data:ExecuteStatement');
+    expect(actions(runSource)).toEqual(
+      expect.arrayContaining([
+        'rds-data:ExecuteStatement',
+        'secretsmanager:GetSecretValue',
+        'events:PutEvents',
+        'dynamodb:PutItem',
+      ]),
+    );
+    expect(actions(runSource)).not.toContain('lambda:InvokeFunction');
+    for (const statement of [...dispatch, ...runSource, ...statementsOf('check')]) {
+      const scoped = [statement.Action]
+        .flat()
+        .some((a) => /^(rds-data|secretsmanager|dynamodb|events|lambda):/.test(a));
+      if (scoped) expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"/);
+    }
+    const rds = runSource.find((s) => [s.Action].flat().includes('rds-data:ExecuteStatement'));
+    expect(rds?.Resource).toEqual([
+      'arn:aws:rds:eu-west-2:000000000000:cluster:unset-tis-cluster-arn',
+      'arn:aws:rds:eu-west-2:000000000000:cluster:unset-warehouse-cluster-arn',
+    ]);
+  });
+
+  it('takes the sources’ ARNs from the config when their variables are set', () => {
+    const { code } = sls(['package', '--stage', 'test'], {
+      TIS_CLUSTER_ARN: 'arn:aws:rds:eu-west-2:111122223333:cluster:tis',
+      TIS_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:tis-AbCdEf',
+    });
+    expect(code).toBe(0);
+    const template = readFileSync(
+      join(ROOT, '.serverless', 'cloudformation-template-update-stack.json'),
+      'utf8',
+    );
+    expect(template).toContain('arn:aws:rds:eu-west-2:111122223333:cluster:tis');
+    expect(template).toContain('arn:aws:secretsmanager:eu-west-2:111122223333:secret:tis-AbCdEf');
+  });
+
+  it('refuses to deploy while a source ARN is not set', () => {
+    const { code, stdout, stderr } = sls(['deploy', '--stage', 'test']);
+    expect(code).not.toBe(0);
+    expect(stdout + stderr).toContain(
+      'Set TIS_CLUSTER_ARN, TIS_SECRET_ARN, WAREHOUSE_CLUSTER_ARN, WAREHOUSE_SECRET_ARN before deploying',
+    );
+  });
+});
+
+describe('npx sls invoke local -f check', () => {
+  it('answers the report on a dry run, here with every source unreachable', () => {
+    const { code, stdout } = sls(['invoke', 'local', '-f', 'check', '--data', '{"dryRun":true}']);
+    expect(code).toBe(0);
+    const answer = JSON.parse(stdout.slice(stdout.indexOf('{\n')));
+    expect(answer.report).toMatch(/^Stalewatch — .*\n8 checks: 8 could not run/);
+    expect(answer.results).toHaveLength(8);
+  });
+});
