@@ -2,35 +2,52 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { readCompiledConfig } from '../config/compiled';
 import type { Config } from '../config/types';
-import { publishEvents } from '../events/publish';
 import type { RunReport } from '../run/run';
 import { connectorsFor, sourceOverrides } from '../sources/connect';
-import { productionConnectors } from '../sources/production';
-import { dynamoStateStore } from '../state/store';
+import type { SourceConnector } from '../sources/types';
+import type { StateStore } from '../state/store';
 import { serviceEnvironment } from './environment';
 import type { ServicePorts } from './handlers';
 
-/** Per check: its age in seconds, and whether it is stale or could not run (EMF, one line per check). */
+// The AWS SDK clients, the state store and the Data API source load on first use, not at module init:
+// each function pays only for the clients it calls (dispatch never loads DynamoDB), and Lambda's init
+// phase stays short (docs/performance.md "Bundles").
+type Sdk = {
+  dynamodb: typeof import('@aws-sdk/client-dynamodb');
+  eventbridge: typeof import('@aws-sdk/client-eventbridge');
+  lambda: typeof import('@aws-sdk/client-lambda');
+};
+const sdk = <K extends keyof Sdk>(name: K): Sdk[K] => require(`@aws-sdk/client-${name}`);
+
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | null = null;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
+}
+
+/** CheckStatus values: one number per status, so one metric per check carries it. */
+const STATUS_VALUE = { pass: 0, warn: 1, fail: 2, error: 3 } as const;
+
+/**
+ * Per check (EMF, dimension `check`): `CheckStatus` (0 pass, 1 warn, 2 fail, 3 error) and, for freshness
+ * checks, `CheckAgeSeconds`. Two metrics per check at most: CloudWatch bills each custom metric
+ * (docs/operations.md "Costs").
+ */
 function emitRunMetrics(metrics: Metrics, report: RunReport): void {
   for (const result of report.results) {
     const single = metrics.singleMetric();
     single.addDimension('check', result.check.id);
-    single.addMetadata('status', result.status);
-    single.addMetric(
-      'CheckStale',
-      MetricUnit.Count,
-      result.status === 'warn' || result.status === 'fail' ? 1 : 0,
-    );
-    single.addMetric('CheckError', MetricUnit.Count, result.status === 'error' ? 1 : 0);
+    single.addMetric('CheckStatus', MetricUnit.NoUnit, STATUS_VALUE[result.status]);
     const observed = result.observed;
     if (observed && 'ageSeconds' in observed && observed.ageSeconds !== null) {
-      single.addMetric('CheckAgeSeconds', MetricUnit.Seconds, observed.ageSeconds);
+      const age = metrics.singleMetric();
+      age.addDimension('check', result.check.id);
+      age.addMetric('CheckAgeSeconds', MetricUnit.Seconds, observed.ageSeconds);
     }
   }
   metrics.addMetric('ChecksRun', MetricUnit.Count, report.results.length);
@@ -38,7 +55,7 @@ function emitRunMetrics(metrics: Metrics, report: RunReport): void {
 
 /**
  * The real ports of a deployed function, made once per Lambda container: clients, logger, metrics,
- * and the bundled `checks/` loaded on first use. `handle` runs one invocation with them.
+ * and the compiled config read on first use. `handle` runs one invocation with them.
  */
 export function lambdaPorts(
   env: Readonly<Record<string, string | undefined>>,
@@ -47,27 +64,38 @@ export function lambdaPorts(
   const environment = serviceEnvironment(env, needs);
   const logger = new Logger({ serviceName: 'stalewatch' });
   const metrics = new Metrics({ namespace: 'Stalewatch', serviceName: 'stalewatch' });
-  const dynamo = new DynamoDBClient({});
-  const events = new EventBridgeClient({});
-  // Only dispatch invokes; the others need not make the client.
-  let lambda: LambdaClient | null = null;
-  const production = productionConnectors(env, () => performance.now());
-  let config: Config | null = null;
+  const config = once(() => readCompiledConfig(readFileSync(environment.configFile, 'utf8'), env));
+  const store = once<StateStore>(() => {
+    const { dynamoStateStore } = require('../state/store') as typeof import('../state/store');
+    return dynamoStateStore(new (sdk('dynamodb').DynamoDBClient)({}), environment.stateTable);
+  });
+  const events = once(() => new (sdk('eventbridge').EventBridgeClient)({}));
+  const lambda = once(() => new (sdk('lambda').LambdaClient)({}));
+  const production = once(() => {
+    const { productionConnectors } =
+      require('../sources/production') as typeof import('../sources/production');
+    return productionConnectors(env, () => performance.now());
+  });
 
   const ports: ServicePorts = {
-    config: () => {
-      config ??= readCompiledConfig(readFileSync(environment.configFile, 'utf8'), env);
-      return config;
+    config,
+    connectors: (c: Config): Record<string, SourceConnector> =>
+      connectorsFor(c.settings.sources, sourceOverrides(c, env, {}), (source) => production()(source)),
+    store: {
+      load: (ids) => store().load(ids),
+      save: (state, version, outbox) => store().save(state, version, outbox),
+      clearOutbox: (id, runId) => store().clearOutbox(id, runId),
+      recordHistory: (states) => store().recordHistory(states),
     },
-    connectors: (c) => connectorsFor(c.settings.sources, sourceOverrides(c, env, {}), production),
-    store: dynamoStateStore(dynamo, environment.stateTable),
-    publish: (entries) => publishEvents(events, environment.eventBus, entries),
+    publish: (entries) => {
+      const { publishEvents } = require('../events/publish') as typeof import('../events/publish');
+      return publishEvents(events(), environment.eventBus, entries);
+    },
     clock: () => new Date(),
     newRunId: randomUUID,
     invokeRunSource: async (payload) => {
-      lambda ??= new LambdaClient({});
-      await lambda.send(
-        new InvokeCommand({
+      await lambda().send(
+        new (sdk('lambda').InvokeCommand)({
           FunctionName: environment.runSourceFunction ?? '',
           InvocationType: 'Event',
           Payload: Buffer.from(JSON.stringify(payload)),

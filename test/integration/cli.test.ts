@@ -240,4 +240,14 @@ describe('stalewatch demo', () => {
     expect(stdout).toMatch(/WARN\s+Trainee placements · current placements/);
     expect(stdout).toContain('is up to date');
   });
+
+  it('runs the service’s own pipeline: events of the first run, silence 15 minutes later, reminders a day later', () => {
+    const { stdout } = stalewatch(['demo']);
+    const [, first = '', second = '', third = ''] = stdout.split(
+      /\nEvents this run publishes|\nThe next run|\nA day later/,
+    );
+    expect(first).toMatch(/Dataset Stale\s+Nightly ESR sync · succeeded → platform/);
+    expect(second).toContain('nothing new to say');
+    expect(third).toMatch(/Dataset Still Stale\s+Nightly ESR sync · succeeded → platform/);
+  });
 });

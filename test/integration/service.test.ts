@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { loadConfig } from '../../lib/config/load';
 import type { Config } from '../../lib/config/types';
 import { EventsNotPublishedError, publishEvents } from '../../lib/events/publish';
+import { checkEventDetailSchema, eventJsonSchemas, runCompletedDetailSchema } from '../../lib/events/schema';
 import type { RecordPorts } from '../../lib/service/record';
 import { runService } from '../../lib/service/run-service';
 import { connectorForUrl } from '../../lib/sources/connect';
@@ -165,5 +168,34 @@ describe('the service: state in DynamoDB, events on EventBridge', () => {
     );
     expect(bus.state.calls).toBe(0);
     expect((await ports.store.load(['placements/updated-recently'])).size).toBe(0);
+  });
+
+  it('emits only events whose detail matches the JSON Schemas published in docs/events/', async () => {
+    // Prepare: a story with every kind of event.
+    await run('2026-11-23T10:00:00Z', 'a', 'postgres://nobody@127.0.0.1:1/none');
+    await run('2026-11-23T10:15:00Z', 'b');
+    await run('2026-11-24T10:15:00Z', 'c');
+    await db.exec("INSERT INTO public.placement VALUES (3, '2026-11-24T10:20:00')");
+    await run('2026-11-24T10:30:00Z', 'd');
+    await db.exec('DELETE FROM public.placement WHERE id = 3');
+    // Assess
+    const types = new Set(bus.state.events.map((e) => e.DetailType));
+    expect([...types].sort()).toEqual([
+      'Check Error',
+      'Check Recovered',
+      'Check Run Completed',
+      'Dataset Recovered',
+      'Dataset Stale',
+      'Dataset Still Stale',
+    ]);
+    for (const event of bus.state.events) {
+      const schema =
+        event.DetailType === 'Check Run Completed' ? runCompletedDetailSchema : checkEventDetailSchema;
+      expect(schema.safeParse(JSON.parse(event.Detail)).error).toBeUndefined();
+    }
+    for (const [file, schema] of Object.entries(eventJsonSchemas())) {
+      const published = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'events', file), 'utf8'));
+      expect(published).toEqual(schema);
+    }
   });
 });

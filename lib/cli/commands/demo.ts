@@ -1,29 +1,66 @@
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { loadConfig } from '../../config/load';
+import { localPipeline } from '../../demo/pipeline';
 import { sampleSql } from '../../demo/sample';
+import type { CheckEventDetail, EventEntry } from '../../events/types';
+import { formatTextReport } from '../../report/text';
+import { connectorForUrl } from '../../sources/connect';
+import { formatLocal } from '../../time/zone';
 import type { CliIo } from '../io';
-import { printReport, runOnce } from './run';
 
 /** The checks the service ships with, which the demo runs. */
 export const SHIPPED_CHECKS = join(__dirname, '..', '..', '..', 'checks');
 
+const MINUTE = 60_000;
+
+function eventLines(events: readonly EventEntry[]): string[] {
+  if (events.length === 0)
+    return ['  (nothing new to say: a dataset that stays stale is silent until its reminder is due)'];
+  return events.map((e) => {
+    const d = e.detail as CheckEventDetail;
+    return `  ${e.detailType.padEnd(20)} ${d.title} · ${d.checkId.split('/')[1]} → ${d.owners.join(', ')}`;
+  });
+}
+
 /**
- * `stalewatch demo`: starts the embedded database, loads the sample, runs the shipped checks against
- * it (every source pointed at the one embedded database) and prints the report.
+ * `stalewatch demo`: the shipped checks against sample data in the embedded database, through the same
+ * code path as the deployed service (state in an in-process DynamoDB, events in memory): the report of
+ * a first run and the events it publishes, then what a run 15 minutes later and a day later add.
  */
 export async function demoCommand(io: CliIo): Promise<number> {
   const now = io.clock();
   io.stderr.write('Starting the embedded database and loading sample data…\n');
   const db = await PGlite.create();
+  const pipeline = await localPipeline();
   try {
     await db.exec(sampleSql(now));
-    const flags = { checks: SHIPPED_CHECKS, format: 'text' as const, now: now.toISOString() };
-    const { config, report } = await runOnce(io, flags, { tis: db, warehouse: db });
-    printReport(io, config, report, 'text');
+    const config = loadConfig({ dir: SHIPPED_CHECKS, env: io.env });
+    const connectors = { tis: connectorForUrl('tis', db), warehouse: connectorForUrl('warehouse', db) };
+    const zone = config.settings.timezone;
+
+    const first = await pipeline.run(config, connectors, now, io.newRunId());
+    io.stdout.write(formatTextReport(first.report, config));
     io.stdout.write(
-      '\nThis was the shipped checks/ folder against sample data. Next: npx stalewatch run --source tis=postgres://…\n',
+      `\nEvents this run publishes (what alerts are made from):\n${eventLines(first.events).join('\n')}\n`,
+    );
+
+    const later = new Date(now.getTime() + 15 * MINUTE);
+    const second = await pipeline.run(config, connectors, later, io.newRunId());
+    io.stdout.write(
+      `\nThe next run, ${formatLocal(later, zone, now)}:\n${eventLines(second.events).join('\n')}\n`,
+    );
+
+    const tomorrow = new Date(now.getTime() + 24 * 60 * MINUTE);
+    const third = await pipeline.run(config, connectors, tomorrow, io.newRunId());
+    io.stdout.write(
+      `\nA day later, ${formatLocal(tomorrow, zone, now)}, when reminders are due:\n${eventLines(third.events).join('\n')}\n`,
+    );
+    io.stdout.write(
+      '\nThat was the shipped checks/ folder on sample data. Next: npx stalewatch run --source tis=postgres://…\n',
     );
   } finally {
+    await pipeline.stop();
     await db.close();
   }
   return 0;
