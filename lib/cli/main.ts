@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, UsageError } from '../errors';
 import { demoCommand } from './commands/demo';
 import { explainCommand } from './commands/explain';
+import { type PreviewFlags, previewCommand } from './commands/preview';
 import { type RunFlags, runCommand } from './commands/run';
 import { validateCommand } from './commands/validate';
 import { type CliIo, EXIT } from './io';
@@ -39,6 +40,20 @@ function program(io: CliIo, exit: { code: number }): Command {
     .option('--source <name=url>', 'override a source: postgres://…, mysql://…, pglite:[folder]', collect)
     .action(async (flags: RunFlags) => {
       exit.code = await runCommand(io, flags);
+    });
+
+  cli
+    .command('preview')
+    .description('write, without sending, the messages a run would send from an empty state (or the digests)')
+    .addOption(checksOption())
+    .requiredOption('--out <dir>', 'the folder to write <contact>.slack.json, .email.html, .email.txt to')
+    .option('--digest', 'write the weekday digests instead')
+    .option('--only <ids...>', 'dataset or check ids, repeated or comma-separated')
+    .option('--now <iso>', "the run's time (default: the clock); without an offset, in the configured zone")
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--source <name=url>', 'override a source: postgres://…, mysql://…, pglite:[folder]', collect)
+    .action(async (flags: PreviewFlags) => {
+      exit.code = await previewCommand(io, flags);
     });
 
   cli

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Dataset, Status } from '../config/types';
+import type { Dataset, Engine, Status } from '../config/types';
 import type { Breach, CheckResult } from '../evaluate/types';
 import { resultMessage } from '../report/message';
 import type { RunReport } from '../run/run';
+import { checkExpression } from '../sources/sql';
 import type { CheckState, TransitionKind } from '../state/types';
 import {
   type BreachJson,
@@ -29,6 +30,7 @@ export function checkEvent(
   dataset: Pick<Dataset, 'subscribers' | 'impact' | 'action'>,
   run: RunReport,
   zone: string,
+  engine: Engine,
 ): EventEntry {
   const { check } = result;
   const wasStaleSince = previous?.staleSince ? new Date(previous.staleSince).getTime() : null;
@@ -58,7 +60,8 @@ export function checkEvent(
     action: dataset.action,
     message: resultMessage(result, zone, run.now),
     error: result.error,
-    sql: result.sql,
+    // The check's own SQL, for the platform team: what failed, or what shows the data is stale.
+    sql: result.sql ?? checkExpression(engine, check),
     runId: run.runId,
     now: run.now.toISOString(),
   };

@@ -48,7 +48,10 @@ export const checkEventDetailSchema = z
     action: z.string().nullable(),
     message: z.string(),
     error: z.string().nullable().describe("Check Error: the database's message"),
-    sql: z.string().nullable().describe('Check Error: the SQL that failed'),
+    sql: z
+      .string()
+      .nullable()
+      .describe("The check's SQL: what failed (Check Error), or what found the data stale"),
     runId: z.string(),
     now: time,
   })

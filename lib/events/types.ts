@@ -47,7 +47,7 @@ export interface CheckEventDetail {
   impact: string | null;
   action: string | null;
   message: string;
-  /** For `Check Error`: the database's message, and the SQL that failed. */
+  /** For `Check Error`: the database's message. `sql`: the check's SQL (what failed, or what found it stale). */
   error: string | null;
   sql: string | null;
   runId: string;

@@ -40,7 +40,17 @@ export async function recordRun(
     }
     const kinds = transitionsOf(previous, result, report.now, config.settings.notify.remindEvery);
     const dataset = datasets.get(result.check.dataset) ?? { subscribers: [], impact: null, action: null };
-    const events = kinds.map((kind) => checkEvent(kind, result, previous, dataset, report, zone));
+    const events = kinds.map((kind) =>
+      checkEvent(
+        kind,
+        result,
+        previous,
+        dataset,
+        report,
+        zone,
+        config.settings.sources[result.check.source]?.engine ?? 'postgres',
+      ),
+    );
     const state = nextState(previous, result, kinds, report.now, report.runId);
     if (await ports.store.save(state, previous?.version ?? 0, events)) {
       written.push(state);

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { stalewatch } from '../helpers/cli';
@@ -129,6 +130,71 @@ describe('stalewatch run on an embedded database kept in a folder (pglite:<folde
     );
     expect(JSON.parse(stdout).results.map((r: { status: string }) => r.status)).toEqual(['warn', 'fail']);
     expect(code).toBe(1);
+  });
+});
+
+describe('stalewatch preview', () => {
+  let folder: string;
+  beforeAll(async () => {
+    folder = join(writeTree({}), 'db');
+    const db = await PGlite.create(folder);
+    await db.exec(PLACEMENT_DDL('public'));
+    await db.close();
+  });
+
+  it('writes, per contact that would hear something, its Slack messages and (with an address) its email', () => {
+    // Prepare: the placements lead has an email address.
+    const checks = writeTree({
+      'stalewatch.yml': SETTINGS.replace(
+        'audience: data-lead',
+        'audience: data-lead\n    email: p@example.org',
+      ),
+      'placements.yml': PLACEMENTS,
+    });
+    const out = join(writeTree({}), 'preview');
+    // Act
+    const { code, stdout } = stalewatch([
+      'preview',
+      '--checks',
+      checks,
+      '--source',
+      `tis=pglite:${folder}`,
+      '--now',
+      '2026-11-23T10:00:00Z',
+      '--out',
+      out,
+    ]);
+    // Assess
+    expect(stdout).toContain(`${out}/placements-lead.slack.json`);
+    const slack = JSON.parse(readFileSync(join(out, 'placements-lead.slack.json'), 'utf8'));
+    expect(slack).toEqual([
+      { text: 'Trainee placements data is 1 day out of date', blocks: expect.any(Array) },
+    ]);
+    expect(readFileSync(join(out, 'placements-lead.email.txt'), 'utf8')).toContain(
+      'Stale since: Monday 23 November 04:14 (5 hours ago)',
+    );
+    expect(readFileSync(join(out, 'placements-lead.email.html'), 'utf8')).toContain('<h1');
+    expect(existsSync(join(out, 'platform.slack.json'))).toBe(false);
+    expect(code).toBe(0);
+  });
+
+  it('writes the digests with --digest', () => {
+    const checks = writeTree({ 'stalewatch.yml': SETTINGS, 'placements.yml': PLACEMENTS });
+    const out = join(writeTree({}), 'digest');
+    stalewatch([
+      'preview',
+      '--digest',
+      '--checks',
+      checks,
+      '--source',
+      `tis=pglite:${folder}`,
+      '--now',
+      '2026-11-23T10:00:00Z',
+      '--out',
+      out,
+    ]);
+    const [digest] = JSON.parse(readFileSync(join(out, 'placements-lead.slack.json'), 'utf8'));
+    expect(digest.text).toBe('1 dataset is out of date');
   });
 });
 

@@ -1,5 +1,7 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { alertsByContact, previewFiles, previews } from '../../alerts/preview';
 import { loadConfig } from '../../config/load';
 import { localPipeline } from '../../demo/pipeline';
 import { sampleSql } from '../../demo/sample';
@@ -13,6 +15,23 @@ import type { CliIo } from '../io';
 export const SHIPPED_CHECKS = join(__dirname, '..', '..', '..', 'checks');
 
 const MINUTE = 60_000;
+
+/** Where the demo writes its previews, relative to the working directory. */
+export const PREVIEW_DIR = 'preview';
+
+function writePreviews(
+  config: Parameters<typeof alertsByContact>[0],
+  events: readonly EventEntry[],
+  now: Date,
+): string[] {
+  mkdirSync(PREVIEW_DIR, { recursive: true });
+  return previews(alertsByContact(config, events, now)).flatMap((preview) =>
+    Object.entries(previewFiles(preview)).map(([name, content]) => {
+      writeFileSync(join(PREVIEW_DIR, name), content);
+      return join(PREVIEW_DIR, name);
+    }),
+  );
+}
 
 function eventLines(events: readonly EventEntry[]): string[] {
   if (events.length === 0)
@@ -56,8 +75,11 @@ export async function demoCommand(io: CliIo): Promise<number> {
     io.stdout.write(
       `\nA day later, ${formatLocal(tomorrow, zone, now)}, when reminders are due:\n${eventLines(third.events).join('\n')}\n`,
     );
+    const written = writePreviews(config, first.events, now);
     io.stdout.write(
-      '\nThat was the shipped checks/ folder on sample data. Next: npx stalewatch run --source tis=postgres://…\n',
+      `\nThe messages of the first run, as each contact would get them (not sent), are in ${PREVIEW_DIR}/:\n` +
+        `${written.map((f) => `  ${f}`).join('\n')}\n` +
+        'That was the shipped checks/ folder on sample data. Next: npx stalewatch run --source tis=postgres://…\n',
     );
   } finally {
     await pipeline.stop();

@@ -1,0 +1,132 @@
+import type { Config, Contact } from '../config/types';
+import { checkEvent } from '../events/build';
+import type { CheckEventDetail, EventEntry } from '../events/types';
+import type { RunReport } from '../run/run';
+import { transitionsOf } from '../state/transition';
+import { type AlertContext, alertOf } from './build';
+import { type DigestEntry, digestOf } from './digest';
+import { type Email, toEmail } from './email';
+import type { Alert } from './model';
+import { recipientsOf } from './recipients';
+import { blockKitBuilderUrl, type SlackMessage, toSlack } from './slack';
+
+/** The events a run causes from an empty state: what the first run of a new deployment would send. */
+export function eventsFromEmptyState(config: Config, report: RunReport): EventEntry[] {
+  const datasets = new Map(config.datasets.map((d) => [d.id, d]));
+  return report.results.flatMap((result) => {
+    const kinds = transitionsOf(null, result, report.now, config.settings.notify.remindEvery);
+    const dataset = datasets.get(result.check.dataset) ?? { subscribers: [], impact: null, action: null };
+    return kinds.map((kind) =>
+      checkEvent(
+        kind,
+        result,
+        null,
+        dataset,
+        report,
+        config.settings.timezone,
+        config.settings.sources[result.check.source]?.engine ?? 'postgres',
+      ),
+    );
+  });
+}
+
+/** Every alert of every contact, in event order. */
+export function alertsByContact(
+  config: Config,
+  events: readonly EventEntry[],
+  now: Date,
+): Map<string, { contact: Contact; alerts: Alert[] }> {
+  const ctx: AlertContext = { settings: config.settings, now };
+  const byContact = new Map<string, { contact: Contact; alerts: Alert[] }>();
+  for (const event of events) {
+    const detail = event.detail as CheckEventDetail;
+    for (const { contact } of recipientsOf(event.detailType, detail, config.settings)) {
+      const alert = alertOf(event.detailType, detail, contact, ctx);
+      if (!alert) continue;
+      const entry = byContact.get(contact.id) ?? { contact, alerts: [] };
+      entry.alerts.push(alert);
+      byContact.set(contact.id, entry);
+    }
+  }
+  return byContact;
+}
+
+/** Each dataset that a run found stale, once, with its earliest staleSince: what digests list. */
+export function digestEntries(config: Config, report: RunReport): DigestEntry[] {
+  const entries = new Map<string, DigestEntry>();
+  for (const r of report.results) {
+    if (r.status !== 'warn' && r.status !== 'fail') continue;
+    const dataset = config.datasets.find((d) => d.id === r.check.dataset);
+    const since = r.staleSince?.toISOString() ?? null;
+    const known = entries.get(r.check.dataset);
+    if (known && (known.staleSince ?? '9999') <= (since ?? '9999')) continue;
+    entries.set(r.check.dataset, {
+      dataset: r.check.dataset,
+      title: r.check.title,
+      staleSince: since,
+      lastUpdatedAt: r.lastUpdatedAt?.toISOString() ?? known?.lastUpdatedAt ?? null,
+      owners: r.check.owners,
+      subscribers: dataset?.subscribers ?? [],
+    });
+  }
+  return [...entries.values()];
+}
+
+/** What `preview` writes for one contact. */
+export interface ContactPreview {
+  contact: Contact;
+  slack: SlackMessage[];
+  email: Email | null;
+}
+
+/** Several alerts as one email document (a preview file), separated by rules. */
+function combine(emails: Email[]): Email {
+  if (emails.length === 1) return emails[0] as Email;
+  const bodies = emails.map((e) => /<body[^>]*>([\s\S]*)<\/body>/.exec(e.html)?.[1] ?? e.html);
+  const first = emails[0]?.html ?? '';
+  return {
+    subject: `${emails.length} messages`,
+    html: first.replace(
+      /(<body[^>]*>)[\s\S]*(<\/body>)/,
+      `$1${bodies.join('\n<hr style="margin:32px 0">\n')}$2`,
+    ),
+    text: emails.map((e) => e.text).join('\n==========\n\n'),
+  };
+}
+
+/** The messages of each contact that would hear something: Slack for every contact, email for those with an address. */
+export function previews(byContact: Map<string, { contact: Contact; alerts: Alert[] }>): ContactPreview[] {
+  return [...byContact.values()].map(({ contact, alerts }) => ({
+    contact,
+    slack: alerts.flatMap(toSlack),
+    email: contact.email ? combine(alerts.map(toEmail)) : null,
+  }));
+}
+
+/** The files of a contact's preview: `<contact>.slack.json` (and its Block Kit Builder links), and email. */
+export function previewFiles(preview: ContactPreview): Record<string, string> {
+  const id = preview.contact.id;
+  const files: Record<string, string> = {
+    [`${id}.slack.json`]: `${JSON.stringify(preview.slack, null, 2)}\n`,
+    [`${id}.slack-links.txt`]: `${preview.slack.map((m) => `${m.text}\n${blockKitBuilderUrl(m)}\n`).join('\n')}`,
+  };
+  if (preview.email) {
+    files[`${id}.email.html`] = preview.email.html;
+    files[`${id}.email.txt`] = preview.email.text;
+  }
+  return files;
+}
+
+/** The digests of every contact with something stale. */
+export function digestAlerts(
+  config: Config,
+  report: RunReport,
+): Map<string, { contact: Contact; alerts: Alert[] }> {
+  const entries = digestEntries(config, report);
+  const byContact = new Map<string, { contact: Contact; alerts: Alert[] }>();
+  for (const contact of Object.values(config.settings.contacts)) {
+    const digest = digestOf(contact, entries, config.settings.timezone, report.now, `digest:${report.runId}`);
+    if (digest) byContact.set(contact.id, { contact, alerts: [digest] });
+  }
+  return byContact;
+}
