@@ -48,6 +48,60 @@ function rateOf(duration) {
   return `rate(${minutes} minute${minutes === 1 ? '' : 's'})`;
 }
 
+const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
+
+/** A five-field cron (`0 8 * * 1-5`) as EventBridge Scheduler writes it (`cron(0 8 ? * MON-FRI *)`). */
+function schedulerCron(cron) {
+  const [minute, hour, dom, month, dow] = cron.trim().split(/\s+/);
+  const days = dow === '*' ? '?' : dow.replace(/\d/g, (d) => DAYS[Number(d)]);
+  return `cron(${minute} ${hour} ${dow === '*' ? dom : '?'} ${month} ${days} *)`;
+}
+
+const arn = (service, resource) => ({
+  'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
+});
+
+/**
+ * notify's and digest's IAM: the state table (sent records, held messages, snoozes, stale checks), the
+ * webhook secrets the contacts name and the sender address parameter, and sending email.
+ */
+function notifierStatements(config, stage) {
+  const refs = Object.values(config.settings.contacts).flatMap((c) => (c.slack ? [c.slack] : []));
+  const parameters = [
+    `/stalewatch/${stage}/email-from`,
+    ...refs.filter((r) => r.store === 'ssm').map((r) => r.name),
+  ];
+  const secrets = refs.filter((r) => r.store === 'secret').map((r) => r.name);
+  return [
+    {
+      Effect: 'Allow',
+      Action: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+        'dynamodb:Scan',
+      ],
+      Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+    },
+    {
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter'],
+      Resource: [...new Set(parameters)].map((p) => arn('ssm', `parameter${p}`)),
+    },
+    ...(secrets.length > 0
+      ? [
+          {
+            Effect: 'Allow',
+            Action: ['secretsmanager:GetSecretValue'],
+            Resource: [...new Set(secrets)].map((n) => arn('secretsmanager', `secret:${n}-*`)),
+          },
+        ]
+      : []),
+    { Effect: 'Allow', Action: ['ses:SendEmail'], Resource: arn('ses', 'identity/*') },
+  ];
+}
+
 module.exports = ({ options = {} } = {}) => {
   const region = options.region ?? 'eu-west-2';
   const config = loadConfig({ dir: CHECKS, env: process.env });
@@ -89,6 +143,18 @@ module.exports = ({ options = {} } = {}) => {
   }
   return {
     schedule: rateOf(config.settings.runEvery),
+    timezone: config.settings.timezone,
+    digest: schedulerCron(config.settings.notify.digest),
+    notifierStatements: notifierStatements(config, options.stage ?? 'dev'),
+    // EventBridge Scheduler invokes digest with digest's own role (by name: GetAtt would be circular).
+    digestStatements: [
+      ...notifierStatements(config, options.stage ?? 'dev'),
+      {
+        Effect: 'Allow',
+        Action: ['lambda:InvokeFunction'],
+        Resource: arn('lambda', `function:stalewatch-${options.stage ?? 'dev'}-digest`),
+      },
+    ],
     clusterArns: [...new Set(sources.map(clusterArn))],
     secretArns: [...new Set(sources.map(secretArn))],
     environment,

@@ -18,7 +18,7 @@ const EMOJI: Record<Alert['tone'], string> = {
 };
 
 /** Text cut to `max` characters, with an ellipsis when cut. */
-function fit(text: string, max: number): string {
+function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
@@ -36,7 +36,7 @@ function slackTime(m: Moment): string {
 
 const section = (text: string): SectionBlock => ({
   type: 'section',
-  text: { type: 'mrkdwn', text: fit(text, SLACK_LIMITS.sectionText) },
+  text: { type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText) },
 });
 
 /** Long text as sections of at most 3,000 characters each, split at line ends. */
@@ -81,8 +81,8 @@ function bodyBlocks(alert: Alert): KnownBlock[] {
   if (t) {
     blocks.push({ type: 'divider' });
     const lines = [`*Check* \`${t.checkId}\` · *source* \`${t.source}\` · *table* \`${t.table}\``];
-    if (t.error) lines.push(`*Error*\n\`\`\`${fit(t.error, 1200)}\`\`\``);
-    if (t.sql) lines.push(`*SQL*\n\`\`\`${fit(t.sql, 1200)}\`\`\``);
+    if (t.error) lines.push(`*Error*\n\`\`\`${truncate(t.error, 1200)}\`\`\``);
+    if (t.sql) lines.push(`*SQL*\n\`\`\`${truncate(t.sql, 1200)}\`\`\``);
     lines.push(`*Run it again*\n\`${t.rerun}\``);
     blocks.push(...sections(lines));
   }
@@ -100,7 +100,7 @@ export function toSlack(alert: Alert): SlackMessage[] {
   const parts = Math.max(1, Math.ceil(body.length / perMessage));
   return Array.from({ length: parts }, (_, i) => {
     const suffix = parts > 1 ? ` (part ${i + 1} of ${parts})` : '';
-    const headline = fit(
+    const headline = truncate(
       `${alert.headline}${suffix}`,
       SLACK_LIMITS.headerText - EMOJI[alert.tone].length - 1,
     );

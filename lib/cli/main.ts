@@ -4,6 +4,7 @@ import { demoCommand } from './commands/demo';
 import { explainCommand } from './commands/explain';
 import { type PreviewFlags, previewCommand } from './commands/preview';
 import { type RunFlags, runCommand } from './commands/run';
+import { type SnoozeFlags, snoozeCommand } from './commands/snooze';
 import { validateCommand } from './commands/validate';
 import { type CliIo, EXIT } from './io';
 
@@ -63,6 +64,18 @@ function program(io: CliIo, exit: { code: number }): Command {
     .addOption(checksOption())
     .action((id: string, flags: { checks: string }) => {
       exit.code = explainCommand(io, id, flags.checks);
+    });
+
+  cli
+    .command('snooze')
+    .description('no alerts about a dataset until a time, in the deployed service')
+    .argument('<dataset>', 'a dataset id')
+    .requiredOption('--until <time>', 'ISO time; without an offset, in the configured zone')
+    .option('--stage <stage>', 'the deployed stage', 'dev')
+    .option('--table <name>', 'the state table (default stalewatch-<stage>-state)')
+    .addOption(checksOption())
+    .action(async (dataset: string, flags: SnoozeFlags) => {
+      exit.code = await snoozeCommand(io, dataset, flags);
     });
 
   cli

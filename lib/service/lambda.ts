@@ -86,6 +86,7 @@ export function lambdaPorts(
       save: (state, version, outbox) => store().save(state, version, outbox),
       clearOutbox: (id, runId) => store().clearOutbox(id, runId),
       recordHistory: (states) => store().recordHistory(states),
+      staleStates: () => store().staleStates(),
     },
     publish: (entries) => {
       const { publishEvents } = require('../events/publish') as typeof import('../events/publish');
@@ -107,6 +108,7 @@ export function lambdaPorts(
 
   return {
     ports,
+    environment,
     /** Runs one invocation: logs its outcome, and flushes metrics whatever happens. */
     async handle<T>(context: Context | undefined, work: (remainingMs: number) => Promise<T>): Promise<T> {
       if (context) logger.addContext(context);

@@ -4,6 +4,7 @@ import {
   BatchWriteCommand,
   DynamoDBDocumentClient,
   PutCommand,
+  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { EventEntry } from '../events/types';
@@ -21,6 +22,8 @@ export interface StateStore {
   clearOutbox(checkId: string, runId: string): Promise<void>;
   /** Keeps what a run saw, for `historyDays`. */
   recordHistory(states: readonly CheckState[]): Promise<void>;
+  /** Every check that is stale now (warn or fail): what digests list. */
+  staleStates(): Promise<CheckState[]>;
 }
 
 export type StoredState = CheckState & { outbox: EventEntry[] };
@@ -124,6 +127,25 @@ export function dynamoStateStore(client: DynamoDBClient, table: string): StateSt
           if (requests.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** tries));
         }
       }
+    },
+
+    async staleStates() {
+      const states: CheckState[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new ScanCommand({
+            TableName: table,
+            FilterExpression: 'sk = :state AND (#status = :warn OR #status = :fail)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':state': 'STATE', ':warn': 'warn', ':fail': 'fail' },
+            ExclusiveStartKey: start,
+          }),
+        );
+        states.push(...(page.Items ?? []).map(fromItem));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return states;
     },
   };
 }

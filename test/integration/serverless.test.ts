@@ -71,7 +71,36 @@ describe('npx sls package (offline)', () => {
       f.Properties.Runtime,
       f.Properties.Architectures,
     ]);
-    expect(functions).toEqual(Array(3).fill(['nodejs22.x', ['arm64']]));
+    expect(functions).toEqual(Array(5).fill(['nodejs22.x', ['arm64']]));
+  });
+
+  it('routes the bus’s events to notify with a retry policy and a dead-letter queue', () => {
+    const rules = ofType('AWS::Events::Rule')
+      .map(([, r]) => r.Properties)
+      .filter((p) => p.EventPattern);
+    expect(rules.map((r) => (r.EventPattern as { 'detail-type': string[] })['detail-type'])).toEqual([
+      ['Dataset Stale', 'Dataset Still Stale', 'Dataset Recovered'],
+      ['Check Error', 'Check Recovered'],
+    ]);
+    for (const rule of rules) {
+      expect(rule.Targets).toEqual([
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'] },
+          RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 10 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'Arn'] } },
+        }),
+      ]);
+    }
+    expect(ofType('AWS::SQS::Queue')).toHaveLength(1);
+  });
+
+  it('sends the digest on notify.digest in the configured zone, with EventBridge Scheduler', () => {
+    const [[, schedule] = []] = ofType('AWS::Scheduler::Schedule');
+    expect(schedule?.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 8 ? * MON-FRI *)',
+      ScheduleExpressionTimezone: 'Europe/London',
+    });
+    expect(JSON.stringify(statementsOf('digest'))).toContain('function:stalewatch-test-digest');
   });
 
   it('alarms when dispatch errors or has not run for an hour, to the SNS topic', () => {

@@ -1,0 +1,10 @@
+import type { Context } from 'aws-lambda';
+import { runDigest } from '../lib/alerts/digest-run';
+import { notifyPorts } from '../lib/alerts/lambda';
+import { lambdaPorts } from '../lib/service/lambda';
+
+const service = lambdaPorts(process.env, ['STALEWATCH_STATE_TABLE']);
+const ports = notifyPorts(process.env, service.ports, service.environment.stateTable);
+
+/** On `notify.digest` in the configured zone: each contact's stale datasets, oldest first. */
+export const handler = (_event: unknown, context: Context) => service.handle(context, () => runDigest(ports));

@@ -1,0 +1,83 @@
+import type { Config, SecretRef } from '../config/types';
+import type { ServicePorts } from '../service/handlers';
+import type { CheckState } from '../state/types';
+import type { NotifyPorts } from './notify';
+
+// Like the other functions' clients, these load on first use: module init stays short.
+const ssm = () =>
+  require('@aws-lambda-powertools/parameters/ssm') as typeof import('@aws-lambda-powertools/parameters/ssm');
+const secrets = () =>
+  require('@aws-lambda-powertools/parameters/secrets') as typeof import('@aws-lambda-powertools/parameters/secrets');
+
+/** Secrets are cached this long: a rotated webhook is picked up within five minutes. */
+const SECRET_MAX_AGE_SECONDS = 300;
+
+/** Reads a secret reference from SSM (decrypted) or Secrets Manager, through Powertools (cached). */
+async function resolveSecret(ref: SecretRef): Promise<string> {
+  const value =
+    ref.store === 'ssm'
+      ? await ssm().getParameter(ref.name, { decrypt: true, maxAge: SECRET_MAX_AGE_SECONDS })
+      : await secrets().getSecret(ref.name, { maxAge: SECRET_MAX_AGE_SECONDS });
+  if (typeof value !== 'string' || !value)
+    throw new Error(`The secret at ${ref.store}:${ref.name} is empty or not text`);
+  return value;
+}
+
+/**
+ * The ports of `notify` and `digest` in Lambda: the service's ports (config, state) plus delivery. The
+ * sender address of emails is the SSM parameter named by STALEWATCH_EMAIL_FROM_PARAMETER.
+ */
+export function notifyPorts(
+  env: Readonly<Record<string, string | undefined>>,
+  service: ServicePorts,
+  stateTable: string,
+): NotifyPorts & { staleStates: () => Promise<CheckState[]> } {
+  let deps: {
+    sent: NotifyPorts['sent'];
+    holds: ReturnType<typeof import('./deliver/holds').dynamoHolds>;
+    ses: import('@aws-sdk/client-sesv2').SESv2Client;
+  } | null = null;
+  const load = () => {
+    if (!deps) {
+      const { DynamoDBClient } =
+        require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
+      const { SESv2Client } = require('@aws-sdk/client-sesv2') as typeof import('@aws-sdk/client-sesv2');
+      const { dynamoSentRecord } = require('./deliver/sent') as typeof import('./deliver/sent');
+      const { dynamoHolds } = require('./deliver/holds') as typeof import('./deliver/holds');
+      const dynamo = new DynamoDBClient({});
+      deps = {
+        sent: dynamoSentRecord(dynamo, stateTable),
+        holds: dynamoHolds(dynamo, stateTable),
+        ses: new SESv2Client({}),
+      };
+    }
+    return deps;
+  };
+  const fromParameter = env.STALEWATCH_EMAIL_FROM_PARAMETER;
+  return {
+    config: service.config as () => Config,
+    clock: service.clock,
+    sent: {
+      wasSent: (k, d) => load().sent.wasSent(k, d),
+      markSent: (k, d, at) => load().sent.markSent(k, d, at),
+    },
+    slackUrl: resolveSecret,
+    emailFrom: async () => (fromParameter ? resolveSecret({ store: 'ssm', name: fromParameter }) : null),
+    postSlack: (url, message) =>
+      (require('./deliver/slack-webhook') as typeof import('./deliver/slack-webhook')).postToSlack(
+        url,
+        message,
+      ),
+    sendEmail: (from, to, email) =>
+      (require('./deliver/email-ses') as typeof import('./deliver/email-ses')).sendEmail(
+        load().ses,
+        from,
+        to,
+        email,
+      ),
+    snoozedUntil: (dataset) => load().holds.snoozedUntil(dataset),
+    hold: (message) => load().holds.hold(message),
+    heldDue: (now) => load().holds.heldDue(now),
+    staleStates: () => service.store.staleStates(),
+  };
+}

@@ -1,0 +1,108 @@
+// Prints every kind of message for each audience, as the plain-text email renders it: the examples in
+// docs/alerts.md (`node bin/run-ts.js scripts/alert-examples.ts`).
+import { alertOf } from '../lib/alerts/build';
+import { digestOf } from '../lib/alerts/digest';
+import { toEmail } from '../lib/alerts/email';
+import type { Contact } from '../lib/config/types';
+import type { CheckEventDetail, DetailType } from '../lib/events/types';
+
+const contacts: Record<string, Contact> = {
+  'placements-lead': {
+    id: 'placements-lead',
+    name: 'Placements data lead',
+    audience: 'data-lead',
+    slack: null,
+    email: null,
+  },
+  platform: { id: 'platform', name: 'Platform team', audience: 'platform', slack: null, email: null },
+};
+const settings = {
+  timezone: 'Europe/London',
+  contacts,
+  notify: { errorsTo: 'platform', remindEvery: '24h', digest: '0 8 * * 1-5', quietHours: null },
+};
+const now = new Date('2026-11-23T10:00:00Z');
+const base: CheckEventDetail = {
+  eventId: 'e',
+  checkId: 'placements/nightly-sync',
+  dataset: 'placements',
+  title: 'Trainee placements',
+  kind: 'freshness',
+  source: 'tis',
+  table: 'public.placement',
+  owners: ['placements-lead'],
+  subscribers: [],
+  status: 'fail',
+  previousStatus: 'pass',
+  lastUpdatedAt: '2026-11-20T02:10:00.000Z',
+  staleSince: '2026-11-23T07:00:00.000Z',
+  staleForSeconds: null,
+  observed: { ageSeconds: 287400 },
+  breaches: [{ rule: 'dueBy', deadline: '2026-11-23T07:00:00.000Z', cron: '0 7 * * 1-5' }],
+  severity: 'fail',
+  impact: 'Trainees and Local Office admins see out-of-date placement details.',
+  action: 'Ask the platform team to re-run the nightly ESR sync.',
+  message: '',
+  error: null,
+  sql: `(SELECT to_json(max("last_modified")) #>> '{}' FROM "public"."placement")`,
+  runId: 'r',
+  now: now.toISOString(),
+};
+const cases: Array<[string, DetailType, Partial<CheckEventDetail>, string]> = [
+  ['Dataset Stale, to the data lead', 'Dataset Stale', {}, 'placements-lead'],
+  ['Dataset Stale, to the platform team (its owner here)', 'Dataset Stale', {}, 'platform'],
+  ['Dataset Still Stale', 'Dataset Still Stale', {}, 'placements-lead'],
+  [
+    'Dataset Recovered',
+    'Dataset Recovered',
+    {
+      status: 'pass',
+      previousStatus: 'fail',
+      lastUpdatedAt: '2026-11-23T09:40:00.000Z',
+      staleForSeconds: 2 * 86400 + 3 * 3600,
+      breaches: [],
+    },
+    'placements-lead',
+  ],
+  [
+    'Check Error, to the platform team',
+    'Check Error',
+    { status: 'error', error: 'relation "public.placement" does not exist', breaches: [] },
+    'platform',
+  ],
+  [
+    'Check Recovered',
+    'Check Recovered',
+    { status: 'pass', previousStatus: 'error', breaches: [] },
+    'platform',
+  ],
+];
+for (const [title, type, overrides, to] of cases) {
+  const alert = alertOf(type, { ...base, ...overrides }, contacts[to] as Contact, { settings, now });
+  if (alert) process.stdout.write(`### ${title}\n\n\`\`\`\n${toEmail(alert).text}\`\`\`\n\n`);
+}
+const digest = digestOf(
+  contacts['placements-lead'] as Contact,
+  [
+    {
+      dataset: 'placements',
+      title: 'Trainee placements',
+      staleSince: '2026-11-23T07:00:00.000Z',
+      lastUpdatedAt: '2026-11-20T02:10:00.000Z',
+      owners: ['placements-lead'],
+      subscribers: [],
+    },
+    {
+      dataset: 'warehouse-export',
+      title: 'Data warehouse export',
+      staleSince: '2026-11-21T09:00:00.000Z',
+      lastUpdatedAt: '2026-11-20T09:05:00.000Z',
+      owners: ['placements-lead'],
+      subscribers: [],
+    },
+  ],
+  'Europe/London',
+  now,
+  'digest',
+);
+if (digest) process.stdout.write(`### The weekday digest\n\n\`\`\`\n${toEmail(digest).text}\`\`\`\n`);

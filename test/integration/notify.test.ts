@@ -1,0 +1,261 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { sendEmail } from '../../lib/alerts/deliver/email-ses';
+import { dynamoHolds } from '../../lib/alerts/deliver/holds';
+import { dynamoSentRecord } from '../../lib/alerts/deliver/sent';
+import { DeliveryError, postToSlack } from '../../lib/alerts/deliver/slack-webhook';
+import { runDigest } from '../../lib/alerts/digest-run';
+import { type NotifyPorts, notify, releaseHeld } from '../../lib/alerts/notify';
+import { loadConfig } from '../../lib/config/load';
+import type { Config } from '../../lib/config/types';
+import type { CheckEventDetail } from '../../lib/events/types';
+import { dynamoStateStore } from '../../lib/state/store';
+import { startDynamo, TEST_CREDENTIALS } from '../helpers/aws';
+import { stalewatchAsync } from '../helpers/cli';
+import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
+
+/** A local HTTP server that answers with the next scripted status and records each body. */
+async function scriptedServer() {
+  const state = {
+    script: [] as Array<{ status: number; headers?: Record<string, string> }>,
+    bodies: [] as unknown[],
+    calls: 0,
+  };
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c) => chunks.push(c));
+    request.on('end', () => {
+      state.calls++;
+      const next = state.script.shift() ?? { status: 200 };
+      if (next.status === 200)
+        state.bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null'));
+      response.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
+      response.end(next.status === 200 ? '{"MessageId":"m-1"}' : '{"message":"no"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    state,
+    reset() {
+      state.script = [];
+      state.bodies = [];
+      state.calls = 0;
+    },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const event = (overrides: Partial<CheckEventDetail> = {}, type = 'Dataset Stale') => ({
+  'detail-type': type,
+  detail: {
+    eventId: 'evt-1',
+    checkId: 'placements/updated-recently',
+    dataset: 'placements',
+    title: 'Trainee placements',
+    kind: 'freshness',
+    source: 'tis',
+    table: 'public.placement',
+    owners: ['placements-lead'],
+    subscribers: [],
+    status: 'fail',
+    previousStatus: 'pass',
+    lastUpdatedAt: '2026-11-20T02:10:00.000Z',
+    staleSince: '2026-11-21T04:10:00.000Z',
+    staleForSeconds: null,
+    observed: { ageSeconds: 287400 },
+    breaches: [{ rule: 'failAfter', duration: '50h' }],
+    severity: 'fail',
+    impact: 'Trainees see out-of-date placement details.',
+    action: 'Re-run the nightly sync.',
+    message: '…',
+    error: null,
+    sql: null,
+    runId: 'r1',
+    now: '2026-11-23T10:00:00.000Z',
+    ...overrides,
+  } satisfies CheckEventDetail,
+});
+
+describe('notify: delivering alerts to Slack and email', () => {
+  let dynamo: Awaited<ReturnType<typeof startDynamo>>;
+  let slack: Awaited<ReturnType<typeof scriptedServer>>;
+  let ses: Awaited<ReturnType<typeof scriptedServer>>;
+  let config: Config;
+  let table = 0;
+  let ports: NotifyPorts & { staleStates: () => Promise<never[]> };
+  let now = new Date('2026-11-23T10:00:00Z');
+
+  beforeAll(async () => {
+    [dynamo, slack, ses] = await Promise.all([startDynamo(), scriptedServer(), scriptedServer()]);
+    const settings = SETTINGS.replace(
+      'audience: data-lead',
+      'audience: data-lead\n    email: lead@example.org',
+    ).concat('  quietHours: "19:00-08:00"\n');
+    config = loadConfig({
+      dir: writeTree({ 'stalewatch.yml': settings, 'placements.yml': PLACEMENTS }),
+      env: {},
+    });
+  });
+
+  beforeEach(async () => {
+    // Prepare: a fresh table; a Slack webhook and SES that accept everything unless scripted.
+    const name = `notify-${++table}`;
+    await dynamo.createTable(name);
+    slack.reset();
+    ses.reset();
+    now = new Date('2026-11-23T10:00:00Z');
+    const sesClient = new SESv2Client({
+      endpoint: ses.url,
+      region: 'eu-west-2',
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
+    });
+    const holds = dynamoHolds(dynamo.client, name);
+    ports = {
+      config: () => config,
+      clock: () => now,
+      sent: dynamoSentRecord(dynamo.client, name),
+      slackUrl: async () => `${slack.url}/services/T0/B0/secret`,
+      emailFrom: async () => 'stalewatch@example.org',
+      postSlack: (url, message) => postToSlack(url, message, { sleep: async () => undefined }),
+      sendEmail: (from, to, email) => sendEmail(sesClient, from, to, email),
+      snoozedUntil: holds.snoozedUntil,
+      hold: holds.hold,
+      heldDue: holds.heldDue,
+      staleStates: async () => [],
+    };
+  });
+
+  afterAll(async () => {
+    await Promise.all([dynamo.stop(), slack.stop(), ses.stop()]);
+  });
+
+  it('sends the owner a Slack message and an email', async () => {
+    const outcome = await notify(event(), ports);
+    expect(outcome).toMatchObject({ sent: 2, alreadySent: 0 });
+    expect(slack.state.bodies).toEqual([
+      expect.objectContaining({ text: 'Trainee placements data is 3 days out of date' }),
+    ]);
+    expect(ses.state.bodies).toEqual([
+      expect.objectContaining({
+        FromEmailAddress: 'stalewatch@example.org',
+        Destination: { ToAddresses: ['lead@example.org'] },
+      }),
+    ]);
+  });
+
+  it('retries Slack after Retry-After on 429 and with backoff on 500, then records it sent', async () => {
+    slack.state.script = [{ status: 429, headers: { 'retry-after': '1' } }, { status: 500 }];
+    await notify(event(), ports);
+    expect(slack.state.calls).toBe(3);
+    expect(slack.state.bodies).toHaveLength(1);
+  });
+
+  it('sends nothing twice when the same event is delivered again', async () => {
+    await notify(event(), ports);
+    const again = await notify(event(), ports);
+    expect(again).toMatchObject({ sent: 0, alreadySent: 2 });
+    expect(slack.state.bodies).toHaveLength(1);
+    expect(ses.state.bodies).toHaveLength(1);
+  });
+
+  it('fails the invocation when Slack keeps failing, without marking it sent, so a retry sends it', async () => {
+    slack.state.script = Array(5).fill({ status: 503 });
+    await expect(notify(event(), ports)).rejects.toThrow(DeliveryError);
+    expect(ses.state.bodies).toHaveLength(1);
+    const retry = await notify(event(), ports);
+    expect(retry).toMatchObject({ sent: 1, alreadySent: 1 });
+    expect(slack.state.bodies).toHaveLength(1);
+  });
+
+  it('never puts the webhook URL in an error', async () => {
+    slack.state.script = [{ status: 404 }];
+    const error = await notify(event(), ports).catch((e: Error) => e);
+    expect(String(error)).toContain('Slack answered 404');
+    expect(String(error)).not.toContain('/services/T0/B0/secret');
+  });
+
+  it('holds a non-urgent message in quiet hours and delivers it when they end', async () => {
+    // Act: a warning at 22:00 London time, inside 19:00-08:00.
+    now = new Date('2026-11-23T22:00:00Z');
+    const outcome = await notify(event({ status: 'warn' }), ports);
+    expect(outcome).toMatchObject({ held: 1, sent: 0 });
+    now = new Date('2026-11-24T07:59:00Z');
+    expect(await releaseHeld(ports)).toMatchObject({ sent: 0 });
+    now = new Date('2026-11-24T08:00:00Z');
+    expect(await releaseHeld(ports)).toMatchObject({ sent: 2 });
+    expect(await releaseHeld(ports)).toMatchObject({ sent: 0 });
+    expect(slack.state.bodies).toHaveLength(1);
+  });
+
+  it('sends a failing dataset at once, even in quiet hours', async () => {
+    now = new Date('2026-11-23T22:00:00Z');
+    expect(await notify(event({ status: 'fail' }), ports)).toMatchObject({ held: 0, sent: 2 });
+  });
+
+  it('sends nothing about a snoozed dataset', async () => {
+    await dynamoHolds(dynamo.client, `notify-${table}`).snooze(
+      'placements',
+      new Date('2026-11-30T09:00:00Z'),
+    );
+    expect(await notify(event(), ports)).toMatchObject({ sent: 0, skipped: ['placements is snoozed'] });
+  });
+
+  it('sends the digest to each contact with something stale, once per day', async () => {
+    // Prepare: state says placements is stale.
+    const store = dynamoStateStore(dynamo.client, `notify-${table}`);
+    await store.save(
+      {
+        checkId: 'placements/updated-recently',
+        status: 'fail',
+        since: '2026-11-21T04:10:00.000Z',
+        dataStatus: 'fail',
+        staleSince: '2026-11-21T04:10:00.000Z',
+        lastUpdatedAt: '2026-11-20T02:10:00.000Z',
+        observed: { ageSeconds: 1 },
+        rowCounts: [],
+        lastNotifiedAt: null,
+        runId: 'r',
+        runAt: '2026-11-23T07:00:00.000Z',
+        version: 1,
+      },
+      0,
+      [],
+    );
+    const digestPorts = { ...ports, staleStates: () => store.staleStates() };
+    now = new Date('2026-11-24T08:00:00Z');
+    expect(await runDigest(digestPorts)).toMatchObject({ sent: 2 });
+    expect(slack.state.bodies).toEqual([expect.objectContaining({ text: '1 dataset is out of date' })]);
+    expect(await runDigest(digestPorts)).toMatchObject({ sent: 0, alreadySent: 2 });
+  });
+});
+
+describe('stalewatch snooze', () => {
+  it('records a snooze in the deployed table that notify then honours', async () => {
+    // Prepare
+    const dynamo = await startDynamo();
+    await dynamo.createTable('stalewatch-test-state');
+    const checks = writeTree({ 'stalewatch.yml': SETTINGS, 'placements.yml': PLACEMENTS });
+    try {
+      // Act
+      const { code, stdout } = await stalewatchAsync(
+        ['snooze', 'placements', '--until', '2099-11-30T09:00', '--stage', 'test', '--checks', checks],
+        {
+          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+          AWS_REGION: 'eu-west-2',
+          AWS_ACCESS_KEY_ID: 'x',
+          AWS_SECRET_ACCESS_KEY: 'x',
+        },
+      );
+      // Assess
+      expect(stdout).toContain('No alerts about Trainee placements until Monday 30 November 2099 09:00');
+      expect(code).toBe(0);
+      const until = await dynamoHolds(dynamo.client, 'stalewatch-test-state').snoozedUntil('placements');
+      expect(until?.toISOString()).toBe('2099-11-30T09:00:00.000Z');
+    } finally {
+      await dynamo.stop();
+    }
+  });
+});
