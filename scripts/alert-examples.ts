@@ -5,6 +5,7 @@ import { digestOf } from '../lib/alerts/digest';
 import { toEmail } from '../lib/alerts/email';
 import type { Contact } from '../lib/config/types';
 import type { CheckEventDetail, DetailType } from '../lib/events/types';
+import { sampleDetail } from '../test/helpers/events';
 
 const contacts: Record<string, Contact> = {
   'placements-lead': {
@@ -22,32 +23,7 @@ const settings = {
   notify: { errorsTo: 'platform', remindEvery: '24h', digest: '0 8 * * 1-5', quietHours: null },
 };
 const now = new Date('2026-11-23T10:00:00Z');
-const base: CheckEventDetail = {
-  eventId: 'e',
-  checkId: 'placements/nightly-sync',
-  dataset: 'placements',
-  title: 'Trainee placements',
-  kind: 'freshness',
-  source: 'tis',
-  table: 'public.placement',
-  owners: ['placements-lead'],
-  subscribers: [],
-  status: 'fail',
-  previousStatus: 'pass',
-  lastUpdatedAt: '2026-11-20T02:10:00.000Z',
-  staleSince: '2026-11-23T07:00:00.000Z',
-  staleForSeconds: null,
-  observed: { ageSeconds: 287400 },
-  breaches: [{ rule: 'dueBy', deadline: '2026-11-23T07:00:00.000Z', cron: '0 7 * * 1-5' }],
-  severity: 'fail',
-  impact: 'Trainees and Local Office admins see out-of-date placement details.',
-  action: 'Ask the platform team to re-run the nightly ESR sync.',
-  message: '',
-  error: null,
-  sql: `(SELECT to_json(max("last_modified")) #>> '{}' FROM "public"."placement")`,
-  runId: 'r',
-  now: now.toISOString(),
-};
+const base = sampleDetail({ subscribers: [] });
 const cases: Array<[string, DetailType, Partial<CheckEventDetail>, string]> = [
   ['Dataset Stale, to the data lead', 'Dataset Stale', {}, 'placements-lead'],
   ['Dataset Stale, to the platform team (its owner here)', 'Dataset Stale', {}, 'platform'],

@@ -1,10 +1,10 @@
 // The measured side of `npm run bench`: one process that runs Stalewatch's run (one statement per
 // source), then the one-query-per-table strategy, against the Data API the parent serves, and prints
 // what it measured as JSON. Kept apart from the database so that its peak RSS is the checker's alone.
-import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { loadConfig } from '../lib/config/load';
 import { runChecks } from '../lib/run/run';
-import { DEFAULT_RETRY, rdsDataConnector, rowOf } from '../lib/sources/rds-data';
+import { DEFAULT_RETRY, rdsDataConnector, rowOf, statementCommand } from '../lib/sources/rds-data';
 import { quoteIdentifier, quoteTable } from '../lib/sources/sql';
 
 const [checksDir, endpoint, threadsText] = process.argv.slice(2) as [string, string, string];
@@ -67,14 +67,7 @@ function maxRssMb(): number {
           if (!source) continue;
           const column = quoteIdentifier('postgres', 'updated_at');
           const sql = `SELECT max(${column}) AS max_loaded_at, count(*) AS n FROM ${quoteTable('postgres', d.table)}`;
-          const command = new ExecuteStatementCommand({
-            resourceArn: source.resourceArn,
-            secretArn: source.secretArn,
-            database: source.database,
-            sql,
-            formatRecordsAs: 'JSON',
-          });
-          rowOf(await client.send(command));
+          rowOf(await client.send(statementCommand(source, sql)));
         }
       }),
     );

@@ -96,6 +96,21 @@ export function rowOf(
 
 const nameOf = (error: unknown): string => (error as { name?: string })?.name ?? '';
 
+/** The `ExecuteStatement` of one SELECT on a source, answered as JSON with column names. */
+export function statementCommand(
+  source: Pick<SourceConfig, 'resourceArn' | 'secretArn' | 'database'>,
+  sql: string,
+) {
+  return new ExecuteStatementCommand({
+    resourceArn: source.resourceArn,
+    secretArn: source.secretArn,
+    database: source.database,
+    sql,
+    formatRecordsAs: 'JSON',
+    includeResultMetadata: true,
+  });
+}
+
 /**
  * A source reached through the RDS Data API: one `ExecuteStatement` per statement, nothing to open or
  * close. `client` is shared by every source of the process.
@@ -106,14 +121,7 @@ export function rdsDataConnector(
   retry: RetryPolicy,
 ): SourceConnector {
   const execute = async (sql: string, signal?: AbortSignal): Promise<Record<string, unknown>> => {
-    const command = new ExecuteStatementCommand({
-      resourceArn: source.resourceArn,
-      secretArn: source.secretArn,
-      database: source.database,
-      sql,
-      formatRecordsAs: 'JSON',
-      includeResultMetadata: true,
-    });
+    const command = statementCommand(source, sql);
     const started = retry.clock();
     for (let attempt = 0; ; attempt++) {
       try {

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import type { Dialect } from '../../lib/sources/sql';
+import { writeTree } from './tree';
 
 /**
  * A scratch database for one test file: a fresh schema (PostgreSQL) or database (MySQL) with a random
@@ -90,3 +92,12 @@ export const ENGINES: Array<[string, () => Promise<ScratchDatabase>]> = [
     ? [['MySQL (MariaDB)', () => mysqlScratch(MYSQL_URL)] as [string, () => Promise<ScratchDatabase>]]
     : []),
 ];
+
+/** An embedded database kept in a fresh folder with `sql` run in it, closed: for `--source tis=pglite:<folder>`. */
+export async function pgliteFolder(sql: string): Promise<string> {
+  const folder = join(writeTree({}), 'db');
+  const db = await PGlite.create(folder);
+  await db.exec(sql);
+  await db.close();
+  return folder;
+}

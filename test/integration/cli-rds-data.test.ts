@@ -1,9 +1,7 @@
-import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { startDataApi } from '../../lib/dev/data-api';
 import { openBackend } from '../../lib/dev/data-api-backends';
 import { stalewatchAsync } from '../helpers/cli';
-import { POSTGRES_URL, postgresScratch, type ScratchDatabase } from '../helpers/databases';
+import { POSTGRES_URL, pgliteFolder, postgresScratch, type ScratchDatabase } from '../helpers/databases';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 /** Settings whose source is reached through the Data API with ARNs from the environment. */
@@ -59,10 +57,7 @@ async function compare(target: string, checks: string, closeBetween: boolean) {
 describe('npx stalewatch run through the RDS Data API (no --source)', () => {
   it('on the embedded database: same verdicts as --source, in one ExecuteStatement', async () => {
     // Prepare
-    const folder = join(writeTree({}), 'db');
-    const db = await PGlite.create(folder);
-    await db.exec(DDL('public'));
-    await db.close();
+    const folder = await pgliteFolder(DDL('public'));
     // Act
     const { viaApi, direct, calls } = await compare(`pglite:${folder}`, checksOver('public'), true);
     // Assess

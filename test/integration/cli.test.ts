@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { stalewatch } from '../helpers/cli';
-import { POSTGRES_URL, postgresScratch, type ScratchDatabase } from '../helpers/databases';
+import { POSTGRES_URL, pgliteFolder, postgresScratch, type ScratchDatabase } from '../helpers/databases';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 const SHIPPED = join(__dirname, '..', '..', 'checks');
@@ -46,10 +45,7 @@ describe('stalewatch run on an embedded database kept in a folder (pglite:<folde
   let checks: string;
 
   beforeAll(async () => {
-    folder = join(writeTree({}), 'db');
-    const db = await PGlite.create(folder);
-    await db.exec(PLACEMENT_DDL('public'));
-    await db.close();
+    folder = await pgliteFolder(PLACEMENT_DDL('public'));
     checks = checksOver('public');
   });
 
@@ -136,10 +132,7 @@ describe('stalewatch run on an embedded database kept in a folder (pglite:<folde
 describe('stalewatch preview', () => {
   let folder: string;
   beforeAll(async () => {
-    folder = join(writeTree({}), 'db');
-    const db = await PGlite.create(folder);
-    await db.exec(PLACEMENT_DDL('public'));
-    await db.close();
+    folder = await pgliteFolder(PLACEMENT_DDL('public'));
   });
 
   it('writes, per contact that would hear something, its Slack messages and (with an address) its email', () => {

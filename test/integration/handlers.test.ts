@@ -2,11 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import type { Context } from 'aws-lambda';
 import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
 import { startDynamo, startEventRecorder } from '../helpers/aws';
+import { pgliteFolder } from '../helpers/databases';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 /** A local Lambda that records `Invoke` calls (REST: POST /2015-03-31/functions/{name}/invocations). */
@@ -42,12 +42,9 @@ describe('the deployed functions, with their real clients pointed at local stand
 
   beforeAll(async () => {
     // Prepare: a source in a PGlite folder, the compiled config, and every AWS endpoint local.
-    const folder = join(writeTree({}), 'db');
-    const db = await PGlite.create(folder);
-    await db.exec(
+    const folder = await pgliteFolder(
       "CREATE TABLE public.placement (id int, last_modified timestamp); INSERT INTO public.placement VALUES (1, '2026-11-22 02:14:00')",
     );
-    await db.close();
     const config = loadConfig({
       dir: writeTree({ 'stalewatch.yml': SETTINGS, 'placements.yml': PLACEMENTS }),
       env: {},

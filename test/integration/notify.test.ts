@@ -13,6 +13,7 @@ import type { CheckEventDetail } from '../../lib/events/types';
 import { dynamoStateStore } from '../../lib/state/store';
 import { startDynamo, TEST_CREDENTIALS } from '../helpers/aws';
 import { stalewatchAsync } from '../helpers/cli';
+import { sampleDetail } from '../helpers/events';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 /** A local HTTP server that answers with the next scripted status and records each body. */
@@ -49,33 +50,7 @@ async function scriptedServer() {
 
 const event = (overrides: Partial<CheckEventDetail> = {}, type = 'Dataset Stale') => ({
   'detail-type': type,
-  detail: {
-    eventId: 'evt-1',
-    checkId: 'placements/updated-recently',
-    dataset: 'placements',
-    title: 'Trainee placements',
-    kind: 'freshness',
-    source: 'tis',
-    table: 'public.placement',
-    owners: ['placements-lead'],
-    subscribers: [],
-    status: 'fail',
-    previousStatus: 'pass',
-    lastUpdatedAt: '2026-11-20T02:10:00.000Z',
-    staleSince: '2026-11-21T04:10:00.000Z',
-    staleForSeconds: null,
-    observed: { ageSeconds: 287400 },
-    breaches: [{ rule: 'failAfter', duration: '50h' }],
-    severity: 'fail',
-    impact: 'Trainees see out-of-date placement details.',
-    action: 'Re-run the nightly sync.',
-    message: '…',
-    error: null,
-    sql: null,
-    runId: 'r1',
-    now: '2026-11-23T10:00:00.000Z',
-    ...overrides,
-  } satisfies CheckEventDetail,
+  detail: sampleDetail({ subscribers: [], ...overrides }),
 });
 
 describe('notify: delivering alerts to Slack and email', () => {

@@ -5,6 +5,7 @@ import { recipientsOf } from '../../lib/alerts/recipients';
 import { SLACK_LIMITS, toSlack } from '../../lib/alerts/slack';
 import type { Contact, Settings } from '../../lib/config/types';
 import type { CheckEventDetail, DetailType } from '../../lib/events/types';
+import { sampleDetail } from '../helpers/events';
 
 const contacts: Record<string, Contact> = {
   'placements-lead': {
@@ -30,35 +31,7 @@ const settings: AlertContext['settings'] & Pick<Settings, 'notify'> = {
 };
 const NOW = new Date('2026-11-23T10:00:00Z');
 
-function detail(overrides: Partial<CheckEventDetail> = {}): CheckEventDetail {
-  return {
-    eventId: 'e1',
-    checkId: 'placements/nightly-sync',
-    dataset: 'placements',
-    title: 'Trainee placements',
-    kind: 'freshness',
-    source: 'tis',
-    table: 'public.placement',
-    owners: ['placements-lead'],
-    subscribers: ['placements-product-lead'],
-    status: 'fail',
-    previousStatus: 'pass',
-    lastUpdatedAt: '2026-11-20T02:10:00.000Z',
-    staleSince: '2026-11-23T07:00:00.000Z',
-    staleForSeconds: null,
-    observed: { ageSeconds: 287400 },
-    breaches: [{ rule: 'dueBy', deadline: '2026-11-23T07:00:00.000Z', cron: '0 7 * * 1-5' }],
-    severity: 'fail',
-    impact: 'Trainees and Local Office admins see out-of-date placement details.',
-    action: 'Ask the platform team to re-run the nightly ESR sync.',
-    message: '…',
-    error: null,
-    sql: `(SELECT to_json(max("last_modified")) #>> '{}' FROM "public"."placement")`,
-    runId: 'r1',
-    now: NOW.toISOString(),
-    ...overrides,
-  };
-}
+const detail = sampleDetail;
 
 const render = (type: DetailType, d: CheckEventDetail, to: string, now = NOW) => {
   const alert = alertOf(type, d, contacts[to] as Contact, { settings, now });
