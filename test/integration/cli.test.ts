@@ -109,6 +109,27 @@ describe('stalewatch run on an embedded database kept in a folder (pglite:<folde
     expect(stdout).toContain('stale since Monday 23 November 04:14 (5 hours ago)');
   });
 
+  it('takes --only repeated as well as comma-separated', () => {
+    const ids = (only: string[]) =>
+      JSON.parse(
+        stalewatch([
+          'run',
+          '--checks',
+          checks,
+          '--source',
+          `tis=pglite:${folder}`,
+          '--format',
+          'json',
+          ...only,
+        ]).stdout,
+      ).results.map((r: { id: string }) => r.id);
+    const both = ['placements/updated-recently', 'placements/current-placements'];
+    expect(ids(['--only', 'placements/updated-recently', '--only', 'placements/current-placements'])).toEqual(
+      both,
+    );
+    expect(ids(['--only', 'placements/updated-recently,placements/current-placements'])).toEqual(both);
+  });
+
   it('takes the connection from STALEWATCH_SOURCE_<NAME> too', () => {
     const { code, stdout } = stalewatch(
       [
