@@ -5,18 +5,9 @@ import { digestOf } from '../lib/alerts/digest';
 import { toEmail } from '../lib/alerts/email';
 import type { Contact } from '../lib/config/types';
 import type { CheckEventDetail, DetailType } from '../lib/events/types';
-import { sampleDetail } from '../test/helpers/events';
+import { sampleContacts, sampleDetail } from '../test/helpers/events';
 
-const contacts: Record<string, Contact> = {
-  'placements-lead': {
-    id: 'placements-lead',
-    name: 'Placements data lead',
-    audience: 'data-lead',
-    slack: null,
-    email: null,
-  },
-  platform: { id: 'platform', name: 'Platform team', audience: 'platform', slack: null, email: null },
-};
+const contacts = sampleContacts();
 const settings = {
   timezone: 'Europe/London',
   contacts,

@@ -1,3 +1,4 @@
+import type { Contact } from '../../lib/config/types';
 import type { CheckEventDetail } from '../../lib/events/types';
 
 /**
@@ -31,5 +32,21 @@ export function sampleDetail(overrides: Partial<CheckEventDetail> = {}): CheckEv
     runId: 'r1',
     now: '2026-11-23T10:00:00.000Z',
     ...overrides,
+  };
+}
+
+/** The contacts of the samples: a data lead, a product lead (subscriber) and the platform team. */
+export function sampleContacts(): Record<string, Contact> {
+  const contact = (id: string, name: string, audience: Contact['audience']): Contact => ({
+    id,
+    name,
+    audience,
+    slack: null,
+    email: null,
+  });
+  return {
+    'placements-lead': contact('placements-lead', 'Placements data lead', 'data-lead'),
+    'placements-product-lead': contact('placements-product-lead', 'Placements product lead', 'product-lead'),
+    platform: contact('platform', 'Platform team', 'platform'),
   };
 }

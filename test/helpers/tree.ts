@@ -39,6 +39,15 @@ checks:
       failAfter: 50h
 `;
 
+/** A row-count check of current placements (fails below 3): what the CLI tests' two rows make fail. */
+export const CURRENT_PLACEMENTS_CHECK =
+  '  - name: current placements\n    rowCount:\n      where: "status = \'CURRENT\'"\n      failBelow: 3\n';
+
+/** The placements dataset over `<namespace>.placement`, with its freshness check and `extraChecks`. */
+export function placementsOver(namespace: string, ...extraChecks: string[]): string {
+  return PLACEMENTS.replace('public.placement', `${namespace}.placement`).concat(...extraChecks);
+}
+
 /** Writes `files` (path → content) into a fresh temporary folder and returns the folder. */
 export function writeTree(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'stalewatch-'));

@@ -2,7 +2,7 @@ import { startDataApi } from '../../lib/dev/data-api';
 import { openBackend } from '../../lib/dev/data-api-backends';
 import { stalewatchAsync } from '../helpers/cli';
 import { POSTGRES_URL, pgliteFolder, postgresScratch, type ScratchDatabase } from '../helpers/databases';
-import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
+import { CURRENT_PLACEMENTS_CHECK, placementsOver, SETTINGS, writeTree } from '../helpers/tree';
 
 /** Settings whose source is reached through the Data API with ARNs from the environment. */
 const settingsFromEnv = SETTINGS.replace(
@@ -18,12 +18,11 @@ const DDL = (ns: string) => `
   INSERT INTO ${ns}.placement VALUES (1, 'CURRENT', '2026-11-22 02:14:00'), (2, 'PAST', '2026-11-21 01:00:00');`;
 
 function checksOver(namespace: string) {
+  const nightly =
+    '  - name: nightly sync\n    freshness:\n      column: last_modified\n      dueBy: "0 7 * * 1-5"\n';
   return writeTree({
     'stalewatch.yml': settingsFromEnv,
-    'placements.yml': PLACEMENTS.replace('public.placement', `${namespace}.placement`).concat(
-      '  - name: current placements\n    rowCount:\n      where: "status = \'CURRENT\'"\n      failBelow: 3\n',
-      '  - name: nightly sync\n    freshness:\n      column: last_modified\n      dueBy: "0 7 * * 1-5"\n',
-    ),
+    'placements.yml': placementsOver(namespace, CURRENT_PLACEMENTS_CHECK, nightly),
   });
 }
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stalewatch } from '../helpers/cli';
 import { POSTGRES_URL, pgliteFolder, postgresScratch, type ScratchDatabase } from '../helpers/databases';
-import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
+import { CURRENT_PLACEMENTS_CHECK, PLACEMENTS, placementsOver, SETTINGS, writeTree } from '../helpers/tree';
 
 const SHIPPED = join(__dirname, '..', '..', 'checks');
 
@@ -10,9 +10,7 @@ const SHIPPED = join(__dirname, '..', '..', 'checks');
 function checksOver(namespace: string) {
   return writeTree({
     'stalewatch.yml': SETTINGS,
-    'placements.yml': PLACEMENTS.replace('public.placement', `${namespace}.placement`).concat(
-      '  - name: current placements\n    rowCount:\n      where: "status = \'CURRENT\'"\n      failBelow: 3\n',
-    ),
+    'placements.yml': placementsOver(namespace, CURRENT_PLACEMENTS_CHECK),
   });
 }
 

@@ -5,25 +5,10 @@ import { recipientsOf } from '../../lib/alerts/recipients';
 import { SLACK_LIMITS, toSlack } from '../../lib/alerts/slack';
 import type { Contact, Settings } from '../../lib/config/types';
 import type { CheckEventDetail, DetailType } from '../../lib/events/types';
-import { sampleDetail } from '../helpers/events';
+import { sampleContacts, sampleDetail } from '../helpers/events';
 
-const contacts: Record<string, Contact> = {
-  'placements-lead': {
-    id: 'placements-lead',
-    name: 'Placements data lead',
-    audience: 'data-lead',
-    slack: null,
-    email: 'p@example.org',
-  },
-  'placements-product-lead': {
-    id: 'placements-product-lead',
-    name: 'Placements product lead',
-    audience: 'product-lead',
-    slack: null,
-    email: null,
-  },
-  platform: { id: 'platform', name: 'Platform team', audience: 'platform', slack: null, email: null },
-};
+const contacts = sampleContacts();
+(contacts['placements-lead'] as Contact).email = 'p@example.org';
 const settings: AlertContext['settings'] & Pick<Settings, 'notify'> = {
   timezone: 'Europe/London',
   contacts,

@@ -4,6 +4,7 @@ import { toRunJson } from '../../lib/report/json';
 import { resultMessage } from '../../lib/report/message';
 import { formatTextReport } from '../../lib/report/text';
 import { at, dueBy, freshness, rowCount } from '../helpers/checks';
+import { sampleContacts } from '../helpers/events';
 
 const NOW = at('2026-11-23T10:00:00Z');
 const fresh = (iso: string | null) => ({ kind: 'freshness' as const, lastUpdatedAt: iso ? at(iso) : null });
@@ -15,15 +16,7 @@ function configWith(timezone = 'Europe/London'): Config {
       runEvery: '15m',
       holidays: null,
       sources: {},
-      contacts: {
-        'placements-lead': {
-          id: 'placements-lead',
-          name: 'Placements data lead',
-          audience: 'data-lead',
-          slack: null,
-          email: null,
-        },
-      },
+      contacts: sampleContacts(),
       notify: { errorsTo: null, remindEvery: '24h', digest: '0 8 * * 1-5', quietHours: null },
     },
     datasets: [],
