@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { ConfigError, type ConfigIssue, formatConfigIssue } from '../errors';
+import { ConfigError, type ConfigIssue } from '../errors';
 import { crossCheck } from './cross-check';
 import { interpolateEnv } from './interpolate';
 import { locate, type ParsedFile, type YamlData } from './parsed-file';
 import { resolveConfig } from './resolve';
-import { datasetSchema, jsonSchemas, type SettingsFile, settingsSchema } from './schema';
+import { datasetSchema, jsonSchemas, settingsSchema } from './schema';
 import type { Config } from './types';
 import { parseYamlFile } from './yaml-file';
 import { describeIssue, fallbackMessage } from './zod-issues';
@@ -141,10 +141,3 @@ function readConfigFile<K extends FileKind>(
 function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
   return [...issues].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }
-
-/** For `validate`: every issue as a line. */
-export function formatIssues(error: ConfigError): string[] {
-  return error.issues.map(formatConfigIssue);
-}
-
-export type { ParsedFile, SettingsFile };

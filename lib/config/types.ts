@@ -93,7 +93,6 @@ export type FreshnessCheck = CheckBase & { kind: 'freshness'; freshness: Freshne
 export type RowCountCheck = CheckBase & { kind: 'rowCount'; rowCount: RowCountRule };
 /** One check of one dataset. */
 export type Check = FreshnessCheck | RowCountCheck;
-export type CheckKind = Check['kind'];
 
 export interface Dataset {
   id: string;

@@ -7,11 +7,6 @@ export function worse(a: Status, b: Status): Status {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
-/** Sorts worst first. */
-export function byStatusWorstFirst(a: Status, b: Status): number {
-  return RANK[b] - RANK[a];
-}
-
 /** A check that says `severity: warn` reports its failures as warnings. */
 export function applySeverity(status: Status, severity: Severity): Status {
   return status === 'fail' && severity === 'warn' ? 'warn' : status;

@@ -1,5 +1,3 @@
-import type { Check } from '../config/types';
-import type { Observation } from '../evaluate/types';
 import type { Dialect } from './sql';
 
 /**
@@ -22,6 +20,3 @@ export interface SourceConnector {
   readonly description: string;
   connect(signal?: AbortSignal): Promise<SqlConnection>;
 }
-
-/** Takes every check of one source at once and returns one observation per check id. */
-export type ObserveSource = (checks: readonly Check[]) => Promise<Map<string, Observation>>;
