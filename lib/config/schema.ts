@@ -140,7 +140,7 @@ const percent = () =>
     .gt(0, { error: 'must be more than 0 — e.g. 20 for a fall of a fifth' })
     .max(100, { error: 'must be at most 100 — e.g. 20 for a fall of a fifth' });
 
-const QUIET_HOURS_PATTERN = '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$';
+const QUIET_HOURS_PATTERN = '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9](, ?weekends)?$';
 
 export const sourceSchema = z
   .strictObject({
@@ -185,10 +185,10 @@ export const notifySchema = z.strictObject({
     .describe('When each contact gets the digest, in `timezone`.'),
   quietHours: text('"19:00-08:00"', {
     pattern: QUIET_HOURS_PATTERN,
-    explain: (s) => `"${s}" is not a range of hours — write it as "19:00-08:00"`,
+    explain: (s) => `"${s}" is not a range of hours — write it as "19:00-08:00", or "19:00-08:00, weekends"`,
   })
     .optional()
-    .describe('Non-urgent messages wait until these hours end.'),
+    .describe('Non-urgent messages wait until these hours end; add ", weekends" to keep weekends quiet too.'),
 });
 
 /** `checks/stalewatch.yml`: settings, sources and contacts. */
