@@ -1,4 +1,4 @@
-import type { Contact } from '../config/types';
+import type { Config, Contact } from '../config/types';
 import type { Alert } from './model';
 import { moment } from './words';
 
@@ -10,6 +10,37 @@ export interface DigestEntry {
   lastUpdatedAt: string | null;
   owners: string[];
   subscribers: string[];
+}
+
+/** What is known of one stale check: a run's result, or its stored state. */
+export interface StaleCheck {
+  checkId: string;
+  staleSince: string | null;
+  lastUpdatedAt: string | null;
+}
+
+/** Each dataset with a stale check, once, with the earliest staleSince of its stale checks. */
+export function digestEntries(
+  config: Pick<Config, 'checks' | 'datasets'>,
+  stale: readonly StaleCheck[],
+): DigestEntry[] {
+  const byDataset = new Map<string, DigestEntry>();
+  for (const check of stale) {
+    const datasetId = config.checks.find((c) => c.id === check.checkId)?.dataset;
+    const dataset = config.datasets.find((d) => d.id === datasetId);
+    if (!dataset) continue;
+    const known = byDataset.get(dataset.id);
+    if (known && (known.staleSince ?? '9999') <= (check.staleSince ?? '9999')) continue;
+    byDataset.set(dataset.id, {
+      dataset: dataset.id,
+      title: dataset.title,
+      staleSince: check.staleSince,
+      lastUpdatedAt: check.lastUpdatedAt ?? known?.lastUpdatedAt ?? null,
+      owners: dataset.owners,
+      subscribers: dataset.subscribers,
+    });
+  }
+  return [...byDataset.values()];
 }
 
 /**

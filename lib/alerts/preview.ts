@@ -4,7 +4,7 @@ import type { CheckEventDetail, EventEntry } from '../events/types';
 import type { RunReport } from '../run/run';
 import { transitionsOf } from '../state/transition';
 import { type AlertContext, alertOf } from './build';
-import { type DigestEntry, digestOf } from './digest';
+import { digestEntries, digestOf, type StaleCheck } from './digest';
 import { type Email, toEmail } from './email';
 import type { Alert } from './model';
 import { recipientsOf } from './recipients';
@@ -51,25 +51,15 @@ export function alertsByContact(
   return byContact;
 }
 
-/** Each dataset that a run found stale, once, with its earliest staleSince: what digests list. */
-export function digestEntries(config: Config, report: RunReport): DigestEntry[] {
-  const entries = new Map<string, DigestEntry>();
-  for (const r of report.results) {
-    if (r.status !== 'warn' && r.status !== 'fail') continue;
-    const dataset = config.datasets.find((d) => d.id === r.check.dataset);
-    const since = r.staleSince?.toISOString() ?? null;
-    const known = entries.get(r.check.dataset);
-    if (known && (known.staleSince ?? '9999') <= (since ?? '9999')) continue;
-    entries.set(r.check.dataset, {
-      dataset: r.check.dataset,
-      title: r.check.title,
-      staleSince: since,
-      lastUpdatedAt: r.lastUpdatedAt?.toISOString() ?? known?.lastUpdatedAt ?? null,
-      owners: r.check.owners,
-      subscribers: dataset?.subscribers ?? [],
-    });
-  }
-  return [...entries.values()];
+/** The checks a run found stale, as digests read them. */
+function staleChecksOf(report: RunReport): StaleCheck[] {
+  return report.results
+    .filter((r) => r.status === 'warn' || r.status === 'fail')
+    .map((r) => ({
+      checkId: r.check.id,
+      staleSince: r.staleSince?.toISOString() ?? null,
+      lastUpdatedAt: r.lastUpdatedAt?.toISOString() ?? null,
+    }));
 }
 
 /** What `preview` writes for one contact. */
@@ -122,7 +112,7 @@ export function digestAlerts(
   config: Config,
   report: RunReport,
 ): Map<string, { contact: Contact; alerts: Alert[] }> {
-  const entries = digestEntries(config, report);
+  const entries = digestEntries(config, staleChecksOf(report));
   const byContact = new Map<string, { contact: Contact; alerts: Alert[] }>();
   for (const contact of Object.values(config.settings.contacts)) {
     const digest = digestOf(contact, entries, config.settings.timezone, report.now, `digest:${report.runId}`);

@@ -20,6 +20,14 @@ function program(io: CliIo, exit: { code: number }): Command {
     .showHelpAfterError('(run stalewatch --help for usage)');
   const checksOption = () =>
     new Option('--checks <dir>', 'the folder of check files').default(DEFAULT_CHECKS);
+  /** The options of a run, which `preview` takes too. */
+  const runOptions = (command: Command) =>
+    command
+      .addOption(checksOption())
+      .option('--only <ids...>', 'dataset or check ids, repeated or comma-separated')
+      .option('--now <iso>', "the run's time (default: the clock); without an offset, in the configured zone")
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+      .option('--source <name=url>', 'override a source: postgres://…, mysql://…, pglite:[folder]', collect);
 
   cli
     .command('validate')
@@ -29,30 +37,25 @@ function program(io: CliIo, exit: { code: number }): Command {
       exit.code = validateCommand(io, flags.checks);
     });
 
-  cli
-    .command('run')
-    .description(
-      'run checks once and print the results; exit 0 all pass or warn, 1 any fail or error, 2 bad config',
-    )
-    .addOption(checksOption())
-    .option('--only <ids...>', 'dataset or check ids, repeated or comma-separated')
-    .option('--now <iso>', "the run's time (default: the clock); without an offset, in the configured zone")
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--source <name=url>', 'override a source: postgres://…, mysql://…, pglite:[folder]', collect)
-    .action(async (flags: RunFlags) => {
-      exit.code = await runCommand(io, flags);
-    });
+  runOptions(
+    cli
+      .command('run')
+      .description(
+        'run checks once and print the results; exit 0 all pass or warn, 1 any fail or error, 2 bad config',
+      ),
+  ).action(async (flags: RunFlags) => {
+    exit.code = await runCommand(io, flags);
+  });
 
-  cli
-    .command('preview')
-    .description('write, without sending, the messages a run would send from an empty state (or the digests)')
-    .addOption(checksOption())
+  runOptions(
+    cli
+      .command('preview')
+      .description(
+        'write, without sending, the messages a run would send from an empty state (or the digests)',
+      ),
+  )
     .requiredOption('--out <dir>', 'the folder to write <contact>.slack.json, .email.html, .email.txt to')
     .option('--digest', 'write the weekday digests instead')
-    .option('--only <ids...>', 'dataset or check ids, repeated or comma-separated')
-    .option('--now <iso>', "the run's time (default: the clock); without an offset, in the configured zone")
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--source <name=url>', 'override a source: postgres://…, mysql://…, pglite:[folder]', collect)
     .action(async (flags: PreviewFlags) => {
       exit.code = await previewCommand(io, flags);
     });

@@ -3,6 +3,7 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
+import { chunkWithin } from '../util/chunk';
 import { EVENT_SOURCE, type EventEntry } from './types';
 
 /** PutEvents takes at most 10 entries, and 256 KB in all, per call. */
@@ -45,24 +46,16 @@ function toEntry(event: EventEntry, bus: string): PutEventsRequestEntry {
 
 /** Groups entries into PutEvents calls of at most 10 entries and 256 KB. */
 export function batchesOf(entries: PutEventsRequestEntry[]): PutEventsRequestEntry[][] {
-  const batches: PutEventsRequestEntry[][] = [];
-  let current: PutEventsRequestEntry[] = [];
-  let bytes = 0;
   for (const entry of entries) {
     const size = entrySize(entry);
     if (size > PUT_EVENTS_LIMITS.maxBytes) {
       throw new RangeError(`A ${entry.DetailType} event is ${size} bytes, over EventBridge's 256 KB limit`);
     }
-    if (current.length === PUT_EVENTS_LIMITS.maxEntries || bytes + size > PUT_EVENTS_LIMITS.maxBytes) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(entry);
-    bytes += size;
   }
-  if (current.length > 0) batches.push(current);
-  return batches;
+  return chunkWithin(entries, entrySize, {
+    maxItems: PUT_EVENTS_LIMITS.maxEntries,
+    maxSize: PUT_EVENTS_LIMITS.maxBytes,
+  });
 }
 
 export interface PublishOptions {

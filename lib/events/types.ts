@@ -1,5 +1,5 @@
 import type { Status } from '../config/types';
-import type { Observed } from '../evaluate/types';
+import type { Breach, Observed } from '../evaluate/types';
 
 /** The `source` of every Stalewatch event. */
 export const EVENT_SOURCE = 'stalewatch';
@@ -15,13 +15,11 @@ export const DETAIL_TYPES = {
 export const RUN_COMPLETED = 'Check Run Completed';
 export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES] | typeof RUN_COMPLETED;
 
-/** A broken rule, with its times as ISO strings. */
-export type BreachJson =
-  | { rule: 'noData' }
-  | { rule: 'warnAfter' | 'failAfter'; duration: string }
-  | { rule: 'dueBy'; deadline: string; cron: string }
-  | { rule: 'failBelow' | 'warnBelow' | 'failAbove' | 'warnAbove'; limit: number }
-  | { rule: 'warnDropPercent' | 'failDropPercent'; limit: number; dropPercent: number };
+/** Each member of a union with its `Date` fields as ISO strings, as JSON carries them. */
+type WithIsoDates<T> = T extends unknown ? { [K in keyof T]: T[K] extends Date ? string : T[K] } : never;
+
+/** A broken rule as events carry it. */
+export type BreachJson = WithIsoDates<Breach>;
 
 /** The `detail` of a check's event. Carries no secret: no webhook, no credentials, no connection string. */
 export interface CheckEventDetail {

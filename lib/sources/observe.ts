@@ -1,6 +1,7 @@
 import type { Check } from '../config/types';
 import { messageOf, QueryTimeoutError, SourceUnavailableError, StatementError } from '../errors';
 import type { Observation } from '../evaluate/types';
+import { chunkWithin } from '../util/chunk';
 import { batchStatement, checkExpression } from './sql';
 import { parseTimestamp } from './timestamp';
 import type { SourceConnector, SqlConnection } from './types';
@@ -14,24 +15,11 @@ export const STATEMENT_LIMITS = { maxChecks: 400, maxSqlChars: 60_000 } as const
 
 /** Splits the checks into statements that stay within `STATEMENT_LIMITS`, in order. */
 export function chunkChecks(dialect: SqlConnection['dialect'], checks: readonly Check[]): Check[][] {
-  const chunks: Check[][] = [];
-  let current: Check[] = [];
-  let chars = 0;
-  for (const check of checks) {
-    const size = checkExpression(dialect, check).length + 12;
-    if (
-      current.length > 0 &&
-      (current.length >= STATEMENT_LIMITS.maxChecks || chars + size > STATEMENT_LIMITS.maxSqlChars)
-    ) {
-      chunks.push(current);
-      current = [];
-      chars = 0;
-    }
-    current.push(check);
-    chars += size;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  // 12: the `  … AS cN,\n` around each expression.
+  return chunkWithin(checks, (check) => checkExpression(dialect, check).length + 12, {
+    maxItems: STATEMENT_LIMITS.maxChecks,
+    maxSize: STATEMENT_LIMITS.maxSqlChars,
+  });
 }
 
 /** Turns one column of the batch row into the check's observation. */
