@@ -84,8 +84,9 @@ function program(io: CliIo, exit: { code: number }): Command {
   cli
     .command('demo')
     .description('run the shipped checks on an embedded database with sample data')
-    .action(async () => {
-      exit.code = await demoCommand(io);
+    .option('--now <iso>', "the demo's time (default: the clock); without an offset, in Europe/London")
+    .action(async (flags: { now?: string }) => {
+      exit.code = await demoCommand(io, flags);
     });
   return cli;
 }

@@ -6,6 +6,7 @@ import type { Context } from 'aws-lambda';
 import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
 import { startDynamo } from '../helpers/aws';
+import { fakeDateOnly } from '../helpers/clock';
 import { sampleDetail } from '../helpers/events';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
@@ -57,6 +58,9 @@ describe('the notify function, with its real clients pointed at local stand-ins'
   let handler: (event: unknown, context: Context) => Promise<Record<string, unknown>>;
 
   beforeAll(async () => {
+    // The handler reads the wall clock; the words of its message depend on it. Only Date is faked, at
+    // the sample's Monday 10:00, so that the real clients' timers and sockets work as they do in Lambda.
+    fakeDateOnly('2026-11-23T10:00:00Z');
     // Prepare: a contact with a Slack webhook in SSM and an email address; every endpoint local.
     standIns = await startStandIns('/services/T0/B0/secret');
     dynamo = await startDynamo();
@@ -88,6 +92,7 @@ describe('the notify function, with its real clients pointed at local stand-ins'
   });
 
   afterAll(async () => {
+    jest.useRealTimers();
     process.env = saved;
     await Promise.all([dynamo.stop(), standIns.stop()]);
   });

@@ -10,6 +10,7 @@ import { formatTextReport } from '../../report/text';
 import { connectorForUrl } from '../../sources/connect';
 import { formatLocal } from '../../time/zone';
 import type { CliIo } from '../io';
+import { parseNow } from '../options';
 
 /** The checks the service ships with, which the demo runs. */
 export const SHIPPED_CHECKS = join(__dirname, '..', '..', '..', 'checks');
@@ -47,14 +48,14 @@ function eventLines(events: readonly EventEntry[]): string[] {
  * code path as the deployed service (state in an in-process DynamoDB, events in memory): the report of
  * a first run and the events it publishes, then what a run 15 minutes later and a day later add.
  */
-export async function demoCommand(io: CliIo): Promise<number> {
-  const now = io.clock();
+export async function demoCommand(io: CliIo, flags: { now?: string } = {}): Promise<number> {
+  const config = loadConfig({ dir: SHIPPED_CHECKS, env: io.env });
+  const now = flags.now ? parseNow(flags.now, config.settings.timezone) : io.clock();
   io.stderr.write('Starting the embedded database and loading sample data…\n');
   const db = await PGlite.create();
   const pipeline = await localPipeline();
   try {
     await db.exec(sampleSql(now));
-    const config = loadConfig({ dir: SHIPPED_CHECKS, env: io.env });
     const connectors = { tis: connectorForUrl('tis', db), warehouse: connectorForUrl('warehouse', db) };
     const zone = config.settings.timezone;
 
