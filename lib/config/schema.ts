@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { DURATION_PATTERN } from '../time/duration';
+import { cronProblem } from '../time/cron';
+import { digestProblem, runEveryProblem } from '../time/deployed-schedules';
+import { DURATION_PATTERN, durationProblem, MAX_DURATION } from '../time/duration';
 import { isKnownRegion, REGION_ALIASES } from '../time/holidays';
-import { isCron } from '../time/schedule';
 import { isTimeZone, parseLocalDateTime } from '../time/zone';
+import { CONTROL_CHARACTER, looksSecret, quote } from '../util/quote';
 
 /**
  * The format of `checks/`: one zod schema per kind of file. It is the single place where fields, their
@@ -10,13 +12,23 @@ import { isTimeZone, parseLocalDateTime } from '../time/zone';
  * (`npm run schema`), and every message here says what is wrong and how to write it instead.
  */
 
-const show = (input: unknown): string => (typeof input === 'string' ? `"${input}"` : JSON.stringify(input));
+/** A value in a message: quoted, shortened, never a secret (lib/util/quote.ts). */
+const show = quote;
 
 /** A rule on text: a regular expression (published in the JSON Schema) or a test, and the message. */
 interface TextRule {
   pattern?: string;
   test?: (s: string) => boolean;
+  /** The message for a refused value; show the value with `show`, which never shows a secret. */
   explain: (s: string) => string;
+  /** Text that may span lines (impact, action); other text is one line. */
+  multiLine?: boolean;
+}
+
+/** The control character in `s`, as `U+001B`, or null. */
+function controlCharacterIn(s: string, multiLine: boolean): string | null {
+  const found = CONTROL_CHARACTER.exec(s)?.[0] ?? (!multiLine && /[\n\t]/.exec(s)?.[0]) ?? null;
+  return found ? `U+${found.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : null;
 }
 
 /** Text with an optional rule; `explain` turns a refused value into the message. */
@@ -30,37 +42,58 @@ function text(example: string, rule?: TextRule) {
         : `${show(iss.input)} is not text — for example ${example}`;
     },
   });
-  const nonEmpty = base.min(1, { error: `is empty — for example ${example}` });
+  const multiLine = rule?.multiLine ?? false;
+  // Control characters could rewrite a terminal or a Slack message; a line break breaks a title.
+  const nonEmpty = base.min(1, { error: `is empty — for example ${example}` }).check(
+    z.refine((s) => controlCharacterIn(s, multiLine) === null, {
+      error: (iss) => {
+        const found = controlCharacterIn(String(iss.input), multiLine);
+        const what =
+          found === 'U+000A'
+            ? 'a line break'
+            : found === 'U+0009'
+              ? 'a tab'
+              : `a control character (${found})`;
+        return `contains ${what} — write plain ${multiLine ? 'text' : 'text on one line'}, e.g. ${example}`;
+      },
+      abort: true,
+    }),
+  );
   if (!rule) return nonEmpty;
   const error = (iss: { input?: unknown }) => rule.explain(String(iss.input));
-  if (rule.pattern) return nonEmpty.regex(new RegExp(rule.pattern), { error });
+  // A value that does not match the pattern gets its message alone, not every later rule's too.
+  if (rule.pattern) return nonEmpty.regex(new RegExp(rule.pattern), { error, abort: true });
   return nonEmpty.refine(rule.test ?? (() => true), { error });
 }
 
 export const duration = () =>
   text('26h', {
     pattern: DURATION_PATTERN,
-    explain: (s) => `"${s}" is not a duration — write it as 26h, 90m, 2d`,
-  }).describe('A whole number and a unit: 90s, 45m, 26h, 2d, 1w.');
+    explain: (s) => durationProblem(s) ?? `${show(s)} is not a duration — write it as 26h, 90m, 2d`,
+  })
+    .refine((s) => durationProblem(s) === null, { error: (iss) => durationProblem(String(iss.input)) ?? '' })
+    .describe(`A whole number and a unit: 90s, 45m, 26h, 2d, 1w; at most ${MAX_DURATION}.`);
 
 const cron = (example: string) =>
   text(`"${example}"`, {
-    test: isCron,
+    test: (s) => cronProblem(s) === null,
     explain: (s) =>
-      `"${s}" is not a cron expression — write five fields, minute hour day month weekday, e.g. "${example}"`,
+      cronProblem(s) ??
+      `${show(s)} is not a cron expression — write five fields, minute hour day-of-month month day-of-week, e.g. "${example}"`,
   });
 
 const timeZone = () =>
   text('Europe/London', {
     test: isTimeZone,
-    explain: (s) => `"${s}" is not an IANA time zone — write it as Europe/London, UTC or America/New_York`,
+    explain: (s) =>
+      `${show(s)} is not an IANA time zone — write it as Europe/London, UTC or America/New_York`,
   });
 
 const holidayRegion = () =>
   text('england-and-wales', {
     test: isKnownRegion,
     explain: (s) =>
-      `"${s}" is not a holiday region — write one of ${Object.keys(REGION_ALIASES).join(', ')}, ` +
+      `${show(s)} is not a holiday region — write one of ${Object.keys(REGION_ALIASES).join(', ')}, ` +
       `a country or country-state code such as GB-SCT, IE or DE-BY, or none`,
   });
 
@@ -72,13 +105,14 @@ const tableName = () =>
   text('public.placement', {
     pattern: TABLE_PATTERN,
     explain: (s) =>
-      `"${s}" is not a plain [schema.]table name — use letters, digits and _ only, e.g. public.placement (it is quoted for you)`,
+      `${show(s)} is not a plain [schema.]table name — use letters, digits and _ only, e.g. public.placement (it is quoted for you)`,
   });
 
 const columnName = () =>
   text('last_modified', {
     pattern: COLUMN_PATTERN,
-    explain: (s) => `"${s}" is not a plain column name — use letters, digits and _ only, e.g. last_modified`,
+    explain: (s) =>
+      `${show(s)} is not a plain column name — use letters, digits and _ only, e.g. last_modified`,
   });
 
 /** `;` would start a second statement, and comments could hide the rest of ours. */
@@ -95,8 +129,8 @@ const datasetId = () =>
   text('placements', {
     pattern: ID_PATTERN,
     explain: (s) =>
-      `"${s}" is not a dataset id — use lower-case letters, digits and '-', e.g. ${
-        s
+      `${show(s)} is not a dataset id — use lower-case letters, digits and '-', e.g. ${
+        (looksSecret(s) ? '' : s)
           .toLowerCase()
           .replace(/[^a-z0-9]+/g, '-')
           .replace(/^-|-$/g, '') || 'placements'
@@ -111,19 +145,47 @@ const refName = (what: string, example: string) =>
   });
 
 const ENV_REF = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
-const SECRET_REF_PATTERN = '^\\$\\{(ssm:/[A-Za-z0-9_./-]+|secret:[A-Za-z0-9/_+=.@-]+)\\}$';
+const SSM_NAME = '/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*';
+const SECRET_REF_PATTERN = `^\\$\\{(ssm:${SSM_NAME}|secret:[A-Za-z0-9/_+=.@-]+)\\}$`;
+/** A web address where the name of a parameter or secret goes: `${ssm://hooks.slack.com/…}`. */
+const LOOKS_LIKE_URL =
+  /:\/\/|\/\/|^\$\{(ssm|secret):\/?(https?:|[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|net|org|io|co|uk|dev|app)(\/|\}))|hooks\.slack\.com/i;
+const SECRET_REF_EXAMPLE = '${ssm:/stalewatch/slack/placements}';
+
+/** What is wrong with a `${ssm:…}` / `${secret:…}` reference that matches the pattern, or null. */
+function secretRefProblem(s: string): string | null {
+  if (LOOKS_LIKE_URL.test(s) || looksSecret(s)) {
+    return (
+      'is a secret: keep the webhook URL in SSM Parameter Store (a SecureString) or Secrets Manager and write where it is, ' +
+      `e.g. ${SECRET_REF_EXAMPLE} — this looks like the URL itself where the parameter's name goes (it is not shown here); ` +
+      'if it is a real webhook URL, it is now in the repository: make a new one in Slack'
+    );
+  }
+  const ssm = /^\$\{ssm:(.*)\}$/.exec(s)?.[1];
+  if (ssm && /^\/(aws|ssm)/i.test(ssm)) {
+    return `names an SSM parameter under /aws or /ssm, which AWS keeps for itself — e.g. ${SECRET_REF_EXAMPLE}`;
+  }
+  if (ssm && (ssm.split('/').length - 1 > 15 || ssm.length > 1011)) {
+    return `names an SSM parameter deeper than 15 levels or longer than 1011 characters — e.g. ${SECRET_REF_EXAMPLE}`;
+  }
+  return null;
+}
+
 const secretRef = () =>
-  text('${ssm:/stalewatch/slack/placements}', {
+  text(SECRET_REF_EXAMPLE, {
     pattern: SECRET_REF_PATTERN,
-    explain: () =>
-      'is a secret: keep the webhook URL in SSM or Secrets Manager and write where it is, e.g. ${ssm:/stalewatch/slack/placements} or ${secret:stalewatch/slack}',
+    explain: (s) =>
+      secretRefProblem(s) ??
+      `is not where a secret is kept — keep the webhook URL in SSM or Secrets Manager and write where it is, e.g. ${SECRET_REF_EXAMPLE} or \${secret:stalewatch/slack}`,
+  }).refine((s) => secretRefProblem(s) === null, {
+    error: (iss) => secretRefProblem(String(iss.input)) ?? '',
   });
 
 const arn = (service: string, example: string) =>
   text(example, {
     test: (s) => s.startsWith(`arn:aws`) || ENV_REF.test(s),
     explain: (s) =>
-      `"${s}" is not an ARN — write the ${service} ARN, or \${env:NAME} to read it from the environment`,
+      `${show(s)} is not an ARN — write the ${service} ARN, or \${env:NAME} to read it from the environment`,
   });
 
 const positiveCount = (example: number) =>
@@ -185,7 +247,8 @@ export const notifySchema = z.strictObject({
     .describe('When each contact gets the digest, in `timezone`.'),
   quietHours: text('"19:00-08:00"', {
     pattern: QUIET_HOURS_PATTERN,
-    explain: (s) => `"${s}" is not a range of hours — write it as "19:00-08:00", or "19:00-08:00, weekends"`,
+    explain: (s) =>
+      `${show(s)} is not a range of hours — write it as "19:00-08:00", or "19:00-08:00, weekends"`,
   })
     .optional()
     .describe('Non-urgent messages wait until these hours end; add ", weekends" to keep weekends quiet too.'),
@@ -198,6 +261,9 @@ export const settingsSchema = z
       .default('Europe/London')
       .describe('How times are shown and schedules are read (IANA name).'),
     runEvery: duration()
+      .refine((s) => runEveryProblem(s) === null, {
+        error: (iss) => runEveryProblem(String(iss.input)) ?? '',
+      })
       .default('15m')
       .describe('How often the deployed service runs every check (whole minutes or more: 15m, 1h).'),
     sources: z.record(refName('source', 'tis'), sourceSchema),
@@ -205,6 +271,22 @@ export const settingsSchema = z
     notify: notifySchema.prefault({}),
     holidays: holidayRegion().optional().describe('No deadline falls on these public holidays.'),
   })
+  .check(
+    // The digest is deployed as an EventBridge Scheduler schedule read in `timezone`: both fields decide
+    // whether it can run at exactly the cron's times. Runs even when other fields are wrong.
+    z.superRefine(
+      (settings: { timezone?: unknown; notify?: { digest?: unknown } }, ctx) => {
+        const zone = settings.timezone;
+        const digest = settings.notify?.digest;
+        if (typeof zone !== 'string' || !isTimeZone(zone) || typeof digest !== 'string') return;
+        if (cronProblem(digest) !== null) return;
+        const problem = digestProblem(digest, zone);
+        if (problem)
+          ctx.addIssue({ code: 'custom', path: ['notify', 'digest'], message: problem, input: digest });
+      },
+      { when: () => true },
+    ),
+  )
   .meta({ title: 'Stalewatch settings (checks/stalewatch.yml)' });
 
 export const freshnessSchema = z
@@ -296,7 +378,7 @@ export const datasetSchema = z
     snooze: text('2026-11-30T09:00', {
       test: (s) => parseLocalDateTime(s, 'UTC') !== null,
       explain: (s) =>
-        `"${s}" is not a date and time — write it as 2026-11-30T09:00 (in the configured time zone)`,
+        `${show(s)} is not a date and time — write it as 2026-11-30T09:00 (in the configured time zone)`,
     })
       .optional()
       .describe('No alerts for this dataset until then.'),

@@ -1,4 +1,5 @@
 /** Durations in config: a whole number and a unit, `90s`, `45m`, `26h`, `2d`, `1w`. */
+import { quote } from '../util/quote';
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 } as const;
 const UNIT_WORDS = { s: 'second', m: 'minute', h: 'hour', d: 'day', w: 'week' } as const;
@@ -25,4 +26,21 @@ export function durationInWords(text: string): string {
   const unit = text.slice(-1) as Unit;
   const n = Number(text.slice(0, -1));
   return `${n} ${UNIT_WORDS[unit]}${n === 1 ? '' : 's'}`;
+}
+
+/** The longest duration any setting takes: two years. Longer is a typo, and overflows dates. */
+export const MAX_DURATION = '730d';
+const MAX_SECONDS = 730 * UNIT_SECONDS.d;
+
+/** What is wrong with `text` as a duration (with how to write it), or null. */
+export function durationProblem(text: string): string | null {
+  const howTo = 'write it as 26h, 90m, 2d';
+  if (/^-\s*\d/.test(text))
+    return `${quote(text)} is not a duration: a length of time is not negative — ${howTo}`;
+  if (/^0+[smhdw]?$/.test(text)) return `${quote(text)} is not a duration: it is zero — ${howTo}`;
+  if (!isDuration(text)) return `${quote(text)} is not a duration — ${howTo}`;
+  if (durationSeconds(text) > MAX_SECONDS) {
+    return `${quote(text)} is longer than two years, the longest a setting takes — write ${MAX_DURATION} or less`;
+  }
+  return null;
 }

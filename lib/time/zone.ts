@@ -1,4 +1,4 @@
-import { TZDate } from '@date-fns/tz';
+import { TZDate, tzOffset } from '@date-fns/tz';
 import { format, formatDistanceStrict } from 'date-fns';
 
 /** True when the platform's Intl knows `zone` as an IANA time zone. */
@@ -63,4 +63,84 @@ export function parseLocalDateTime(text: string, zone: string): Date | null {
   // Reject 2026-02-30 and friends rather than rolling them over into March.
   if (local.getDate() !== Number(d) || local.getMonth() !== Number(mo) - 1) return null;
   return new Date(local.getTime());
+}
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/** A local date and time of day, as a wall clock in some zone shows it. */
+export interface WallTime {
+  year: number;
+  /** 1-12. */
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+/**
+ * What a wall-clock time is in a zone: one instant; two, when the clocks go back and it occurs twice;
+ * or none, when the clocks jump over it (then `jump` is the moment they jumped).
+ */
+export type ResolvedWallTime =
+  | { kind: 'single'; at: Date }
+  | { kind: 'repeated'; first: Date; second: Date }
+  | { kind: 'skipped'; jump: Date };
+
+/**
+ * The clock of one local day in a zone: the offset from UTC (ms) before and after the day, and the
+ * moment it changed between them (null on the days the clocks do not change).
+ */
+export interface DayClock {
+  before: number;
+  after: number;
+  change: number | null;
+}
+
+/** The zone's offset from UTC at `ms`, in milliseconds. */
+function offsetMs(zone: string, ms: number): number {
+  return tzOffset(zone, new Date(ms)) * MINUTE_MS;
+}
+
+/**
+ * The clock of the local date `year-month-day` in `zone`. Every instant of a local day lies within a
+ * day either side of its midnight read as UTC (offsets are under 15 hours), so the offsets there
+ * bracket the day; a clock that changes and changes back within those three days is not seen.
+ */
+export function dayClock(year: number, month: number, day: number, zone: string): DayClock {
+  const midnight = Date.UTC(year, month - 1, day);
+  let lo = midnight - DAY_MS;
+  let hi = midnight + 2 * DAY_MS;
+  const before = offsetMs(zone, lo);
+  const after = offsetMs(zone, hi);
+  if (before === after) return { before, after, change: null };
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+    if (offsetMs(zone, mid) === before) lo = mid;
+    else hi = mid;
+  }
+  return { before, after, change: hi };
+}
+
+/** The instants of a wall time (ms, read as UTC) on a day with the given clock. */
+export function instantsOf(clock: DayClock, wall: number): ResolvedWallTime {
+  const { before, after, change } = clock;
+  if (change === null) return { kind: 'single', at: new Date(wall - before) };
+  const early = wall - before;
+  const late = wall - after;
+  const valid = [...new Set([early < change ? early : null, late >= change ? late : null])]
+    .filter((ms): ms is number => ms !== null)
+    .sort((a, b) => a - b);
+  const [first, second] = valid;
+  if (first !== undefined && second !== undefined) {
+    return { kind: 'repeated', first: new Date(first), second: new Date(second) };
+  }
+  if (first !== undefined) return { kind: 'single', at: new Date(first) };
+  return { kind: 'skipped', jump: new Date(change) };
+}
+
+/** A wall-clock time in `zone`: one instant, two (clocks going back) or none (clocks going forward). */
+export function resolveWallTime(t: WallTime, zone: string): ResolvedWallTime {
+  const wall = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute);
+  return instantsOf(dayClock(t.year, t.month, t.day, zone), wall);
 }

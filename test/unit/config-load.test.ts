@@ -204,7 +204,7 @@ describe('a broken config', () => {
   });
 
   it.each([
-    ['dueBy: "0 7 * *"', 'dueBy: "0 7 * *" is not a cron expression'],
+    ['dueBy: "0 7 * *"', 'dueBy: "0 7 * *" has 4 fields — write five'],
     ['holidays: narnia\n      dueBy: "0 7 * * 1-5"', 'holidays: "narnia" is not a holiday region'],
     ['warnAfter: 0h', 'warnAfter: "0h" is not a duration'],
   ])('refuses %s', (fields, expected) => {

@@ -1,0 +1,52 @@
+/**
+ * How a value someone wrote is shown back in a message: quoted, shortened, and never when it looks
+ * like a secret. A message names the setting that is wrong; a webhook URL or a password pasted into
+ * the wrong field must not travel on into terminals, CI logs and alerts.
+ */
+
+/** C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides and isolates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+export const CONTROL_CHARACTER = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
+const SECRET_LOOKING: readonly RegExp[] = [
+  /:\/\//, // any URL: webhook URLs and connection strings carry their secret in the path or user info
+  /[^\s:@/]+:[^\s@/]*@[^\s]/, // user:password@host
+  /hooks\.slack\.com/i,
+  /\bxox[abposr]-/i, // Slack tokens
+  /\b(AKIA|ASIA)[0-9A-Z]{16}\b/, // AWS access key ids
+  /-----BEGIN [A-Z ]*PRIVATE KEY/,
+  /\b(password|passwd|pwd|secret|token|api[_-]?key)\s*[:=]/i,
+  /[A-Za-z0-9+/_]{32,}/, // a long token
+];
+
+/** True when `text` looks like a secret: a URL, a password, a token or a key. */
+export function looksSecret(text: string): boolean {
+  return SECRET_LOOKING.some((re) => re.test(text));
+}
+
+/** Longest value shown in full. */
+const SHOWN_LENGTH = 60;
+
+/** What a message says instead of a value it must not show. */
+export const NOT_SHOWN = 'this value (not shown: it looks like a secret)';
+
+/**
+ * A value for a message: `"26 hours"` (a string, quoted), `42` or `[1,2]` (anything else, as JSON),
+ * shortened past 60 characters, with control characters written as escapes; `NOT_SHOWN` when it
+ * looks like a secret.
+ */
+export function quote(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  if (looksSecret(text)) return NOT_SHOWN;
+  const short = text.length > SHOWN_LENGTH ? `${text.slice(0, SHOWN_LENGTH - 1)}…` : text;
+  const visible = escapeControlCharacters(short);
+  return typeof value === 'string' ? `"${visible}"` : visible;
+}
+
+/** `\u001b` for an escape character, and so on: text safe to print on a terminal. */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(
+    new RegExp(CONTROL_CHARACTER.source, 'g'),
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
