@@ -3,9 +3,10 @@
 // `${file(./serverless/config.js):…}` in serverless.yml calls this.
 require('tsx/cjs');
 const { readFileSync, readdirSync } = require('node:fs');
-const { join } = require('node:path');
+const { join, relative, resolve } = require('node:path');
 const { loadConfig } = require('../lib/config/load.ts');
 const { durationSeconds } = require('../lib/time/duration.ts');
+const { deployedSchedules } = require('../lib/time/deployed-schedules.ts');
 const { STATE_TABLE_KEYS, TTL_ATTRIBUTE } = require('../lib/state/table.ts');
 const { compileConfig } = require('../lib/config/compiled.ts');
 const { COMPILED_CONFIG_FILE } = require('../lib/service/environment.ts');
@@ -14,7 +15,10 @@ const { mkdirSync, writeFileSync } = require('node:fs');
 /** Public holidays are precomputed for this many years from the year of packaging: redeploy before then. */
 const HOLIDAY_YEARS = 5;
 
-const CHECKS = join(__dirname, '..', 'checks');
+/** The checks folder: checks/ beside serverless.yml, or STALEWATCH_CHECKS_DIR (another tree, e.g. in tests). */
+const CHECKS = process.env.STALEWATCH_CHECKS_DIR
+  ? resolve(process.env.STALEWATCH_CHECKS_DIR)
+  : join(__dirname, '..', 'checks');
 
 /** `${env:NAME}` names used anywhere in checks/. */
 function envNames() {
@@ -35,27 +39,6 @@ function envNames() {
  * and `sls invoke local` work without it (for review, CI and laptops); `sls deploy` refuses it.
  */
 const placeholder = (region, service, resource) => `arn:aws:${service}:${region}:000000000000:${resource}`;
-
-/** EventBridge's rate expression for a duration of whole minutes. */
-function rateOf(duration) {
-  const minutes = durationSeconds(duration) / 60;
-  if (!Number.isInteger(minutes) || minutes < 1) {
-    throw new Error(
-      `runEvery: "${duration}" must be whole minutes or more (EventBridge schedules), e.g. 15m`,
-    );
-  }
-  if (minutes % 60 === 0) return `rate(${minutes / 60} hour${minutes === 60 ? '' : 's'})`;
-  return `rate(${minutes} minute${minutes === 1 ? '' : 's'})`;
-}
-
-const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
-
-/** A five-field cron (`0 8 * * 1-5`) as EventBridge Scheduler writes it (`cron(0 8 ? * MON-FRI *)`). */
-function schedulerCron(cron) {
-  const [minute, hour, dom, month, dow] = cron.trim().split(/\s+/);
-  const days = dow === '*' ? '?' : dow.replace(/\d/g, (d) => DAYS[Number(d)]);
-  return `cron(${minute} ${hour} ${dow === '*' ? dom : '?'} ${month} ${days} *)`;
-}
 
 const arn = (service, resource) => ({
   'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
@@ -102,9 +85,27 @@ function notifierStatements(config, stage) {
   ];
 }
 
+/**
+ * The config, or an error whose message is the located problems. osls prints a thrown error's stack;
+ * a config error is for the person who wrote the config, so its stack is its message.
+ */
+function readConfig() {
+  try {
+    const shown = relative(process.cwd(), CHECKS);
+    const config = loadConfig({ dir: shown.startsWith('..') ? CHECKS : shown || '.', env: process.env });
+    // The same functions validate's schema uses: what validate accepts deploys as the config means.
+    return { config, schedules: deployedSchedules(config.settings) };
+  } catch (error) {
+    if (error?.name !== 'ConfigError' && error?.name !== 'UndeployableScheduleError') throw error;
+    const refusal = new Error(`stalewatch: checks/ cannot be packaged.\n${error.message}`);
+    refusal.stack = refusal.message;
+    throw refusal;
+  }
+}
+
 module.exports = ({ options = {} } = {}) => {
   const region = options.region ?? 'eu-west-2';
-  const config = loadConfig({ dir: CHECKS, env: process.env });
+  const { config, schedules } = readConfig();
   // The functions read this instead of checks/: no YAML parser, schema or holiday library in them.
   const year = new Date().getUTCFullYear();
   const years = Array.from({ length: HOLIDAY_YEARS + 1 }, (_, i) => year - 1 + i);
@@ -142,9 +143,9 @@ module.exports = ({ options = {} } = {}) => {
       environment[name] = source.resourceArn === `\${env:${name}}` ? clusterArn(source) : secretArn(source);
   }
   return {
-    schedule: rateOf(config.settings.runEvery),
-    timezone: config.settings.timezone,
-    digest: schedulerCron(config.settings.notify.digest),
+    schedule: schedules.dispatch,
+    timezone: schedules.digest.timezone,
+    digest: schedules.digest.expression,
     notifierStatements: notifierStatements(config, options.stage ?? 'dev'),
     // EventBridge Scheduler invokes digest with digest's own role (by name: GetAtt would be circular).
     digestStatements: [

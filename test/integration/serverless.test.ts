@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 const ROOT = join(__dirname, '..', '..');
 const SLS = join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
@@ -61,9 +62,9 @@ describe('npx sls package (offline)', () => {
     expect(ofType('AWS::SNS::Topic')).toHaveLength(1);
   });
 
-  it('runs dispatch every 15 minutes, as checks/stalewatch.yml says by default', () => {
+  it('runs dispatch every 15 minutes on the clock (:00, :15, :30, :45), as checks/stalewatch.yml says by default', () => {
     const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties.ScheduleExpression);
-    expect(rules).toContain('rate(15 minutes)');
+    expect(rules).toContain('cron(0/15 * * * ? *)');
   });
 
   it('packages the functions for nodejs22.x on arm64', () => {
@@ -180,5 +181,61 @@ describe('npx sls invoke local -f check', () => {
     const answer = JSON.parse(stdout.slice(stdout.indexOf('{\n')));
     expect(answer.report).toMatch(/^Stalewatch — .*\n8 checks: 8 could not run/);
     expect(answer.results).toHaveLength(8);
+  });
+});
+
+describe('npx sls package with other checks/ trees: the schedules deployed mean what the config says', () => {
+  /** Packages a tree whose settings add `extra` lines; the template, or the output of a refusal. */
+  function packageTree(extra: string) {
+    const dir = writeTree({ 'stalewatch.yml': `${SETTINGS}${extra}`, 'placements.yml': PLACEMENTS });
+    const result = sls(['package', '--stage', 'test'], { STALEWATCH_CHECKS_DIR: dir });
+    if (result.code !== 0) return { ...result, resources: {} as Record<string, Resource> };
+    const template = JSON.parse(
+      readFileSync(join(ROOT, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'),
+    );
+    return { ...result, resources: template.Resources as Record<string, Resource> };
+  }
+  const schedules = (resources: Record<string, Resource>) => ({
+    dispatch: Object.values(resources)
+      .filter((r) => r.Type === 'AWS::Events::Rule' && r.Properties.ScheduleExpression)
+      .map((r) => r.Properties.ScheduleExpression),
+    digest: Object.values(resources)
+      .filter((r) => r.Type === 'AWS::Scheduler::Schedule')
+      .map((r) => [r.Properties.ScheduleExpression, r.Properties.ScheduleExpressionTimezone]),
+  });
+
+  it('deploys day-of-week steps and # as EventBridge writes them, with a rate for 7m', () => {
+    // Act
+    const { code, resources } = packageTree('  digest: "0 8 * * */2"\nrunEvery: 7m\n');
+    // Assess: */2 is Sunday, Tuesday, Thursday, Saturday (not "*/TUE")
+    expect(code).toBe(0);
+    expect(schedules(resources).digest).toEqual([['cron(0 8 ? * SUN,TUE,THU,SAT *)', 'Europe/London']]);
+    expect(schedules(resources).dispatch).toContain('rate(7 minutes)');
+  });
+
+  it('deploys 1#1, the first Monday, as 2#1 (EventBridge numbers Sunday 1), and 2h on the clock', () => {
+    const { code, resources } = packageTree('  digest: "0 9 * * 1#1"\nrunEvery: 2h\n');
+    expect(code).toBe(0);
+    expect(schedules(resources).digest).toEqual([['cron(0 9 ? * 2#1 *)', 'Europe/London']]);
+    expect(schedules(resources).dispatch).toContain('cron(0 0/2 * * ? *)');
+  });
+
+  it.each([
+    ['runEvery: 30s\n', /stalewatch\.yml:\d+:\d+ runEvery: "30s" is not whole minutes/],
+    ['  digest: "0 0 8 * * 1-5"\n', /stalewatch\.yml:\d+:\d+ notify\.digest: .*write "0 8 \* \* 1-5"/],
+    [
+      '  digest: "@daily"\n',
+      /stalewatch\.yml:\d+:\d+ notify\.digest: .*write the five fields instead: "0 0 \* \* \*"/,
+    ],
+    ['  digest: "0 8 1 * MON"\n', /notify\.digest: .*an EventBridge schedule restricts only one of the two/],
+    ['  digest: "30 1 * * *"\n', /notify\.digest: .*EventBridge Scheduler skips a time that does not exist/],
+  ])('refuses to package %s with the located problem, not a stack trace', (extra, message) => {
+    // Act
+    const { code, stdout, stderr } = packageTree(extra);
+    // Assess
+    expect(code).not.toBe(0);
+    expect(stdout + stderr).toMatch(message);
+    expect(stdout + stderr).not.toMatch(/^\s+at /m);
+    expect(stdout + stderr).not.toMatch(/TypeError/);
   });
 });
