@@ -1,3 +1,5 @@
+import { escapeControlCharacters } from './util/quote';
+
 /**
  * Typed errors. Each message is written for the person who will read it (an engineer at a terminal,
  * or the platform team reading an alert) and the underlying error is attached as `cause`.
@@ -15,10 +17,16 @@ export interface ConfigIssue {
   message: string;
 }
 
-/** Formats an issue as `checks/placements.yml:12:7 checks[0].freshness.warnAfter: message`. */
+/**
+ * Formats an issue as `checks/placements.yml:12:7 checks[0].freshness.warnAfter: message`. Control
+ * characters (from a file name, a key or a value) are written as escapes: they never reach a terminal.
+ */
 export function formatConfigIssue(issue: ConfigIssue): string {
-  const where = `${issue.file}:${issue.line}:${issue.column}`;
-  return issue.field ? `${where} ${issue.field}: ${issue.message}` : `${where} ${issue.message}`;
+  const where = `${escapeControlCharacters(issue.file, true)}:${issue.line}:${issue.column}`;
+  const message = escapeControlCharacters(issue.message);
+  return issue.field
+    ? `${where} ${escapeControlCharacters(issue.field, true)}: ${message}`
+    : `${where} ${message}`;
 }
 
 /** The config tree is invalid. Carries every issue found in one pass, not the first alone. */

@@ -1,4 +1,5 @@
 import type { ConfigIssue } from '../errors';
+import { quote } from '../util/quote';
 import { checkId } from './check-id';
 import { locate, type YamlData } from './parsed-file';
 import { didYouMean } from './suggest';
@@ -26,7 +27,7 @@ export function crossCheck(settings: YamlData, datasets: YamlData[]): ConfigIssu
   const contacts = isMap(settings.data.contacts) ? Object.keys(settings.data.contacts) : [];
   const settingsFile = settings.yaml.file;
   const unknownContact = (name: string) =>
-    `"${name}" is not a contact${didYouMean(name, contacts)} — contacts are declared under contacts: in ${settingsFile}`;
+    `${quote(name)} is not a contact${didYouMean(name, contacts)} — contacts are declared under contacts: in ${settingsFile}`;
   const issues: ConfigIssue[] = [];
 
   const errorsTo = isMap(settings.data.notify) ? str(settings.data.notify.errorsTo) : null;
@@ -41,7 +42,11 @@ export function crossCheck(settings: YamlData, datasets: YamlData[]): ConfigIssu
     const seen = id ? firstFileOf.get(id) : undefined;
     if (id && seen) {
       issues.push(
-        locate(yaml, ['dataset'], `"${id}" is already the id of the dataset in ${seen} — ids must be unique`),
+        locate(
+          yaml,
+          ['dataset'],
+          `${quote(id)} is already the id of the dataset in ${seen} — ids must be unique`,
+        ),
       );
     } else if (id) {
       firstFileOf.set(id, yaml.file);
@@ -52,7 +57,7 @@ export function crossCheck(settings: YamlData, datasets: YamlData[]): ConfigIssu
         locate(
           yaml,
           ['source'],
-          `"${source}" is not a source${didYouMean(source, sources)} — sources are declared under sources: in ${settingsFile}`,
+          `${quote(source)} is not a source${didYouMean(source, sources)} — sources are declared under sources: in ${settingsFile}`,
         ),
       );
     }
@@ -81,7 +86,7 @@ function duplicateCheckIds(yaml: YamlData['yaml'], dataset: string, checks: unkn
       locate(
         yaml,
         ['checks', i],
-        `has the id "${id}", like checks[${first}] — give one of them a different name: (e.g. name: nightly sync)`,
+        `has the id ${quote(id)}, like checks[${first}] — give one of them a different name: (e.g. name: nightly sync)`,
       ),
     );
   });

@@ -1,14 +1,15 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { isMap, isScalar, visit } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError, type ConfigIssue } from '../errors';
+import { ConfigError, type ConfigIssue, messageOf } from '../errors';
 import { crossCheck } from './cross-check';
 import { interpolateEnv } from './interpolate';
 import { locate, type ParsedFile, type YamlData } from './parsed-file';
 import { resolveConfig } from './resolve';
 import { datasetSchema, jsonSchemas, settingsSchema } from './schema';
 import type { Config } from './types';
-import { parseYamlFile } from './yaml-file';
+import { parseYamlFile, type YamlFile } from './yaml-file';
 import { describeIssue, fallbackMessage } from './zod-issues';
 
 /** The settings file's name, inside the checks folder. */
@@ -46,8 +47,8 @@ let publishedSchemas: Record<string, unknown> | null = null;
 export function loadConfig({ dir, env }: LoadOptions): Config {
   const issues: ConfigIssue[] = [];
   const { settingsPath, datasetPaths } = listConfigFiles(dir, issues);
-  const settings = settingsPath ? readConfigFile(settingsPath, 'settings', env, issues) : null;
-  const datasets = datasetPaths.map((file) => readConfigFile(file, 'dataset', env, issues));
+  const settings = settingsPath ? readSafely(settingsPath, 'settings', env, issues) : null;
+  const datasets = datasetPaths.map((file) => readSafely(file, 'dataset', env, issues));
   if (settings?.yamlData)
     issues.push(
       ...crossCheck(
@@ -60,29 +61,78 @@ export function loadConfig({ dir, env }: LoadOptions): Config {
   return resolveConfig(settings.parsed, validDatasets);
 }
 
-/** The settings file and every dataset file under `dir` (not the published JSON Schemas). */
+/** Deepest folder read under the checks folder. */
+const MAX_FOLDER_DEPTH = 16;
+
+/** A file of the checks folder: the path shown to the user, and its path inside the folder. */
+interface Listed {
+  path: string;
+  relative: string;
+}
+
+/**
+ * The settings file and every dataset file under `dir` (not the published JSON Schemas, nor anything
+ * in a folder whose name starts with `.`). Links are followed only to files inside the folder: one to
+ * a file outside, a loop, a broken link, a link to a folder and anything that is not a regular file
+ * are refused, so `validate` reads only the files a pull request shows.
+ */
 function listConfigFiles(
   dir: string,
   issues: ConfigIssue[],
 ): { settingsPath: string | null; datasetPaths: string[] } {
-  let entries: string[];
+  let root: string;
   try {
-    if (!statSync(dir).isDirectory()) throw new Error('not a folder');
-    entries = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+    root = realpathSync(dir);
+    if (!statSync(root).isDirectory()) throw new Error('not a folder');
   } catch {
     issues.push(
       fileIssue(dir, `is not a folder of checks — pass --checks with the folder that holds ${SETTINGS_FILE}`),
     );
     return { settingsPath: null, datasetPaths: [] };
   }
-  const yamlFiles = entries
-    .map((e) => e.split('\\').join('/'))
-    .filter(
-      (e) => /\.ya?ml$/.test(e) && !e.startsWith('schema/') && !e.split('/').some((p) => p.startsWith('.')),
-    )
-    .sort();
-  const settingsName = yamlFiles.find((e) => e === SETTINGS_FILE || e === 'stalewatch.yaml');
-  if (!settingsName) {
+  const found: Listed[] = [];
+  const walk = (relative: string, depth: number) => {
+    const folder = relative ? join(dir, relative) : dir;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch (error) {
+      issues.push(fileIssue(folder, `could not be read (${codeOf(error)}) — check its permissions`));
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const rel = relative ? `${relative}/${entry.name}` : entry.name;
+      const path = join(dir, rel);
+      const isYaml = /\.ya?ml$/.test(entry.name);
+      if (entry.name.startsWith('.') || rel === 'schema') continue;
+      if (entry.isSymbolicLink()) {
+        const problem = linkProblem(path, root, isYaml);
+        if (problem) issues.push(fileIssue(path, problem));
+        else if (isYaml) found.push({ path, relative: rel });
+      } else if (entry.isDirectory()) {
+        if (depth < MAX_FOLDER_DEPTH) walk(rel, depth + 1);
+        else
+          issues.push(
+            fileIssue(path, `is more than ${MAX_FOLDER_DEPTH} folders deep — keep checks/ shallower`),
+          );
+      } else if (isYaml && !entry.isFile()) {
+        issues.push(
+          fileIssue(path, 'is not a regular file (a pipe, socket or device) — checks/ holds YAML files'),
+        );
+      } else if (isYaml) {
+        found.push({ path, relative: rel });
+      }
+    }
+  };
+  walk('', 0);
+  const top = [SETTINGS_FILE, 'stalewatch.yaml'].flatMap((name) => found.filter((f) => f.relative === name));
+  const [settings, second] = top;
+  if (settings && second) {
+    issues.push(
+      fileIssue(second.path, `is a second settings file beside ${settings.path} — keep one of them`),
+    );
+  }
+  if (!settings) {
     issues.push(
       fileIssue(
         join(dir, SETTINGS_FILE),
@@ -91,9 +141,43 @@ function listConfigFiles(
     );
   }
   return {
-    settingsPath: settingsName ? join(dir, settingsName) : null,
-    datasetPaths: yamlFiles.filter((e) => e !== settingsName).map((e) => join(dir, e)),
+    settingsPath: settings?.path ?? null,
+    datasetPaths: found.filter((f) => !top.includes(f)).map((f) => f.path),
   };
+}
+
+/** Why a link in the checks folder is not followed, or null when it leads to a file inside. */
+function linkProblem(path: string, root: string, isYaml: boolean): string | null {
+  let target: string;
+  try {
+    target = realpathSync(path);
+  } catch (error) {
+    if (!isYaml) return null;
+    return codeOf(error) === 'ELOOP'
+      ? 'is a link that leads back to itself (a loop) — replace it with the file it should be'
+      : 'is a link to a file that does not exist — remove it, or replace it with the file';
+  }
+  const inside = target === root || target.startsWith(`${root}${sep}`);
+  let isFolder = false;
+  try {
+    isFolder = statSync(target).isDirectory();
+  } catch {
+    return isYaml ? 'is a link that cannot be followed — replace it with the file it should be' : null;
+  }
+  if (isFolder) return 'is a link to a folder, which is not followed — move the files into checks/ instead';
+  if (!isYaml) return null;
+  if (!inside) {
+    return 'is a link to a file outside the checks folder, which is not read — copy the file into checks/ instead';
+  }
+  return statSync(target).isFile()
+    ? null
+    : 'is a link to something that is not a regular file — replace it with the file';
+}
+
+/** The code of a file-system error (`ENOENT`, `EACCES`), or its message. */
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' ? code : messageOf(error);
 }
 
 function fileIssue(file: string, message: string): ConfigIssue {
@@ -111,16 +195,40 @@ function readConfigFile<K extends FileKind>(
   issues: ConfigIssue[],
 ): { yamlData?: YamlData; parsed?: ParsedFile<ValueOf<K>> } {
   const { schema, jsonSchema, whenEmpty } = FILE_KINDS[kind];
-  const { yaml, syntaxErrors } = parseYamlFile(file, readFileSync(file, 'utf8'));
+  const text = readText(file, issues);
+  if (text === null) return {};
+  const { yaml, syntaxErrors } = parseYamlFile(file, text);
   if (syntaxErrors.length > 0) {
     issues.push(
       ...syntaxErrors.map((e) => ({ file, ...e, field: '', message: `is not valid YAML: ${e.message}` })),
     );
     return {};
   }
-  const raw = yaml.doc.toJS();
+  let raw: unknown;
+  try {
+    raw = yaml.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    issues.push({
+      file,
+      ...firstAlias(yaml),
+      field: '',
+      message:
+        'uses its aliases (*name) so many times that it would grow enormous — write the values out instead',
+    });
+    return {};
+  }
   if (raw === null || raw === undefined) {
     issues.push(fileIssue(file, whenEmpty));
+    return {};
+  }
+  if (kind === 'dataset' && looksLikeSettings(raw)) {
+    issues.push(
+      fileIssue(
+        file,
+        `looks like a settings file, but settings are read only from ${SETTINGS_FILE} at the top of the checks folder — move it there, or, if it describes a dataset, start it with dataset: <id>`,
+      ),
+    );
     return {};
   }
   const { data, unset } = interpolateEnv(raw, env);
@@ -136,6 +244,137 @@ function readConfigFile<K extends FileKind>(
     );
   }
   return { yamlData: { yaml, data } };
+}
+
+/** Largest checks file read: a real one is a few kilobytes. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+/** How many times a file's aliases may be expanded: enough for any real use, too few for a bomb. */
+const MAX_ALIAS_COUNT = 100;
+
+/** C0 control characters YAML does not allow in a file (tab, line feed and carriage return it does). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const FORBIDDEN_IN_FILE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/**
+ * A file's text: at most `MAX_FILE_BYTES`, UTF-8 (a byte-order mark is dropped; UTF-16 and bytes that are
+ * not UTF-8 are refused, where a lenient read would quietly change them), without control characters.
+ */
+function readText(file: string, issues: ConfigIssue[]): string | null {
+  const size = statSync(file).size;
+  if (size > MAX_FILE_BYTES) {
+    const mb = (size / 1024 / 1024).toFixed(1);
+    issues.push(
+      fileIssue(
+        file,
+        `is ${mb} MB; a checks file is at most 1 MB — is it the right file? Split it, one dataset per file`,
+      ),
+    );
+    return null;
+  }
+  const bytes = readFileSync(file);
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    issues.push(fileIssue(file, 'is saved as UTF-16 — save it as UTF-8'));
+    return null;
+  }
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    const at = firstInvalidUtf8(body);
+    issues.push({
+      file,
+      ...lineAndColumn(body.subarray(0, at).toString('utf8')),
+      field: '',
+      message: `is not UTF-8 text: byte 0x${(body[at] ?? 0).toString(16).toUpperCase()} here is not UTF-8 — save the file as UTF-8`,
+    });
+    return null;
+  }
+  const control = FORBIDDEN_IN_FILE.exec(text);
+  if (control) {
+    const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    issues.push({
+      file,
+      ...lineAndColumn(text.slice(0, control.index)),
+      field: '',
+      message: `has a control character (${code}) — remove it; YAML files hold printable text`,
+    });
+    return null;
+  }
+  return text;
+}
+
+/** The offset of the first byte that does not start or continue a UTF-8 character as it should. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let lo = 0;
+  let hi = bytes.length;
+  // The longest prefix that decodes: its end is where the bad sequence starts (a character is ≤ 4 bytes).
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    try {
+      decoder.decode(bytes.subarray(0, mid));
+      lo = mid;
+    } catch {
+      hi = mid;
+    }
+  }
+  for (let end = lo; end >= Math.max(0, lo - 4); end--) {
+    try {
+      decoder.decode(bytes.subarray(0, end));
+      return end;
+    } catch {}
+  }
+  return 0;
+}
+
+/** Line and column (from 1) of the end of `before`. */
+function lineAndColumn(before: string): { line: number; column: number } {
+  const lines = before.split('\n');
+  return { line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
+}
+
+/** Where the file's first alias is, for the message about too many of them. */
+function firstAlias(yaml: YamlFile): { line: number; column: number } {
+  let offset = 0;
+  visit(yaml.doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  const { line, col } = yaml.lines.linePos(offset);
+  return { line, column: col };
+}
+
+/** Settings' own keys, and no dataset: a settings file in the wrong place. */
+function looksLikeSettings(raw: unknown): boolean {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return false;
+  const keys = Object.keys(raw);
+  return (
+    !keys.includes('dataset') &&
+    keys.some((k) => ['sources', 'contacts', 'notify', 'runEvery', 'timezone'].includes(k))
+  );
+}
+
+/**
+ * Reads one file; whatever goes wrong in it (a bug included) becomes a problem of that file, so that
+ * `validate` reports every file and never stops with a stack trace.
+ */
+function readSafely<K extends FileKind>(
+  file: string,
+  kind: K,
+  env: LoadOptions['env'],
+  issues: ConfigIssue[],
+): ReturnType<typeof readConfigFile<K>> {
+  try {
+    return readConfigFile(file, kind, env, issues);
+  } catch (error) {
+    const reason = codeOf(error);
+    issues.push(fileIssue(file, `could not be read (${reason}) — check that it is a readable YAML file`));
+    return {};
+  }
 }
 
 function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {

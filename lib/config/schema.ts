@@ -20,7 +20,7 @@ interface TextRule {
   pattern?: string;
   test?: (s: string) => boolean;
   /** The message for a refused value; show the value with `show`, which never shows a secret. */
-  explain: (s: string) => string;
+  explain?: (s: string) => string;
   /** Text that may span lines (impact, action); other text is one line. */
   multiLine?: boolean;
 }
@@ -37,7 +37,7 @@ function text(example: string, rule?: TextRule) {
     error: (iss) => {
       if (iss.input === undefined) return `is required — for example ${example}`;
       // A number or a list where text goes: the rule's own words say best what was meant.
-      return rule
+      return rule?.explain
         ? rule.explain(String(iss.input))
         : `${show(iss.input)} is not text — for example ${example}`;
     },
@@ -59,8 +59,9 @@ function text(example: string, rule?: TextRule) {
       abort: true,
     }),
   );
-  if (!rule) return nonEmpty;
-  const error = (iss: { input?: unknown }) => rule.explain(String(iss.input));
+  const explain = rule?.explain;
+  if (!explain) return nonEmpty;
+  const error = (iss: { input?: unknown }) => explain(String(iss.input));
   // A value that does not match the pattern gets its message alone, not every later rule's too.
   if (rule.pattern) return nonEmpty.regex(new RegExp(rule.pattern), { error, abort: true });
   return nonEmpty.refine(rule.test ?? (() => true), { error });
@@ -213,7 +214,11 @@ export const sourceSchema = z
       .describe('The SQL dialect of the source.'),
     resourceArn: arn('Aurora cluster', '${env:TIS_CLUSTER_ARN}'),
     secretArn: arn('Secrets Manager secret', '${env:TIS_SECRET_ARN}'),
-    database: text('tis'),
+    database: text('tis', {
+      test: (s) => !/:\/\/|@/.test(s),
+      explain: () =>
+        'is a database name, not a connection string — write the name of the database, e.g. tis (the source is reached through resourceArn and secretArn)',
+    }),
     columnTimezone: timeZone()
       .optional()
       .describe('The zone that `timestamp without time zone` values are written in. Default: UTC.'),
@@ -382,16 +387,18 @@ export const datasetSchema = z
     })
       .optional()
       .describe('No alerts for this dataset until then.'),
-    impact: text('Trainees see out-of-date placement details.')
+    impact: text('Trainees see out-of-date placement details.', { multiLine: true })
       .optional()
       .describe('What stale data means for users.'),
-    action: text('Ask the platform team to re-run the nightly sync.')
+    action: text('Ask the platform team to re-run the nightly sync.', { multiLine: true })
       .optional()
       .describe('What to do about it.'),
     checks: z
       .array(checkSchema, {
-        error:
-          'is required — list at least one check, e.g. - freshness: {column: last_modified, warnAfter: 26h}',
+        error: (iss) =>
+          iss.input === undefined
+            ? 'is required — list at least one check, e.g. - freshness: {column: last_modified, warnAfter: 26h}'
+            : 'must be a list — write each check on its own line starting with "- ", e.g. - freshness: {column: last_modified, warnAfter: 26h}',
       })
       .min(1, { error: 'is empty — list at least one check' }),
   })

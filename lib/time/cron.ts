@@ -21,6 +21,7 @@ export class CronSyntaxError extends Error {
 /** One field's name, its range, and the names it takes. */
 interface FieldSpec {
   name: string;
+  plural: string;
   min: number;
   max: number;
   names?: readonly string[];
@@ -32,11 +33,24 @@ const MONTH_NAMES = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SE
 export const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
 
 const FIELDS: readonly FieldSpec[] = [
-  { name: 'minute', min: 0, max: 59, example: '0, 30, */15 or 0-30/10' },
-  { name: 'hour', min: 0, max: 23, example: '8, 8-18 or */2' },
-  { name: 'day of month', min: 1, max: 31, example: '1, 1-15, */10 or L (the last day)' },
-  { name: 'month', min: 1, max: 12, names: MONTH_NAMES, example: '1-12 or JAN-DEC' },
-  { name: 'day of week', min: 0, max: 7, names: DAY_NAMES, example: '1-5, MON-FRI or MON#1' },
+  { name: 'minute', plural: 'minutes', min: 0, max: 59, example: '0, 30, */15 or 0-30/10' },
+  { name: 'hour', plural: 'hours', min: 0, max: 23, example: '8, 8-18 or */2' },
+  {
+    name: 'day of month',
+    plural: 'days of the month',
+    min: 1,
+    max: 31,
+    example: '1, 1-15, */10 or L (the last day)',
+  },
+  { name: 'month', plural: 'months', min: 1, max: 12, names: MONTH_NAMES, example: '1-12 or JAN-DEC' },
+  {
+    name: 'day of week',
+    plural: 'days of the week',
+    min: 0,
+    max: 7,
+    names: DAY_NAMES,
+    example: '1-5, MON-FRI or MON#1',
+  },
 ];
 
 /** Every nth weekday of the month (`MON#2`): bit n-1. A plain weekday matches every occurrence. */
@@ -88,7 +102,7 @@ function readValue(token: string, field: FieldSpec, cron: string): number {
   const value = Number(token);
   if (value < field.min || value > field.max) {
     throw new CronSyntaxError(
-      `${quote(cron)}: ${field.name} ${value} is out of range — ${field.name}s are ${field.min}-${field.max}, e.g. ${field.example}`,
+      `${quote(cron)}: ${field.name} ${value} is out of range — ${field.plural} are ${field.min}-${field.max}, e.g. ${field.example}`,
     );
   }
   return value;
@@ -228,6 +242,8 @@ export function parseCron(text: string): Cron {
     );
   const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b);
   const isL = (item: string) => item.toUpperCase() === 'L';
+  const [minutes, hours] = [sorted(values(minuteText, minuteSpec)), sorted(values(hourText, hourSpec))];
+  const [daysOfMonth, months] = [values(domText, domSpec, isL), values(monthText, monthSpec)];
   const daysOfWeek = new Map<number, number>();
   for (const item of dowText.split(',')) {
     if (item.includes('#')) {
@@ -239,11 +255,11 @@ export function parseCron(text: string): Cron {
   }
   return {
     text: trimmed,
-    minutes: sorted(values(minuteText, minuteSpec)),
-    hours: sorted(values(hourText, hourSpec)),
-    daysOfMonth: values(domText, domSpec, isL),
+    minutes,
+    hours,
+    daysOfMonth,
     lastDayOfMonth: domText.split(',').some(isL),
-    months: values(monthText, monthSpec),
+    months,
     daysOfWeek,
     dayOfMonthStar: domText.startsWith('*'),
     dayOfWeekStar: dowText.startsWith('*'),

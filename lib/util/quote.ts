@@ -16,12 +16,19 @@ const SECRET_LOOKING: readonly RegExp[] = [
   /\b(AKIA|ASIA)[0-9A-Z]{16}\b/, // AWS access key ids
   /-----BEGIN [A-Z ]*PRIVATE KEY/,
   /\b(password|passwd|pwd|secret|token|api[_-]?key)\s*[:=]/i,
-  /[A-Za-z0-9+/_]{32,}/, // a long token
 ];
+
+/** A run of token characters this long, with letters and digits in it, is taken for a token. */
+const TOKEN_RUN = /[A-Za-z0-9+/_-]{32,}/g;
+
+/** How much of a value is looked at: what is shown of it, and a good deal more. */
+const LOOKED_AT = 1000;
 
 /** True when `text` looks like a secret: a URL, a password, a token or a key. */
 export function looksSecret(text: string): boolean {
-  return SECRET_LOOKING.some((re) => re.test(text));
+  const head = text.slice(0, LOOKED_AT);
+  if (SECRET_LOOKING.some((re) => re.test(head))) return true;
+  return (head.match(TOKEN_RUN) ?? []).some((run) => /\d/.test(run) && /[A-Za-z]/.test(run));
 }
 
 /** Longest value shown in full. */
@@ -39,14 +46,15 @@ export function quote(value: unknown): string {
   const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   if (looksSecret(text)) return NOT_SHOWN;
   const short = text.length > SHOWN_LENGTH ? `${text.slice(0, SHOWN_LENGTH - 1)}…` : text;
-  const visible = escapeControlCharacters(short);
+  const visible = escapeControlCharacters(short, true);
   return typeof value === 'string' ? `"${visible}"` : visible;
 }
 
-/** `\u001b` for an escape character, and so on: text safe to print on a terminal. */
-export function escapeControlCharacters(text: string): string {
-  return text.replace(
-    new RegExp(CONTROL_CHARACTER.source, 'g'),
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+/**
+ * `\u001b` for an escape character, and so on: text safe to print on a terminal. With `oneLine`, tabs
+ * and line breaks too (a file name or a key, which must not start a line of its own).
+ */
+export function escapeControlCharacters(text: string, oneLine = false): string {
+  const pattern = oneLine ? `${CONTROL_CHARACTER.source}|[\\t\\n]` : CONTROL_CHARACTER.source;
+  return text.replace(new RegExp(pattern, 'g'), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -24,7 +24,8 @@ export function stalewatch(args: string[], env: Record<string, string> = {}) {
 /** The same, without blocking this process: for when the test itself serves something the CLI calls. */
 export function stalewatchAsync(args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(env) });
+    // A CLI that hangs (reading a pipe, say) is killed rather than holding the suite forever.
+    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(env), timeout: 60_000 });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
