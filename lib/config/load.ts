@@ -1,6 +1,6 @@
 import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { isMap, isScalar, visit } from 'yaml';
+import { visit } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue, messageOf } from '../errors';
 import { crossCheck } from './cross-check';
