@@ -194,6 +194,9 @@ function clockChangeProblem(cron: Cron, zone: string, from: Date): string | null
         const resolved = instantsOf(clock, wall);
         if (resolved.kind === 'single') continue;
         const change = clock.change as number;
+        // A skipped time falls at the jump; if the cron also has the time the clocks jump to, Scheduler
+        // fires there, at that same moment, and the two agree.
+        if (resolved.kind === 'skipped' && firesAtWall(cron, change + clock.after)) continue;
         const [a, b] = [
           change + Math.min(clock.before, clock.after),
           change + Math.max(clock.before, clock.after),
@@ -207,6 +210,16 @@ function clockChangeProblem(cron: Cron, zone: string, from: Date): string | null
     }
   }
   return null;
+}
+
+/** True when the cron has the wall time `wall` (ms, read as UTC) among its times. */
+function firesAtWall(cron: Cron, wall: number): boolean {
+  const t = new Date(wall);
+  return (
+    cron.minutes.includes(t.getUTCMinutes()) &&
+    cron.hours.includes(t.getUTCHours()) &&
+    matchesDay(cron, t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate())
+  );
 }
 
 /** Longest schedule expression EventBridge takes. */

@@ -96,8 +96,23 @@ describe('a digest that EventBridge Scheduler cannot run at the cron’s times i
     ['0 0 8 * * 1-5', 'UTC', 'write "0 8 * * 1-5"'],
     ['@daily', 'UTC', 'write the five fields instead: "0 0 * * *"'],
     ['0 0 30 2 *', 'UTC', 'never fires'],
+    ['0 * * * *', 'Europe/London', 'happens twice when the clocks in Europe/London go back'],
   ])('%s in %s', (cron, zone, words) => {
     expect(digestProblem(cron, zone, CHECKED_FROM)).toContain(words);
+  });
+
+  it('but deploys 0 2,3 * * * in America/New_York: the skipped 02:00 falls at the jump, where 03:00 fires', () => {
+    // Prepare
+    const settings = { runEvery: '15m', timezone: 'America/New_York', notify: { digest: '0 2,3 * * *' } };
+    const from = new Date('2026-03-06T00:00:00Z');
+    // Act
+    const { digest } = deployedSchedules(settings, CHECKED_FROM);
+    // Assess: on 8 March, one digest at 07:00 UTC (03:00 EDT), by both readings
+    const deployed = schedulerFires(digest.expression, 'America/New_York', from, YEAR.until, 8);
+    expect(deployed.map((f) => f.at.toISOString())).toEqual(
+      cronTimes('0 2,3 * * *', 'America/New_York', from, YEAR.until, 8).map((t) => t.toISOString()),
+    );
+    expect(deployed.map((f) => f.at.toISOString())).toContain('2026-03-08T07:00:00.000Z');
   });
 
   it.each([
