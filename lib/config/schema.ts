@@ -270,7 +270,7 @@ export const settingsSchema = z
         error: (iss) => runEveryProblem(String(iss.input)) ?? '',
       })
       .default('15m')
-      .describe('How often the deployed service runs every check (whole minutes or more: 15m, 1h).'),
+      .describe('How often the deployed service runs every check: whole minutes, 1m to 1d (15m, 1h).'),
     sources: z.record(refName('source', 'tis'), sourceSchema),
     contacts: z.record(refName('contact', 'placements-lead'), contactSchema).default({}),
     notify: notifySchema.prefault({}),
