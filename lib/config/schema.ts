@@ -121,6 +121,7 @@ const FORBIDDEN_IN_WHERE = /;|--|\/\*|\*\/|#/;
 const whereClause = () =>
   text(`"status = 'CURRENT'"`, {
     test: (s) => !FORBIDDEN_IN_WHERE.test(s),
+    multiLine: true,
     explain: () =>
       `may not contain ";" or comments (--, #, /* */) — write one boolean expression, e.g. status = 'CURRENT'`,
   }).meta({ description: 'A SQL boolean expression, reviewed like code. No ";" and no comments.' });
