@@ -189,6 +189,23 @@ function refuseUnsupported(text: string, fields: string[]): void {
   }
 }
 
+/**
+ * The five fields meant by an EventBridge expression (`cron(0 8 ? * 2-6 *)`: six fields, `?` in a day
+ * field, Sunday 1), or null when `text` is not one.
+ */
+function awsForm(text: string): string | null {
+  const inner = /^cron\((.*)\)$/i.exec(text)?.[1] ?? text;
+  const fields = inner.trim().split(/\s+/);
+  if (fields.length !== 6 || (fields[2] !== '?' && fields[4] !== '?')) return null;
+  const [minute, hour, dom, month, dow] = fields.map((f) => (f === '?' ? '*' : f));
+  // EventBridge numbers Sunday 1: name the days (2-6 is MON-FRI, 2#1 is MON#1).
+  const days = dow?.replace(
+    /(^|[,-])([1-7])/g,
+    (_, before: string, d: string) => `${before}${DAY_NAMES[Number(d) - 1]}`,
+  );
+  return `${minute} ${hour} ${dom} ${month} ${days}`;
+}
+
 /** Reads a five-field cron, or throws a `CronSyntaxError` that says what to write instead. */
 export function parseCron(text: string): Cron {
   const trimmed = text.trim();
@@ -201,6 +218,12 @@ export function parseCron(text: string): Cron {
     );
   }
   const fields = trimmed.split(/\s+/).filter(Boolean);
+  const aws = awsForm(trimmed);
+  if (aws) {
+    throw new CronSyntaxError(
+      `${quote(trimmed)} is EventBridge's six-field form; crons here have five fields, as cron writes them (Sunday is 0) — write ${quote(aws)}`,
+    );
+  }
   if (fields.length === 6 || fields.length === 7) {
     const five = fields.slice(1, 6).join(' ');
     const what = fields.length === 6 ? 'a seconds field' : 'seconds and year fields';

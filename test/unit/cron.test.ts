@@ -209,6 +209,8 @@ describe('validate', () => {
     ['0 0 8 * * 1-5', '"0 8 * * 1-5"'],
     ['@daily', '"0 0 * * *"'],
     ['@weekly', '"0 0 * * 0"'],
+    ['cron(0 8 ? * 2-6 *)', '"0 8 * * MON-FRI"'],
+    ['0 9 ? * 2#1 *', '"0 9 * * MON#1"'],
   ])('refuses %s, saying the five-field form to write: %s', (cron, fiveFields) => {
     const [problem] = problemsWithDueBy(cron);
     expect(problem).toMatch(/^checks\/placements\.yml:\d+:\d+ checks\[0\]\.freshness\.dueBy: /);
