@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stalewatchAsync } from '../helpers/cli';
@@ -905,6 +905,11 @@ describe(`stalewatch validate on ${CASES.length} nasty config trees`, () => {
     };
     await Promise.all([worker(), worker()]);
   }, 600_000);
+
+  // The trees hold 20 MB files: leave nothing behind.
+  afterAll(() => {
+    for (const { dir } of results.values()) rmSync(dirname(dir), { recursive: true, force: true });
+  });
 
   it('has at least 70 trees', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(70);
