@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -32,6 +32,49 @@ export async function startDynamo() {
     },
     stop: () => close(server),
   };
+}
+
+/** One DynamoDB request as the proxy saw it: the operation (`PutItem`…) and its JSON body. */
+export interface DynamoRequest {
+  operation: string;
+  body: Record<string, unknown>;
+}
+
+/**
+ * A proxy in front of a local DynamoDB that answers the requests `throttle` picks as DynamoDB does when
+ * it throttles (400, alternately `ThrottlingException` and `ProvisionedThroughputExceededException`),
+ * and passes every other request on.
+ */
+export async function startThrottlingProxy(target: string) {
+  const state = { throttle: (_request: DynamoRequest) => false, throttled: 0 };
+  const names = ['ThrottlingException', 'ProvisionedThroughputExceededException'];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c) => chunks.push(c));
+    request.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+      if (state.throttle({ operation, body: JSON.parse(raw.toString('utf8') || '{}') })) {
+        const name = names[state.throttled++ % names.length];
+        response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+        return response.end(
+          JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${name}`, message: 'injected' }),
+        );
+      }
+      const onward = httpRequest(
+        `${target}${request.url}`,
+        { method: request.method, headers: request.headers },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 500, answer.headers);
+          answer.pipe(response);
+        },
+      );
+      onward.on('error', (error) => response.writeHead(502).end(error.message));
+      onward.end(raw);
+    });
+  });
+  const endpoint = await listen(server);
+  return { endpoint, state, stop: () => close(server) };
 }
 
 /** A recorded PutEvents entry, as EventBridge received it. */
