@@ -70,7 +70,10 @@ export function notifyPorts(
       release: (k, d, token) => load().sent.release(k, d, token),
     },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    slackUrl: resolveSecret,
+    slackUrl: async (ref) => {
+      const { webhookUrl } = require('./deliver/slack-webhook') as typeof import('./deliver/slack-webhook');
+      return webhookUrl(ref, await resolveSecret(ref));
+    },
     emailFrom: async () => (fromParameter ? resolveSecret({ store: 'ssm', name: fromParameter }) : null),
     postSlack: (url, message) =>
       (require('./deliver/slack-webhook') as typeof import('./deliver/slack-webhook')).postToSlack(

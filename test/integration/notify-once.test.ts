@@ -69,6 +69,28 @@ describe('notify sends each message once, whatever runs at the same time or fail
       return handler as Handler;
     });
 
+  /** What the functions write to stdout and stderr (and the console) while `act` runs. */
+  async function capturingLogs<T>(act: () => Promise<T>): Promise<{ result: T | Error; logs: string }> {
+    const lines: string[] = [];
+    const keep = (chunk: unknown) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    const spies = [
+      jest.spyOn(process.stdout, 'write').mockImplementation(keep),
+      jest.spyOn(process.stderr, 'write').mockImplementation(keep),
+      ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+        jest.spyOn(console, level).mockImplementation((...args: unknown[]) => keep(args.join(' '))),
+      ),
+    ];
+    try {
+      const result = await act().catch((error: Error) => error);
+      return { result, logs: lines.join('\n') };
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  }
+
   beforeAll(async () => {
     fakeDateOnly('2026-11-23T10:00:00Z');
     [dynamo, standIns] = await Promise.all([startDynamo(), startNotifyStandIns()]);
@@ -207,5 +229,26 @@ describe('notify sends each message once, whatever runs at the same time or fail
     expect(c1Early).toBeUndefined();
     expect(late).toMatchObject({ sent: 1, alreadySent: 19 });
     expect(standIns.deliveries()).toEqual({ slack: once(EVERY_WEBHOOK), email: once(EVERY_ADDRESS) });
+  });
+
+  it('names the parameter, and never shows its value, when a webhook is not an https URL', async () => {
+    // Prepare: c3's webhook was pasted without its scheme.
+    const value = 'hooks.slack.com/services/T0LEAK/B0LEAK/sEcReTt0kEn';
+    standIns.state.parameters['/stalewatch/slack/c3'] = value;
+    const [handler] = containers(1);
+    // Act
+    const { result, logs } = await capturingLogs(() =>
+      (handler as Handler)(staleEvent('evt-bad-webhook'), CONTEXT),
+    );
+    // Assess: the invocation fails saying which parameter; the value is nowhere; the others got theirs.
+    const message = String((result as Error).message);
+    expect(message).toContain('the Slack webhook in ssm:/stalewatch/slack/c3 is not an https URL');
+    expect(logs).toContain('ssm:/stalewatch/slack/c3');
+    for (const text of [message, String((result as Error).stack), logs]) {
+      expect(text).not.toContain('sEcReTt0kEn');
+      expect(text).not.toContain('T0LEAK');
+    }
+    expect(standIns.state.slack).toHaveLength(9);
+    expect(standIns.state.email).toHaveLength(10);
   });
 });

@@ -5,7 +5,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { sendEmail } from '../../lib/alerts/deliver/email-ses';
 import { dynamoHolds } from '../../lib/alerts/deliver/holds';
 import { dynamoSentRecord } from '../../lib/alerts/deliver/sent';
-import { DeliveryError, postToSlack } from '../../lib/alerts/deliver/slack-webhook';
+import { DeliveryError, postToSlack, webhookUrl } from '../../lib/alerts/deliver/slack-webhook';
 import { runDigest } from '../../lib/alerts/digest-run';
 import { countdown, type NotifyPorts, notify, releaseHeld } from '../../lib/alerts/notify';
 import { loadConfig } from '../../lib/config/load';
@@ -152,6 +152,41 @@ describe('notify: delivering alerts to Slack and email', () => {
     const error = await notify(event(), ports).catch((e: Error) => e);
     expect(String(error)).toContain('Slack answered 404');
     expect(String(error)).not.toContain('/services/T0/B0/secret');
+  });
+
+  it('never puts the webhook URL in an error when fetch quotes it', async () => {
+    // Act: a URL fetch cannot parse (its port is out of range); fetch's own message quotes it.
+    const error = await postToSlack('https://127.0.0.1:99999/services/T0/B0/secret', { text: 'x' } as never, {
+      sleep: async () => undefined,
+    }).catch((e: Error) => e);
+    // Assess
+    expect(String(error)).toContain('network error');
+    expect(String(error)).not.toContain('/services/T0/B0/secret');
+  });
+
+  it('takes a webhook only as an https URL, naming the parameter and never its value otherwise', () => {
+    const ref = { store: 'secret', name: 'stalewatch/slack' } as const;
+    expect(webhookUrl(ref, 'https://hooks.slack.com/services/T0/B0/x')).toBe(
+      'https://hooks.slack.com/services/T0/B0/x',
+    );
+    expect(webhookUrl(ref, 'http://127.0.0.1:8080/services/T0/B0/x')).toBe(
+      'http://127.0.0.1:8080/services/T0/B0/x',
+    );
+    for (const value of [
+      'http://hooks.slack.com/services/T0/B0/x',
+      'hooks.slack.com/services/T0/B0/x',
+      ' ',
+    ]) {
+      const error = (() => {
+        try {
+          return webhookUrl(ref, value);
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(String(error)).toContain('the Slack webhook in secret:stalewatch/slack is not an https URL');
+      expect(String(error)).not.toContain('T0/B0');
+    }
   });
 
   it('counts a message as sent, and sends it no more, when its record cannot be written at all', async () => {
