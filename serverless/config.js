@@ -102,9 +102,9 @@ function notifierStatements(config, stage) {
   ];
 }
 
-module.exports = ({ options = {} } = {}) => {
+module.exports = async ({ options = {} } = {}) => {
   const region = options.region ?? 'eu-west-2';
-  const config = loadConfig({ dir: CHECKS, env: process.env });
+  const config = await loadConfig({ dir: CHECKS, env: process.env });
   // The functions read this instead of checks/: no YAML parser, schema or holiday library in them.
   const year = new Date().getUTCFullYear();
   const years = Array.from({ length: HOLIDAY_YEARS + 1 }, (_, i) => year - 1 + i);

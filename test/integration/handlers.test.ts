@@ -45,7 +45,7 @@ describe('the deployed functions, with their real clients pointed at local stand
     const folder = await pgliteFolder(
       "CREATE TABLE public.placement (id int, last_modified timestamp); INSERT INTO public.placement VALUES (1, '2026-11-22 02:14:00')",
     );
-    const config = loadConfig({
+    const config = await loadConfig({
       dir: writeTree({ 'stalewatch.yml': SETTINGS, 'placements.yml': PLACEMENTS }),
       env: {},
     });

@@ -27,7 +27,7 @@ describe('the notify function, with its real clients pointed at local stand-ins'
       'audience: data-lead',
       'audience: data-lead\n    email: lead@example.org',
     );
-    const config = loadConfig({
+    const config = await loadConfig({
       dir: writeTree({ 'stalewatch.yml': settings, 'placements.yml': PLACEMENTS }),
       env: {},
     });

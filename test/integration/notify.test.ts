@@ -69,7 +69,7 @@ describe('notify: delivering alerts to Slack and email', () => {
       'audience: data-lead',
       'audience: data-lead\n    email: lead@example.org',
     ).concat('  quietHours: "19:00-08:00"\n');
-    config = loadConfig({
+    config = await loadConfig({
       dir: writeTree({ 'stalewatch.yml': settings, 'placements.yml': PLACEMENTS }),
       env: {},
     });
