@@ -95,7 +95,7 @@ describe('notify sends each message once, whatever runs at the same time or fail
     fakeDateOnly('2026-11-23T10:00:00Z');
     [dynamo, standIns] = await Promise.all([startDynamo(), startNotifyStandIns()]);
     proxy = await startThrottlingProxy(dynamo.endpoint);
-    const config = loadConfig({
+    const config = await loadConfig({
       dir: writeTree({
         'stalewatch.yml': SETTINGS,
         'placements.yml': PLACEMENTS.replace('placements-lead', 'c1'),
