@@ -28,13 +28,13 @@ const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
  * PostgreSQL: the JSON form is ISO 8601 whatever the server's DateStyle, with an offset for
  * `timestamptz` (an instant) and none for `timestamp` (local time); numbers come out as digits.
  *
- * MySQL: `CAST(max(col) AS CHAR)` of a `DATETIME` is always `YYYY-MM-DD hh:mm:ss` (local time), but a
+ * MySQL: `CAST(col AS CHAR)` of a `DATETIME` is always `YYYY-MM-DD hh:mm:ss` (local time), but a
  * `TIMESTAMP` is an instant that MySQL shows in the session's time zone, which the Data API does not
- * let us set and an Aurora parameter group may change. So the statement asks the column's type
- * (`information_schema.COLUMNS`, in the same statement) and, for a `TIMESTAMP`, takes
- * `UNIX_TIMESTAMP` of the column itself, which MySQL and MariaDB read from the stored UTC value with
- * no time zone involved, and writes it as UTC with a `Z`. `ORDER BY … DESC LIMIT 1` keeps it one
- * index lookup, as `max` is. The lookup costs about 1 ms per MySQL freshness check (docs/sources.md).
+ * let us set and an Aurora parameter group may change. So the expression asks the column's type
+ * (`information_schema.COLUMNS`, in the same statement, evaluated once) and, for a `TIMESTAMP`, gives
+ * `@` and `UNIX_TIMESTAMP` of the column itself, which MySQL and MariaDB read from the stored UTC value
+ * with no time zone involved. `ORDER BY … DESC LIMIT 1` finds the newest row as `max` does (one index
+ * lookup where there is an index; NULLs sort last) and lets the one expression read either type.
  */
 function newestAsText(dialect: Dialect, table: string, column: string, filter: string): string {
   const col = quoteIdentifier(dialect, column);
@@ -44,11 +44,8 @@ function newestAsText(dialect: Dialect, table: string, column: string, filter: s
   const type =
     `(SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${schema ? literal(schema) : 'DATABASE()'}` +
     ` AND TABLE_NAME = ${literal(name ?? table)} AND COLUMN_NAME = ${literal(column)})`;
-  const epoch = `UNIX_TIMESTAMP(${col})`;
-  // A TIMESTAMP cannot hold 1970-01-01 00:00:00 UTC itself: 0 is MySQL's zero date, said as such.
-  const utc = `CONCAT(TIMESTAMPADD(MICROSECOND, ROUND(${epoch} * 1000000), TIMESTAMP'1970-01-01 00:00:00'), 'Z')`;
-  const instant = `(SELECT IF(${epoch} = 0, '0000-00-00 00:00:00', ${utc}) ${from} ORDER BY ${col} DESC LIMIT 1)`;
-  return `(CASE ${type} WHEN 'timestamp' THEN ${instant} ELSE (SELECT CAST(max(${col}) AS CHAR) ${from}) END)`;
+  const value = `IF(${type} = 'timestamp', CONCAT('@', UNIX_TIMESTAMP(${col})), CAST(${col} AS CHAR))`;
+  return `(SELECT ${value} ${from} ORDER BY ${col} DESC LIMIT 1)`;
 }
 
 function countAsText(dialect: Dialect): string {

@@ -36,6 +36,8 @@ const DAY_MS = 86_400_000;
 /** JavaScript's `Date` holds ±8.64e15 ms; two days of margin keep every zone's local time inside it. */
 const LATEST_MS = 8.64e15 - 2 * DAY_MS;
 
+/** How the SQL gives a MySQL `TIMESTAMP`: `@` and its epoch seconds, an instant in no time zone. */
+const INSTANT_EPOCH = /^@(\d+(?:\.\d+)?)$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 const ISO =
   /^(\d{4,6})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?(\s+BC)?$/i;
@@ -44,7 +46,8 @@ const ISO =
  * Reads the text that the SQL made of the newest value of a freshness column (`lib/sources/sql.ts`):
  * - a number (integer, decimal or float columns): an epoch time in `columnUnit`, which must fall
  *   between 2000 and 2100, or the check is an error that names the unit to write;
- * - a date and time with an offset or `Z` (`timestamptz`, MySQL `TIMESTAMP`): that exact instant;
+ * - a date and time with an offset or `Z` (`timestamptz`), or `@` and epoch seconds (MySQL `TIMESTAMP`):
+ *   that exact instant;
  * - a date and time without one (`timestamp`, `DATETIME`), or a date: local time in `columnTimezone`;
  *   a time that occurs twice there is the earlier instant, one in a spring-forward gap takes the
  *   offset from before the change;
@@ -55,13 +58,11 @@ export function parseTimestamp(text: string | null, reading: ColumnReading): Dat
   const trimmed = text.trim();
   const newest = `the newest ${reading.column}`;
   if (NUMBER.test(trimmed)) return fromNumber(Number(trimmed), reading);
+  const epoch = INSTANT_EPOCH.exec(trimmed);
+  if (epoch) return fromInstantEpoch(Number(epoch[1]), reading.column);
   const special = SPECIAL_VALUES[trimmed.toLowerCase()];
   if (special) throw new UnreadableTimestampError(special(reading.column));
-  if (/^0000-00-00/.test(trimmed)) {
-    throw new UnreadableTimestampError(
-      `${newest} is MySQL's zero date (0000-00-00), which is not a time: leave such rows out with where: "${reading.column} > '0000-00-00'"`,
-    );
-  }
+  if (/^0000-00-00/.test(trimmed)) throw new UnreadableTimestampError(zeroDate(reading.column));
   const m = ISO.exec(trimmed);
   const fields = m ? fieldsOf(m) : null;
   if (!m || !fields) {
@@ -89,6 +90,15 @@ const SPECIAL_VALUES: Record<string, (column: string) => string> = {
   nan: (c) => `the newest ${c} is NaN (not a number): leave such rows out with where: "${c} <> 'NaN'"`,
 };
 SPECIAL_VALUES['+infinity'] = SPECIAL_VALUES.infinity as (column: string) => string;
+
+/** A MySQL `TIMESTAMP` as the SQL gives it; 0 is MySQL's zero date (a TIMESTAMP cannot hold 1970-01-01 00:00:00 UTC). */
+function fromInstantEpoch(seconds: number, column: string): Date {
+  if (seconds === 0) throw new UnreadableTimestampError(zeroDate(column));
+  return new Date(Math.round(seconds * 1000));
+}
+
+const zeroDate = (column: string) =>
+  `the newest ${column} is MySQL's zero date (0000-00-00), which is not a time: leave such rows out with where: "${column} > '0000-00-00'"`;
 
 /** An epoch number in the check's unit, refused outside 2000–2100 with the unit that would fit. */
 function fromNumber(value: number, reading: ColumnReading): Date {

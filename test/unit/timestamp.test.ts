@@ -34,8 +34,8 @@ describe('reading the newest value of a freshness column', () => {
     ],
     ['Z, whatever columnTimezone says', '2026-11-22T02:14:00Z', 'Europe/London', '2026-11-22T02:14:00.000Z'],
     [
-      'MySQL TIMESTAMP as the SQL writes it',
-      '2026-11-22 02:14:00.123456Z',
+      'MySQL TIMESTAMP as the SQL gives it (@ epoch seconds), whatever columnTimezone says',
+      '@1795313640.123456',
       'America/New_York',
       '2026-11-22T02:14:00.123Z',
     ],
@@ -184,6 +184,7 @@ describe('values that are not a time', () => {
     ['-infinity', /is '-infinity', which is not a time/],
     ['NaN', /is NaN \(not a number\): leave such rows out with where: "updated_at <> 'NaN'"/],
     ['0000-00-00 00:00:00', /is MySQL's zero date/],
+    ['@0', /is MySQL's zero date/],
     ['294276-12-31T00:00:00', /is 292,243 years in the future: a writer's clock is wrong/],
   ])('refuses %s with what it means', (text, message) => {
     expect(refusal(text)).toMatch(message);
