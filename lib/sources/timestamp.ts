@@ -23,8 +23,8 @@ export interface ColumnReading {
 }
 
 /** A number read in its unit must fall in these years, or the unit (or the column) is wrong. */
-export const PLAUSIBLE_FROM = Date.UTC(2000, 0, 1);
-export const PLAUSIBLE_UNTIL = Date.UTC(2100, 0, 1);
+const PLAUSIBLE_FROM = Date.UTC(2000, 0, 1);
+const PLAUSIBLE_UNTIL = Date.UTC(2100, 0, 1);
 
 const UNITS: Record<ColumnUnit, { ms: number; words: string; plural: string }> = {
   s: { ms: 1000, words: 'epoch seconds', plural: 'seconds' },
@@ -33,6 +33,7 @@ const UNITS: Record<ColumnUnit, { ms: number; words: string; plural: string }> =
 };
 
 const DAY_MS = 86_400_000;
+const YEAR_MS = 365.2425 * DAY_MS;
 /** JavaScript's `Date` holds ±8.64e15 ms; two days of margin keep every zone's local time inside it. */
 const LATEST_MS = 8.64e15 - 2 * DAY_MS;
 
@@ -65,15 +66,14 @@ export function parseTimestamp(text: string | null, reading: ColumnReading): Dat
   if (/^0000-00-00/.test(trimmed)) throw new UnreadableTimestampError(zeroDate(reading.column));
   const m = ISO.exec(trimmed);
   const fields = m ? fieldsOf(m) : null;
-  if (!m || !fields) {
+  if (fields && fields.wall > LATEST_MS) {
+    const ahead = fields.wall - reading.now.getTime();
+    throw new UnreadableTimestampError(inTheFuture(reading.column, ahead, reading.columnTimezone));
+  }
+  if (!m || !fields || fields.wall < -LATEST_MS) {
     throw new UnreadableTimestampError(
       `${newest} is not a date, a date and time, or a number, so it cannot say when the data was last updated: name a column that holds times`,
     );
-  }
-  if (!(Math.abs(fields.wall) <= LATEST_MS)) {
-    // Beyond what a JavaScript date holds (PostgreSQL goes up to the year 294276): years are near enough.
-    const ahead = (fields.year - 1970) * 365.2425 * DAY_MS - reading.now.getTime();
-    throw new UnreadableTimestampError(inTheFuture(reading.column, ahead, reading.columnTimezone));
   }
   const offset = m[8];
   return new Date(
@@ -89,7 +89,6 @@ const SPECIAL_VALUES: Record<string, (column: string) => string> = {
     `the newest ${c} is '-infinity', which is not a time: every row that has a value holds it, so there is no update to judge`,
   nan: (c) => `the newest ${c} is NaN (not a number): leave such rows out with where: "${c} <> 'NaN'"`,
 };
-SPECIAL_VALUES['+infinity'] = SPECIAL_VALUES.infinity as (column: string) => string;
 
 /** A MySQL `TIMESTAMP` as the SQL gives it; 0 is MySQL's zero date (a TIMESTAMP cannot hold 1970-01-01 00:00:00 UTC). */
 function fromInstantEpoch(seconds: number, column: string): Date {
@@ -128,7 +127,7 @@ function unitAdvice(value: number, reading: ColumnReading): string {
 }
 
 /** The fields of an ISO match as a UTC wall-clock time in ms, or null when they are not a real date. */
-function fieldsOf(m: RegExpExecArray): { year: number; wall: number } | null {
+function fieldsOf(m: RegExpExecArray): { wall: number } | null {
   const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', , bc] = m;
   // 1 BC is year 0 in the proleptic Gregorian calendar that PostgreSQL and JavaScript share.
   const year = bc ? 1 - Number(y) : Number(y);
@@ -136,7 +135,9 @@ function fieldsOf(m: RegExpExecArray): { year: number; wall: number } | null {
   if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
   const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
-  return { year, wall: utc(year, month - 1, day, hour, minute, second, ms) };
+  const wall = utc(year, month - 1, day, hour, minute, second, ms);
+  // Beyond what a JavaScript date holds (PostgreSQL goes up to the year 294276), years are near enough.
+  return { wall: Number.isNaN(wall) ? (year - 1970) * YEAR_MS : wall };
 }
 
 const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -166,7 +167,7 @@ const zoneOffsetMs = (zone: string, t: number) => Math.round(tzOffset(zone, new 
  * in a repeated hour (the earlier instant wins), none in a spring-forward gap (the offset from before
  * the change applies).
  */
-export function wallClockToInstant(wall: number, zone: string): number {
+function wallClockToInstant(wall: number, zone: string): number {
   if (zone === 'UTC' || !Number.isFinite(wall)) return wall;
   const before = zoneOffsetMs(zone, wall - DAY_MS);
   const after = zoneOffsetMs(zone, wall + DAY_MS);

@@ -185,6 +185,7 @@ describe('values that are not a time', () => {
     ['NaN', /is NaN \(not a number\): leave such rows out with where: "updated_at <> 'NaN'"/],
     ['0000-00-00 00:00:00', /is MySQL's zero date/],
     ['@0', /is MySQL's zero date/],
+    ['300000-01-01T00:00:00 BC', /is not a date, a date and time, or a number/],
     ['294276-12-31T00:00:00', /is 292,243 years in the future: a writer's clock is wrong/],
   ])('refuses %s with what it means', (text, message) => {
     expect(refusal(text)).toMatch(message);
