@@ -7,12 +7,13 @@ const { join } = require('node:path');
 const { loadConfig } = require('../lib/config/load.ts');
 const { durationSeconds } = require('../lib/time/duration.ts');
 const { STATE_TABLE_KEYS, TTL_ATTRIBUTE } = require('../lib/state/table.ts');
-const { compileConfig } = require('../lib/config/compiled.ts');
+const { compileConfig, precomputedHolidayYears } = require('../lib/config/compiled.ts');
 const { COMPILED_CONFIG_FILE } = require('../lib/service/environment.ts');
+const { PACKAGED_HOLIDAYS_FILE } = require('../lib/time/holidays.ts');
 const { mkdirSync, writeFileSync } = require('node:fs');
+const { buildSync } = require('esbuild');
 
-/** Public holidays are precomputed for this many years from the year of packaging: redeploy before then. */
-const HOLIDAY_YEARS = 5;
+const ROOT = join(__dirname, '..');
 
 const CHECKS = join(__dirname, '..', 'checks');
 
@@ -28,6 +29,23 @@ function envNames() {
     }
   }
   return [...names].sort();
+}
+
+/**
+ * date-holidays bundled on its own, for runSource and check to load when a deadline falls in a year
+ * that the compiled config has no days off for (lib/time/holidays.ts, docs/operations.md "Bundles").
+ */
+function writeHolidaysBundle() {
+  buildSync({
+    entryPoints: [require.resolve('date-holidays')],
+    outfile: join(ROOT, PACKAGED_HOLIDAYS_FILE),
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    logLevel: 'error',
+  });
 }
 
 /**
@@ -105,12 +123,12 @@ function notifierStatements(config, stage) {
 module.exports = async ({ options = {} } = {}) => {
   const region = options.region ?? 'eu-west-2';
   const config = await loadConfig({ dir: CHECKS, env: process.env });
-  // The functions read this instead of checks/: no YAML parser, schema or holiday library in them.
-  const year = new Date().getUTCFullYear();
-  const years = Array.from({ length: HOLIDAY_YEARS + 1 }, (_, i) => year - 1 + i);
-  const compiledPath = join(__dirname, '..', COMPILED_CONFIG_FILE);
+  // The functions read this instead of checks/: no YAML parser or schema in them, and the days off
+  // of the years around now, so that the holiday library loads only for another year.
+  const compiledPath = join(ROOT, COMPILED_CONFIG_FILE);
   mkdirSync(join(compiledPath, '..'), { recursive: true });
-  writeFileSync(compiledPath, compileConfig(config, years));
+  writeFileSync(compiledPath, compileConfig(config, precomputedHolidayYears(new Date())));
+  writeHolidaysBundle();
   const sources = Object.values(config.settings.sources);
   const unset = new Set(sources.flatMap((s) => s.unsetVariables));
   if (unset.size > 0 && process.argv.includes('deploy')) {

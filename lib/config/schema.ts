@@ -65,6 +65,13 @@ const holidayRegion = () =>
       `a country or country-state code such as GB-SCT, IE or DE-BY, or none`,
   });
 
+/** A newest value at most this far ahead of now counts as now (SPEC.md "Timestamps"). */
+export const DEFAULT_FUTURE_TOLERANCE = '1h';
+const futureTolerance = () =>
+  duration().describe(
+    'A newest value at most this far ahead of now counts as now; further ahead, the check is an error.',
+  );
+
 const IDENT = '[A-Za-z_][A-Za-z0-9_]{0,62}';
 const TABLE_PATTERN = `^${IDENT}(\\.${IDENT})?$`;
 const COLUMN_PATTERN = `^${IDENT}$`;
@@ -159,6 +166,7 @@ export const sourceSchema = z
     columnTimezone: timeZone()
       .optional()
       .describe('The zone that `timestamp without time zone` values are written in. Default: UTC.'),
+    futureTolerance: futureTolerance().default(DEFAULT_FUTURE_TOLERANCE),
   })
   .describe('A database, reached through the RDS Data API.');
 
@@ -221,6 +229,17 @@ export const freshnessSchema = z
     holidays: holidayRegion()
       .optional()
       .describe('Overrides the settings’ holidays for this check; none for none.'),
+    columnUnit: z
+      .enum(['s', 'ms', 'us'], {
+        error: (iss) =>
+          `${show(iss.input)} is not a unit — write s (epoch seconds, the default), ms (milliseconds) or us (microseconds)`,
+      })
+      .optional()
+      .describe('The unit of an integer column: s (epoch seconds, the default), ms or us.'),
+    columnTimezone: timeZone()
+      .optional()
+      .describe('Overrides the source’s columnTimezone for this check’s column.'),
+    futureTolerance: futureTolerance().optional().describe('Overrides the source’s futureTolerance.'),
   })
   .check((ctx) => {
     const f = ctx.value;

@@ -1,6 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { loadConfig } from '../../lib/config/load';
+import { startDataApi } from '../../lib/dev/data-api';
+import { openBackend } from '../../lib/dev/data-api-backends';
+import { toRunJson } from '../../lib/report/json';
+import { runChecks } from '../../lib/run/run';
+import { connectorForUrl } from '../../lib/sources/connect';
+import { startDynamo, startEventRecorder } from '../helpers/aws';
 
 const ROOT = join(__dirname, '..', '..');
 const SLS = join(ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
@@ -180,5 +189,155 @@ describe('npx sls invoke local -f check', () => {
     const answer = JSON.parse(stdout.slice(stdout.indexOf('{\n')));
     expect(answer.report).toMatch(/^Stalewatch — .*\n8 checks: 8 could not run/);
     expect(answer.results).toHaveLength(8);
+  });
+});
+
+/**
+ * A function as Lambda runs it: its zip unpacked outside the project, so that nothing but the zip and
+ * what the nodejs22.x runtime provides (the AWS SDK v3) can be required.
+ */
+function unpackFunction(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `stalewatch-${name}-`));
+  execFileSync('unzip', ['-q', join(ROOT, '.serverless', `${name}.zip`), '-d', dir]);
+  return dir;
+}
+
+/** A folder holding only what the Lambda runtime provides, for NODE_PATH. */
+function runtimeModules(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'stalewatch-runtime-')), 'node_modules');
+  mkdirSync(dir);
+  for (const scope of ['@aws-sdk', '@smithy'])
+    symlinkSync(join(ROOT, 'node_modules', scope), join(dir, scope));
+  return dir;
+}
+
+/** Calls `handler` of the unpacked bundle in a fresh Node process (a cold start), with `env`. */
+function invokeBundle(dir: string, file: string, payload: unknown, env: Record<string, string>) {
+  const script = `require(${JSON.stringify(join(dir, 'functions', file))})
+    .handler(${JSON.stringify(payload)}, { getRemainingTimeInMillis: () => 60000, functionName: 'test' })
+    .then((answer) => process.stdout.write(JSON.stringify(answer)), (error) => { process.stderr.write(String(error && error.stack || error)); process.exit(1); });`;
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = require('node:child_process').spawn(process.execPath, ['-e', script], { cwd: dir, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+    });
+    child.on('close', (code: number | null) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the packaged runSource and check on data six years old, with dueBy checks', () => {
+  // The deployed code must judge a deadline in any year, not only in those whose days off packaging
+  // precomputed. The checks are the shipped checks/ (placements/nightly-sync: "0 7 * * 1-5" and
+  // nightly-sync/succeeded: "30 6 * * 1-5", England and Wales bank holidays); the last update is
+  // Christmas Eve six years back, so that the deadlines skip bank holidays of that year.
+  const now = new Date();
+  const year = now.getUTCFullYear() - 6;
+  const lastUpdate = `${year}-12-24 08:00:00`;
+  const dueByChecks = ['placements/nightly-sync', 'nightly-sync/succeeded'];
+  let db: PGlite;
+  let expected: Array<Record<string, unknown>>;
+  let env: Record<string, string>;
+  let stop: () => Promise<unknown>;
+
+  beforeAll(async () => {
+    // Prepare: the package, the shipped tables over the local Data API, and the AWS stand-ins.
+    const { code, stderr } = sls(['package', '--stage', 'test']);
+    if (code !== 0) throw new Error(`sls package failed:\n${stderr}`);
+    db = await PGlite.create();
+    await db.exec(`
+      CREATE TABLE placement (id int, status text, last_modified timestamp);
+      INSERT INTO placement VALUES (1, 'CURRENT', '${lastUpdate}');
+      CREATE TABLE sync_job_run (id int, status text, finished_at timestamptz);
+      INSERT INTO sync_job_run VALUES (1, 'SUCCESS', '${lastUpdate}+00');
+      CREATE TABLE programme_membership (id int, updated_at timestamp);
+      CREATE TABLE trainee (id int, updated_at timestamp);`);
+    const backend = await openBackend(db);
+    const [api, dynamo, bus] = await Promise.all([
+      startDataApi(backend),
+      startDynamo(),
+      startEventRecorder(),
+    ]);
+    await dynamo.createTable('stalewatch-test-state');
+    stop = () => Promise.all([api.stop(), dynamo.stop(), bus.stop()]);
+    env = {
+      PATH: process.env.PATH ?? '',
+      NODE_PATH: runtimeModules(),
+      AWS_REGION: 'eu-west-2',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_ENDPOINT_URL_RDS_DATA: api.url,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
+      STALEWATCH_STATE_TABLE: 'stalewatch-test-state',
+      STALEWATCH_EVENT_BUS: 'stalewatch-test',
+      STALEWATCH_CONFIG_FILE: '.stalewatch/compiled-checks.json',
+      TIS_CLUSTER_ARN: 'arn:aws:rds:eu-west-2:111122223333:cluster:tis',
+      TIS_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:tis-AbCdEf',
+      POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    // What the source code (with date-holidays installed) says about the same checks and data.
+    const config = await loadConfig({ dir: join(ROOT, 'checks'), env: {} });
+    const report = await runChecks({
+      config,
+      checks: config.checks.filter((c) => dueByChecks.includes(c.id)),
+      connectors: { tis: connectorForUrl('tis', db) },
+      now,
+      runId: 'expected',
+    });
+    expected = toRunJson(report, config).results.map(({ id, status, staleSince }) => ({
+      id,
+      status,
+      staleSince,
+    }));
+  });
+
+  afterAll(async () => {
+    await stop?.();
+    await db?.close();
+  });
+
+  const judged = (answer: { results: Array<Record<string, unknown>> }) =>
+    answer.results
+      .filter((r) => dueByChecks.includes(r.id as string))
+      .map(({ id, status, staleSince }) => ({ id, status, staleSince }));
+
+  it('runSource judges the deadlines as the source code does, holidays of that year included', async () => {
+    // Act
+    const out = await invokeBundle(
+      unpackFunction('runSource'),
+      'run-source.js',
+      { source: 'tis', runId: 'r1', now: now.toISOString() },
+      env,
+    );
+    // Assess (stderr shown if it failed: on the old package, "Cannot find module 'date-holidays'")
+    expect({ code: out.code, stderr: out.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(judged(JSON.parse(out.stdout))).toEqual(expected);
+    // The deadline missed is in that year, after Christmas: not a day the compiled config holds.
+    for (const r of expected) {
+      expect(r.status).toBe('fail');
+      expect(String(r.staleSince).slice(0, 4)).toBe(String(year));
+      expect(String(r.staleSince).slice(5, 10) > '12-26').toBe(true);
+    }
+  });
+
+  it('check answers the same on a dry run', async () => {
+    const out = await invokeBundle(
+      unpackFunction('check'),
+      'check.js',
+      { only: ['placements', 'nightly-sync'], now: now.toISOString(), dryRun: true },
+      env,
+    );
+    expect({ code: out.code, stderr: out.stderr }).toEqual({
+      code: 0,
+      stderr: expect.not.stringContaining('Error'),
+    });
+    expect(judged(JSON.parse(out.stdout))).toEqual(expected);
   });
 });

@@ -86,6 +86,51 @@ describe('a valid tree', () => {
     ]);
   });
 
+  it('reads a column in the check’s columnUnit, columnTimezone and futureTolerance, else the source’s, else s, UTC and 1h', async () => {
+    // Prepare: the source sets a zone and a tolerance; one check overrides all three, one none.
+    const dir = writeTree({
+      'stalewatch.yml': SETTINGS.replace(
+        '    database: tis\n',
+        '    database: tis\n    columnTimezone: Europe/London\n    futureTolerance: 2h\n',
+      ),
+      'placements.yml': withCheck(
+        '  - name: own\n    freshness: {column: c, failAfter: 1d, columnUnit: ms, columnTimezone: America/New_York, futureTolerance: 10m}\n' +
+          '  - name: inherited\n    freshness: {column: c, failAfter: 1d}\n',
+      ),
+    });
+    // Act
+    const config = await loadConfig({ dir, env: {} });
+    // Assess
+    const reading = (id: string) => {
+      const check = config.checks.find((c) => c.id === id);
+      if (check?.kind !== 'freshness') throw new Error(id);
+      const { columnUnit, columnTimezone, futureTolerance } = check.freshness;
+      return { columnUnit, columnTimezone, futureTolerance };
+    };
+    expect(reading('placements/own')).toEqual({
+      columnUnit: 'ms',
+      columnTimezone: 'America/New_York',
+      futureTolerance: '10m',
+    });
+    expect(reading('placements/inherited')).toEqual({
+      columnUnit: 's',
+      columnTimezone: 'Europe/London',
+      futureTolerance: '2h',
+    });
+    const plain = await loadConfig({
+      dir: writeTree({ 'stalewatch.yml': SETTINGS, 'placements.yml': PLACEMENTS }),
+      env: {},
+    });
+    const [check] = plain.checks;
+    expect(
+      check?.kind === 'freshness' && [
+        check.freshness.columnUnit,
+        check.freshness.columnTimezone,
+        check.freshness.futureTolerance,
+      ],
+    ).toEqual(['s', 'UTC', '1h']);
+  });
+
   it('reads ${env:NAME} from the environment and keeps secret references unresolved', async () => {
     // Prepare
     const dir = writeTree({
@@ -198,6 +243,12 @@ describe('a broken config', () => {
     ['dueBy: "0 7 * *"', 'dueBy: "0 7 * *" is not a cron expression'],
     ['holidays: narnia\n      dueBy: "0 7 * * 1-5"', 'holidays: "narnia" is not a holiday region'],
     ['warnAfter: 0h', 'warnAfter: "0h" is not a duration'],
+    [
+      'columnUnit: seconds\n      failAfter: 1d',
+      'columnUnit: "seconds" is not a unit — write s (epoch seconds, the default), ms',
+    ],
+    ['columnTimezone: EST5\n      failAfter: 1d', 'columnTimezone: "EST5" is not an IANA time zone'],
+    ['futureTolerance: soon\n      failAfter: 1d', 'futureTolerance: "soon" is not a duration'],
   ])('refuses %s', async (fields, expected) => {
     const problems = await problemsOf({
       'stalewatch.yml': SETTINGS,

@@ -65,7 +65,7 @@ describe('a where that is a plain filter on its rows', () => {
         [e, 'created_at > now() AND updated_at < current_timestamp AND started_on <= current_date'],
         [e, "data->>'kind' = 'placement'"],
         [e, 'placement.status = 1'],
-      [e, Array.from({ length: 150 }, (_, i) => `c${i} = ${i}`).join(' AND ')],
+        [e, Array.from({ length: 150 }, (_, i) => `c${i} = ${i}`).join(' AND ')],
       ],
     ),
     ['postgres', "data #>> '{programme,name}' = 'Surgery'"],
