@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DURATION_PATTERN } from '../time/duration';
+import { MAX_RUN_EVERY_SECONDS } from '../time/alarm-window';
+import { DURATION_PATTERN, durationSeconds, isDuration } from '../time/duration';
 import { isKnownRegion, REGION_ALIASES } from '../time/holidays';
 import { isCron } from '../time/schedule';
 import { isTimeZone, parseLocalDateTime } from '../time/zone';
@@ -242,6 +243,10 @@ export const settingsSchema = z
       .default('Europe/London')
       .describe('How times are shown and schedules are read (IANA name).'),
     runEvery: duration()
+      .refine((s) => !isDuration(s) || durationSeconds(s) <= MAX_RUN_EVERY_SECONDS, {
+        error: (iss) =>
+          `"${iss.input}" is too long: the alarm that watches the service fires when it has not run for twice runEvery, and CloudWatch looks back at most 7 days — write 84h (3½ days) or less, e.g. 1d`,
+      })
       .default('15m')
       .describe('How often the deployed service runs every check (whole minutes or more: 15m, 1h).'),
     sources: z.record(refName('source', 'tis'), sourceSchema),

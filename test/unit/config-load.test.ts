@@ -316,3 +316,18 @@ describe('texts that reach events and messages', () => {
     expect(problemsOf({ 'stalewatch.yml': SETTINGS, 'placements.yml': placements })).toEqual([]);
   });
 });
+
+describe('runEvery', () => {
+  it('refuses a runEvery the alarm that watches the service cannot look back twice over', () => {
+    const problems = problemsOf({
+      'stalewatch.yml': `${SETTINGS}runEvery: 1w\n`,
+      'placements.yml': PLACEMENTS,
+    });
+    expect(problems).toEqual([
+      'checks/stalewatch.yml:19:11 runEvery: "1w" is too long: the alarm that watches the service fires when it has not run for twice runEvery, and CloudWatch looks back at most 7 days — write 84h (3½ days) or less, e.g. 1d',
+    ]);
+    expect(
+      problemsOf({ 'stalewatch.yml': `${SETTINGS}runEvery: 84h\n`, 'placements.yml': PLACEMENTS }),
+    ).toEqual([]);
+  });
+});
