@@ -1,4 +1,4 @@
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PGlite } from '@electric-sql/pglite';
 import { loadConfig } from '../../lib/config/load';
 import type { Config } from '../../lib/config/types';
@@ -201,6 +201,29 @@ describe('nothing lost: every transition reaches the bus, whatever the bus does'
       'Dataset Recovered run-2',
     ]);
     expect(published().filter((line) => line.startsWith('Dataset Recovered'))).toHaveLength(1);
+  });
+
+  it('publishes the events an older version kept inside the state item, after upgrading', async () => {
+    // Prepare: the state as the previous version wrote it, its Dataset Stale never published.
+    await run(at(0), 'run-1');
+    const [kept] = bus.state.events.filter((e) => e.DetailType === 'Dataset Stale');
+    bus.reset();
+    const doc = DynamoDBDocumentClient.from(dynamo.client);
+    await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: 'CHECK#placements/updated-recently', sk: 'STATE' },
+        UpdateExpression: 'SET outbox = :outbox REMOVE outboxEventIds',
+        ExpressionAttributeValues: {
+          ':outbox': [{ detailType: 'Dataset Stale', detail: JSON.parse(kept?.Detail ?? '{}'), time: at(0) }],
+        },
+      }),
+    );
+    // Act
+    await run(at(1), 'run-2');
+    await run(at(2), 'run-3');
+    // Assess: published by the first run after the upgrade, and only once.
+    expect(published()).toEqual(['Dataset Stale placements/updated-recently run-1']);
   });
 
   it('trims a 300 KB impact so its event is published, and leaves the run’s other events whole', async () => {
