@@ -128,6 +128,27 @@ describe('nothing lost: every transition reaches the bus, whatever the bus does'
     ]);
   });
 
+  it('publishes what a scheduled run left when the on-call check runs next', async () => {
+    // Prepare: the scheduled run for source tis could not publish.
+    bus.state.down = true;
+    await expect(run(at(0), 'run-1')).rejects.toThrow(EventsNotPublishedError);
+    bus.state.down = false;
+    // Act: `sls invoke -f check --data '{"only":["programmes"]}'`: a run across sources (source null).
+    await runService(
+      {
+        config,
+        checks: config.checks.filter((c) => c.dataset === 'programmes'),
+        connectors: { tis: connectorForUrl('tis', db.embedded as PGlite) },
+        now: new Date(at(1)),
+        runId: 'on-call',
+        source: null,
+      },
+      ports,
+    );
+    // Assess
+    expect(published()).toEqual(['Dataset Stale placements/updated-recently run-1']);
+  });
+
   it('publishes every transition exactly once and in order per check, with 70% of entries refused over 50 runs', async () => {
     // Prepare: placements flips between fresh and stale every run, programmes every third run.
     bus.state.refuse = 0.7;
