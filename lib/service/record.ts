@@ -76,10 +76,10 @@ export async function recordRun(
     written.push(state);
     own.push(...items.map((item) => ({ ...item, committed: true })));
   };
-  const results = [...report.results];
+  let next = 0;
   await Promise.all(
     Array.from({ length: RECORD_CONCURRENCY }, async () => {
-      for (let result = results.shift(); result; result = results.shift()) await record(result);
+      for (let result = report.results[next++]; result; result = report.results[next++]) await record(result);
     }),
   );
   await store.recordHistory(written);
