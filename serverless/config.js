@@ -6,6 +6,7 @@ const { readFileSync, readdirSync } = require('node:fs');
 const { join } = require('node:path');
 const { loadConfig } = require('../lib/config/load.ts');
 const { durationSeconds } = require('../lib/time/duration.ts');
+const { dispatchAlarmWindow } = require('../lib/time/alarm-window.ts');
 const { STATE_TABLE_KEYS, TTL_ATTRIBUTE } = require('../lib/state/table.ts');
 const { compileConfig, precomputedHolidayYears } = require('../lib/config/compiled.ts');
 const { COMPILED_CONFIG_FILE } = require('../lib/service/environment.ts');
@@ -15,7 +16,8 @@ const { buildSync } = require('esbuild');
 
 const ROOT = join(__dirname, '..');
 
-const CHECKS = join(__dirname, '..', 'checks');
+/** `checks/` beside serverless.yml; STALEWATCH_CHECKS_DIR packages another tree (tests, monorepos). */
+const CHECKS = process.env.STALEWATCH_CHECKS_DIR ?? join(__dirname, '..', 'checks');
 
 /** `${env:NAME}` names used anywhere in checks/. */
 function envNames() {
@@ -64,6 +66,14 @@ function rateOf(duration) {
   }
   if (minutes % 60 === 0) return `rate(${minutes / 60} hour${minutes === 60 ? '' : 's'})`;
   return `rate(${minutes} minute${minutes === 1 ? '' : 's'})`;
+}
+
+/** The dispatch-not-running alarm's Period and EvaluationPeriods: twice runEvery (docs/operations.md). */
+function dispatchAlarmOf(runEvery) {
+  const window = dispatchAlarmWindow(runEvery);
+  // validate refuses such a runEvery first (lib/config/schema.ts); this only guards the template.
+  if (!window) throw new Error(`runEvery: "${runEvery}" is too long for CloudWatch to watch twice over`);
+  return window;
 }
 
 const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
@@ -161,6 +171,7 @@ module.exports = async ({ options = {} } = {}) => {
   }
   return {
     schedule: rateOf(config.settings.runEvery),
+    dispatchAlarm: dispatchAlarmOf(config.settings.runEvery),
     timezone: config.settings.timezone,
     digest: schedulerCron(config.settings.notify.digest),
     notifierStatements: notifierStatements(config, options.stage ?? 'dev'),

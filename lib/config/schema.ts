@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DURATION_PATTERN } from '../time/duration';
+import { MAX_RUN_EVERY_SECONDS } from '../time/alarm-window';
+import { DURATION_PATTERN, durationSeconds, isDuration } from '../time/duration';
 import { isKnownRegion, REGION_ALIASES } from '../time/holidays';
 import { isCron } from '../time/schedule';
 import { isTimeZone, parseLocalDateTime } from '../time/zone';
@@ -20,8 +21,29 @@ interface TextRule {
   explain: (s: string) => string;
 }
 
-/** Text with an optional rule; `explain` turns a refused value into the message. */
-function text(example: string, rule?: TextRule) {
+/**
+ * How long a free text may be: what it has to fit in once it reaches an event or a message (a Slack
+ * header holds 150 characters, a section 3,000; docs/config.md "Lengths"), and what to do instead.
+ */
+interface TextLimit {
+  max: number;
+  fits: string;
+  fix: string;
+}
+
+const TITLE_LIMIT: TextLimit = {
+  max: 60,
+  fits: 'in a Slack message header together with the headline around it',
+  fix: 'shorten it, e.g. Trainee placements',
+};
+const PROSE_LIMIT: TextLimit = {
+  max: 1000,
+  fits: 'in one Slack section and one digest line',
+  fix: 'say it in a sentence or two, and link to a runbook for the detail',
+};
+
+/** Text with an optional rule and length limit; `explain` turns a refused value into the message. */
+function text(example: string, rule?: TextRule, limit?: TextLimit) {
   const base = z.string({
     error: (iss) => {
       if (iss.input === undefined) return `is required — for example ${example}`;
@@ -31,7 +53,14 @@ function text(example: string, rule?: TextRule) {
         : `${show(iss.input)} is not text — for example ${example}`;
     },
   });
-  const nonEmpty = base.min(1, { error: `is empty — for example ${example}` });
+  const atLeastOne = base.min(1, { error: `is empty — for example ${example}` });
+  const nonEmpty = limit
+    ? atLeastOne.max(limit.max, {
+        error: (iss) =>
+          `is ${String(iss.input).length.toLocaleString('en-GB')} characters long: at most ` +
+          `${limit.max.toLocaleString('en-GB')} fit ${limit.fits} — ${limit.fix}`,
+      })
+    : atLeastOne;
   if (!rule) return nonEmpty;
   const error = (iss: { input?: unknown }) => rule.explain(String(iss.input));
   if (rule.pattern) return nonEmpty.regex(new RegExp(rule.pattern), { error });
@@ -91,28 +120,31 @@ const columnName = () =>
 
 /** Its SQL is read by the source engine's parser in `where.ts`, which needs the settings file too. */
 const whereClause = () =>
-  text(`"status = 'CURRENT'"`)
-    .max(WHERE_MAX_LENGTH, {
-      error: (iss) =>
-        `is ${String(iss.input).length} characters long, more than ${WHERE_MAX_LENGTH} — put the logic in a view and point table: at it`,
-    })
-    .meta({
-      description:
-        'A SQL boolean expression on the table\'s own rows, reviewed like code: columns, literals, comparisons, AND/OR/NOT, IN, BETWEEN, LIKE, IS NULL, casts, CASE, arithmetic and the side-effect-free functions listed in docs/config.md. No subqueries, ";" or comments.',
-    });
+  text(`"status = 'CURRENT'"`, undefined, {
+    max: WHERE_MAX_LENGTH,
+    fits: "in the SQL that events and the platform team's messages show",
+    fix: 'move a longer filter into a view, and check the view',
+  }).meta({
+    description:
+      'A SQL boolean expression on the table\'s own rows, reviewed like code: columns, literals, comparisons, AND/OR/NOT, IN, BETWEEN, LIKE, IS NULL, casts, CASE, arithmetic and the side-effect-free functions listed in docs/config.md. No subqueries, ";" or comments.',
+  });
 
 const ID_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
 const datasetId = () =>
-  text('placements', {
-    pattern: ID_PATTERN,
-    explain: (s) =>
-      `"${s}" is not a dataset id — use lower-case letters, digits and '-', e.g. ${
-        s
-          .toLowerCase()
-          .replace(/[^a-z0-9]+/g, '-')
-          .replace(/^-|-$/g, '') || 'placements'
-      }`,
-  });
+  text(
+    'placements',
+    {
+      pattern: ID_PATTERN,
+      explain: (s) =>
+        `"${s}" is not a dataset id — use lower-case letters, digits and '-', e.g. ${
+          s
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, '-')
+            .replace(/^-|-$/g, '') || 'placements'
+        }`,
+    },
+    { max: 64, fits: 'in the check ids that events and messages carry', fix: 'shorten it, e.g. placements' },
+  );
 
 const NAME_PATTERN = '^[a-z][a-z0-9-]*$';
 const refName = (what: string, example: string) =>
@@ -171,7 +203,11 @@ export const sourceSchema = z
   .describe('A database, reached through the RDS Data API.');
 
 export const contactSchema = z.strictObject({
-  name: text('Placements data lead'),
+  name: text('Placements data lead', undefined, {
+    max: 60,
+    fits: 'in "Who is on it" in messages',
+    fix: 'shorten it, e.g. Placements data lead',
+  }),
   audience: z.enum(['data-lead', 'platform', 'product-lead'], {
     error: (iss) => `${show(iss.input)} is not an audience — write data-lead, platform or product-lead`,
   }),
@@ -210,6 +246,10 @@ export const settingsSchema = z
       .default('Europe/London')
       .describe('How times are shown and schedules are read (IANA name).'),
     runEvery: duration()
+      .refine((s) => !isDuration(s) || durationSeconds(s) <= MAX_RUN_EVERY_SECONDS, {
+        error: (iss) =>
+          `"${iss.input}" is too long: the alarm that watches the service fires when it has not run for twice runEvery, and CloudWatch looks back at most 7 days — write 84h (3½ days) or less, e.g. 1d`,
+      })
       .default('15m')
       .describe('How often the deployed service runs every check (whole minutes or more: 15m, 1h).'),
     sources: z.record(refName('source', 'tis'), sourceSchema),
@@ -274,7 +314,13 @@ export const rowCountSchema = z
 
 export const checkSchema = z
   .strictObject({
-    name: text('updated recently').optional().describe('The check id is "<dataset>/<slug of name>".'),
+    name: text('updated recently', undefined, {
+      max: 60,
+      fits: 'in the check id and the messages that name the check',
+      fix: 'shorten it, e.g. updated recently',
+    })
+      .optional()
+      .describe('The check id is "<dataset>/<slug of name>".'),
     severity: z
       .enum(['warn', 'fail'], { error: (iss) => `${show(iss.input)} is not a severity — write warn or fail` })
       .default('fail')
@@ -300,7 +346,7 @@ export const checkSchema = z
 export const datasetSchema = z
   .strictObject({
     dataset: datasetId().describe("Unique id: lower-case letters, digits and '-'."),
-    title: text('Trainee placements').describe('The name data leads use.'),
+    title: text('Trainee placements', undefined, TITLE_LIMIT).describe('The name data leads use.'),
     source: refName('source', 'tis'),
     table: tableName().describe('[schema.]table; validated and quoted, never pasted.'),
     owner: z.union(
@@ -323,10 +369,10 @@ export const datasetSchema = z
     })
       .optional()
       .describe('No alerts for this dataset until then.'),
-    impact: text('Trainees see out-of-date placement details.')
+    impact: text('Trainees see out-of-date placement details.', undefined, PROSE_LIMIT)
       .optional()
       .describe('What stale data means for users.'),
-    action: text('Ask the platform team to re-run the nightly sync.')
+    action: text('Ask the platform team to re-run the nightly sync.', undefined, PROSE_LIMIT)
       .optional()
       .describe('What to do about it.'),
     checks: z

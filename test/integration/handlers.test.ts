@@ -101,6 +101,21 @@ describe('the deployed functions, with their real clients pointed at local stand
     ]);
   });
 
+  it('runSource fails loudly while the bus is down, and the next scheduled run publishes what it kept', async () => {
+    // Act 1: a day later the reminder is due, and the bus is down.
+    bus.reset();
+    bus.state.down = true;
+    await expect(
+      handlers.runSource({ source: 'tis', runId: 'sched-2', now: '2026-11-24T10:00:00.000Z' }, context),
+    ).rejects.toThrow(/could not be put on the bus "stalewatch-test" after retries/);
+    expect(bus.transitions()).toEqual([]);
+    // Act 2: the next scheduled run, with the bus back.
+    bus.state.down = false;
+    await handlers.runSource({ source: 'tis', runId: 'sched-3', now: '2026-11-24T10:15:00.000Z' }, context);
+    // Assess
+    expect(bus.transitions().map((e) => [e.type, e.runId])).toEqual([['Dataset Still Stale', 'sched-2']]);
+  });
+
   it('check answers the text report with SPEC.md JSON; dryRun publishes nothing', async () => {
     bus.reset();
     const answer = await handlers.check(

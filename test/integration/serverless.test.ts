@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -34,6 +34,26 @@ function sls(args: string[], env: Record<string, string> = {}) {
 }
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
+
+/** The resources of the template the last `sls package` wrote. */
+const packagedResources = (): Record<string, Resource> =>
+  JSON.parse(readFileSync(join(ROOT, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'))
+    .Resources;
+
+/** The properties of the alarm that fires when dispatch does not run. */
+const notRunning = (resources: Record<string, Resource>) =>
+  Object.values(resources).find(
+    (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.MetricName === 'Invocations',
+  )?.Properties;
+
+/** A copy of the shipped checks/ with another runEvery. */
+function checksWith(runEvery: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'stalewatch-checks-'));
+  cpSync(join(ROOT, 'checks'), dir, { recursive: true });
+  const settings = join(dir, 'stalewatch.yml');
+  writeFileSync(settings, `${readFileSync(settings, 'utf8')}runEvery: ${runEvery}\n`);
+  return dir;
+}
 type Statement = { Effect: string; Action: string[] | string; Resource: unknown };
 
 describe('npx sls package (offline)', () => {
@@ -52,10 +72,7 @@ describe('npx sls package (offline)', () => {
   beforeAll(() => {
     const { code, stderr } = sls(['package', '--stage', 'test']);
     if (code !== 0) throw new Error(`sls package failed:\n${stderr}`);
-    const template = JSON.parse(
-      readFileSync(join(ROOT, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'),
-    );
-    resources = template.Resources;
+    resources = packagedResources();
   });
 
   it('declares the custom bus, the state table (on demand, with TTL) and the alarm topic', () => {
@@ -112,23 +129,48 @@ describe('npx sls package (offline)', () => {
     expect(JSON.stringify(statementsOf('digest'))).toContain('function:stalewatch-test-digest');
   });
 
-  it('alarms when dispatch errors or has not run for an hour, to the SNS topic', () => {
+  it('alarms to the SNS topic when runSource, notify, digest or dispatch fail, or a message reaches the dead-letter queue', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const failing = (fn: string) =>
+      expect.objectContaining({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+      });
     expect(alarms).toEqual(
       expect.arrayContaining([
+        failing('DispatchLambdaFunction'),
+        failing('RunSourceLambdaFunction'),
+        failing('NotifyLambdaFunction'),
+        failing('DigestLambdaFunction'),
         expect.objectContaining({
-          MetricName: 'Errors',
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [
+            { Name: 'QueueName', Value: { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'QueueName'] } },
+          ],
           Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
           AlarmActions: [{ Ref: 'AlarmTopic' }],
-        }),
-        expect.objectContaining({
-          MetricName: 'Invocations',
-          Period: 3600,
-          TreatMissingData: 'breaching',
-          ComparisonOperator: 'LessThanThreshold',
         }),
       ]),
     );
+  });
+
+  it('alarms when dispatch has not run for twice runEvery: 30 minutes for the default 15m', () => {
+    expect(notRunning(resources)).toMatchObject({
+      MetricName: 'Invocations',
+      Period: 1800,
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      TreatMissingData: 'breaching',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
   });
 
   it('gives each function its own least-privilege role, never Resource "*" for these services', () => {
@@ -178,6 +220,34 @@ describe('npx sls package (offline)', () => {
     expect(code).not.toBe(0);
     expect(stdout + stderr).toContain(
       'Set TIS_CLUSTER_ARN, TIS_SECRET_ARN, WAREHOUSE_CLUSTER_ARN, WAREHOUSE_SECRET_ARN before deploying',
+    );
+  });
+});
+
+describe('npx sls package with another runEvery', () => {
+  afterAll(() => {
+    // Leave .serverless/ and the compiled config as the shipped checks/ make them.
+    sls(['package', '--stage', 'test']);
+  });
+
+  it('alarms when dispatch has not run for two days with runEvery: 1d, in two one-day periods', () => {
+    const { code, stderr } = sls(['package', '--stage', 'test'], { STALEWATCH_CHECKS_DIR: checksWith('1d') });
+    expect(stderr).not.toMatch(/Error/);
+    expect(code).toBe(0);
+    expect(notRunning(packagedResources())).toMatchObject({
+      Period: 86_400,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+    });
+  });
+
+  it('refuses a runEvery whose twice is past the 7 days CloudWatch can look back, saying what to write', () => {
+    const { code, stdout, stderr } = sls(['package', '--stage', 'test'], {
+      STALEWATCH_CHECKS_DIR: checksWith('1w'),
+    });
+    expect(code).not.toBe(0);
+    expect(stdout + stderr).toMatch(
+      /stalewatch\.yml:\d+:\d+ runEvery: "1w" is too long: .* CloudWatch looks back at most 7 days — write 84h/,
     );
   });
 });

@@ -322,3 +322,57 @@ describe('a broken config', () => {
     ]);
   });
 });
+
+describe('texts that reach events and messages', () => {
+  it('refuses a title, impact and action too long for a Slack message, saying the limit and what to do', async () => {
+    // Prepare
+    const placements = PLACEMENTS.replace('Trainee placements', 'T'.repeat(61))
+      .replace('Trainees see out-of-date placement details.', 'i'.repeat(1_001))
+      .replace('Re-run the nightly sync.', 'a'.repeat(300_000))
+      .replace('name: updated recently', `name: ${'n'.repeat(61)}`);
+    // Act
+    const problems = await problemsOf({ 'stalewatch.yml': SETTINGS, 'placements.yml': placements });
+    // Assess
+    expect(problems).toEqual([
+      'checks/placements.yml:2:8 title: is 61 characters long: at most 60 fit in a Slack message header together with the headline around it — shorten it, e.g. Trainee placements',
+      'checks/placements.yml:6:9 impact: is 1,001 characters long: at most 1,000 fit in one Slack section and one digest line — say it in a sentence or two, and link to a runbook for the detail',
+      'checks/placements.yml:7:9 action: is 300,000 characters long: at most 1,000 fit in one Slack section and one digest line — say it in a sentence or two, and link to a runbook for the detail',
+      'checks/placements.yml:9:11 checks[0].name: is 61 characters long: at most 60 fit in the check id and the messages that name the check — shorten it, e.g. updated recently',
+    ]);
+  });
+
+  it('refuses a contact name and a where filter that events and messages cannot carry whole', async () => {
+    const settings = SETTINGS.replace('name: Platform team', `name: ${'P'.repeat(61)}`);
+    const placements = withCheck(
+      `  - rowCount:\n      where: "${'x = 1 AND '.repeat(100)}y = 2"\n      failBelow: 1\n`,
+    );
+    const problems = await problemsOf({ 'stalewatch.yml': settings, 'placements.yml': placements });
+    expect(problems).toEqual([
+      `checks/placements.yml:10:14 checks[0].rowCount.where: is 1,005 characters long: at most 1,000 fit in the SQL that events and the platform team's messages show — move a longer filter into a view, and check the view`,
+      'checks/stalewatch.yml:15:11 contacts.platform.name: is 61 characters long: at most 60 fit in "Who is on it" in messages — shorten it, e.g. Placements data lead',
+    ]);
+  });
+
+  it('accepts texts at the limits', async () => {
+    const placements = PLACEMENTS.replace('Trainee placements', 'T'.repeat(60)).replace(
+      'Trainees see out-of-date placement details.',
+      'i'.repeat(1_000),
+    );
+    expect(await problemsOf({ 'stalewatch.yml': SETTINGS, 'placements.yml': placements })).toEqual([]);
+  });
+});
+
+describe('runEvery', () => {
+  it('refuses a runEvery the alarm that watches the service cannot look back twice over', async () => {
+    const problems = await problemsOf({
+      'stalewatch.yml': `${SETTINGS}runEvery: 1w\n`,
+      'placements.yml': PLACEMENTS,
+    });
+    expect(problems).toEqual([
+      'checks/stalewatch.yml:19:11 runEvery: "1w" is too long: the alarm that watches the service fires when it has not run for twice runEvery, and CloudWatch looks back at most 7 days — write 84h (3½ days) or less, e.g. 1d',
+    ]);
+    expect(
+      await problemsOf({ 'stalewatch.yml': `${SETTINGS}runEvery: 84h\n`, 'placements.yml': PLACEMENTS }),
+    ).toEqual([]);
+  });
+});
