@@ -127,6 +127,12 @@ function notifierStatements(config, stage) {
         ]
       : []),
     { Effect: 'Allow', Action: ['ses:SendEmail'], Resource: arn('ses', 'identity/*') },
+    // What Lambda still cannot deliver after its retries goes to the dead-letter queue (onFailure).
+    {
+      Effect: 'Allow',
+      Action: ['sqs:SendMessage'],
+      Resource: { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'Arn'] },
+    },
   ];
 }
 

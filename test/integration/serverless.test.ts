@@ -120,6 +120,27 @@ describe('npx sls package (offline)', () => {
     expect(ofType('AWS::SQS::Queue')).toHaveLength(1);
   });
 
+  it('keeps what notify and digest still fail to deliver after Lambda’s own retries in the same queue', () => {
+    // EventBridge's dead-letter queue only covers handing the event to Lambda: an invocation that then
+    // fails is retried by Lambda, and without an on-failure destination it would be dropped.
+    const configs = ofType('AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties);
+    const queue = { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'Arn'] };
+    for (const fn of ['NotifyLambdaFunction', 'DigestLambdaFunction']) {
+      expect(configs).toContainEqual(
+        expect.objectContaining({
+          FunctionName: { Ref: fn },
+          MaximumRetryAttempts: 2,
+          DestinationConfig: { OnFailure: { Destination: queue } },
+        }),
+      );
+    }
+    for (const role of ['notify', 'digest']) {
+      expect(statementsOf(`stalewatch-test-${role}`)).toContainEqual(
+        expect.objectContaining({ Action: ['sqs:SendMessage'], Resource: queue }),
+      );
+    }
+  });
+
   it('sends the digest on notify.digest in the configured zone, with EventBridge Scheduler', () => {
     const [[, schedule] = []] = ofType('AWS::Scheduler::Schedule');
     expect(schedule?.Properties).toMatchObject({
