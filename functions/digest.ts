@@ -1,10 +1,12 @@
 import type { Context } from 'aws-lambda';
 import { runDigest } from '../lib/alerts/digest-run';
 import { notifyPorts } from '../lib/alerts/lambda';
+import { countdown } from '../lib/alerts/notify';
 import { lambdaPorts } from '../lib/service/lambda';
 
 const service = lambdaPorts(process.env, ['STALEWATCH_STATE_TABLE']);
 const ports = notifyPorts(process.env, service.ports, service.environment.stateTable);
 
 /** On `notify.digest` in the configured zone: each contact's stale datasets, oldest first. */
-export const handler = (_event: unknown, context: Context) => service.handle(context, () => runDigest(ports));
+export const handler = (_event: unknown, context: Context) =>
+  service.handle(context, (remainingMs) => runDigest(ports, countdown(remainingMs)));

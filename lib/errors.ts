@@ -101,3 +101,35 @@ export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** One event EventBridge refused, or one whose PutEvents call failed. */
+export interface Refusal {
+  detailType: string;
+  errorCode: string;
+  errorMessage: string;
+}
+
+/**
+ * Events that EventBridge still refused after every retry, and the events held back behind them (a
+ * check's later events wait for its earlier ones): they stay in the outbox, and the run fails loudly.
+ */
+export class EventsNotPublishedError extends Error {
+  override readonly name = 'EventsNotPublishedError';
+  /** The `eventId`s of every event not on the bus: refused, or held back. */
+  readonly eventIds: string[];
+  constructor(
+    readonly failed: Refusal[],
+    readonly bus: string,
+    notPublished: ReadonlyArray<{ detail: { eventId: string } }> = [],
+  ) {
+    const first = failed[0];
+    const held = notPublished.length - failed.length;
+    super(
+      `${failed.length} event(s) could not be put on the bus "${bus}" after retries` +
+        (first ? ` (first: ${first.detailType}: ${first.errorCode} ${first.errorMessage})` : '') +
+        (held > 0 ? `; ${held} later event(s) of the same checks were held back to keep their order` : '') +
+        '. They stay in the outbox: the next run publishes them first.',
+    );
+    this.eventIds = notPublished.map((e) => e.detail.eventId);
+  }
+}

@@ -31,7 +31,7 @@ function maxRssMb(): number {
 
 (async () => {
   const loadStarted = performance.now();
-  const config = loadConfig({ dir: checksDir, env: {} });
+  const config = await loadConfig({ dir: checksDir, env: {} });
   const loadMs = performance.now() - loadStarted;
 
   // Stalewatch: every source at once, one ExecuteStatement each.

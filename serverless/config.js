@@ -5,20 +5,19 @@ require('tsx/cjs');
 const { readFileSync, readdirSync } = require('node:fs');
 const { join, relative, resolve } = require('node:path');
 const { loadConfig } = require('../lib/config/load.ts');
-const { durationSeconds } = require('../lib/time/duration.ts');
 const { deployedSchedules } = require('../lib/time/deployed-schedules.ts');
+const { dispatchAlarmWindow } = require('../lib/time/alarm-window.ts');
 const { STATE_TABLE_KEYS, TTL_ATTRIBUTE } = require('../lib/state/table.ts');
-const { compileConfig } = require('../lib/config/compiled.ts');
+const { compileConfig, precomputedHolidayYears } = require('../lib/config/compiled.ts');
 const { COMPILED_CONFIG_FILE } = require('../lib/service/environment.ts');
+const { PACKAGED_HOLIDAYS_FILE } = require('../lib/time/holidays.ts');
 const { mkdirSync, writeFileSync } = require('node:fs');
+const { buildSync } = require('esbuild');
 
-/** Public holidays are precomputed for this many years from the year of packaging: redeploy before then. */
-const HOLIDAY_YEARS = 5;
+const ROOT = join(__dirname, '..');
 
-/** The checks folder: checks/ beside serverless.yml, or STALEWATCH_CHECKS_DIR (another tree, e.g. in tests). */
-const CHECKS = process.env.STALEWATCH_CHECKS_DIR
-  ? resolve(process.env.STALEWATCH_CHECKS_DIR)
-  : join(__dirname, '..', 'checks');
+/** `checks/` beside serverless.yml; STALEWATCH_CHECKS_DIR packages another tree (tests, monorepos). */
+const CHECKS = process.env.STALEWATCH_CHECKS_DIR ?? join(__dirname, '..', 'checks');
 
 /** `${env:NAME}` names used anywhere in checks/. */
 function envNames() {
@@ -35,10 +34,35 @@ function envNames() {
 }
 
 /**
+ * date-holidays bundled on its own, for runSource and check to load when a deadline falls in a year
+ * that the compiled config has no days off for (lib/time/holidays.ts, docs/operations.md "Bundles").
+ */
+function writeHolidaysBundle() {
+  buildSync({
+    entryPoints: [require.resolve('date-holidays')],
+    outfile: join(ROOT, PACKAGED_HOLIDAYS_FILE),
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    logLevel: 'error',
+  });
+}
+
+/**
  * An ARN that names what is missing, for a source whose ARN was not set when packaging: `sls package`
  * and `sls invoke local` work without it (for review, CI and laptops); `sls deploy` refuses it.
  */
 const placeholder = (region, service, resource) => `arn:aws:${service}:${region}:000000000000:${resource}`;
+
+/** The dispatch-not-running alarm's Period and EvaluationPeriods: twice runEvery (docs/operations.md). */
+function dispatchAlarmOf(runEvery) {
+  const window = dispatchAlarmWindow(runEvery);
+  // validate refuses such a runEvery first (lib/config/schema.ts); this only guards the template.
+  if (!window) throw new Error(`runEvery: "${runEvery}" is too long for CloudWatch to watch twice over`);
+  return window;
+}
 
 const arn = (service, resource) => ({
   'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
@@ -82,6 +106,12 @@ function notifierStatements(config, stage) {
         ]
       : []),
     { Effect: 'Allow', Action: ['ses:SendEmail'], Resource: arn('ses', 'identity/*') },
+    // What Lambda still cannot deliver after its retries goes to the dead-letter queue (onFailure).
+    {
+      Effect: 'Allow',
+      Action: ['sqs:SendMessage'],
+      Resource: { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'Arn'] },
+    },
   ];
 }
 
@@ -89,10 +119,13 @@ function notifierStatements(config, stage) {
  * The config, or an error whose message is the located problems. osls prints a thrown error's stack;
  * a config error is for the person who wrote the config, so its stack is its message.
  */
-function readConfig() {
+async function readConfig() {
   try {
-    const shown = relative(process.cwd(), CHECKS);
-    const config = loadConfig({ dir: shown.startsWith('..') ? CHECKS : shown || '.', env: process.env });
+    const shown = relative(process.cwd(), resolve(CHECKS));
+    const config = await loadConfig({
+      dir: shown.startsWith('..') ? resolve(CHECKS) : shown || '.',
+      env: process.env,
+    });
     // The same functions validate's schema uses: what validate accepts deploys as the config means.
     return { config, schedules: deployedSchedules(config.settings) };
   } catch (error) {
@@ -103,15 +136,15 @@ function readConfig() {
   }
 }
 
-module.exports = ({ options = {} } = {}) => {
+module.exports = async ({ options = {} } = {}) => {
   const region = options.region ?? 'eu-west-2';
-  const { config, schedules } = readConfig();
-  // The functions read this instead of checks/: no YAML parser, schema or holiday library in them.
-  const year = new Date().getUTCFullYear();
-  const years = Array.from({ length: HOLIDAY_YEARS + 1 }, (_, i) => year - 1 + i);
-  const compiledPath = join(__dirname, '..', COMPILED_CONFIG_FILE);
+  const { config, schedules } = await readConfig();
+  // The functions read this instead of checks/: no YAML parser or schema in them, and the days off
+  // of the years around now, so that the holiday library loads only for another year.
+  const compiledPath = join(ROOT, COMPILED_CONFIG_FILE);
   mkdirSync(join(compiledPath, '..'), { recursive: true });
-  writeFileSync(compiledPath, compileConfig(config, years));
+  writeFileSync(compiledPath, compileConfig(config, precomputedHolidayYears(new Date())));
+  writeHolidaysBundle();
   const sources = Object.values(config.settings.sources);
   const unset = new Set(sources.flatMap((s) => s.unsetVariables));
   if (unset.size > 0 && process.argv.includes('deploy')) {
@@ -144,6 +177,7 @@ module.exports = ({ options = {} } = {}) => {
   }
   return {
     schedule: schedules.dispatch,
+    dispatchAlarm: dispatchAlarmOf(config.settings.runEvery),
     timezone: schedules.digest.timezone,
     digest: schedules.digest.expression,
     notifierStatements: notifierStatements(config, options.stage ?? 'dev'),

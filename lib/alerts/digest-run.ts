@@ -2,7 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import type { CheckState } from '../state/types';
 import { digestEntries, digestOf } from './digest';
-import { deliverAll, type NotifyOutcome, type NotifyPorts } from './notify';
+import { countdown, deliverAll, type NotifyOutcome, type NotifyPorts, type TimeLeft } from './notify';
 
 /**
  * The weekday digest: one message per contact listing every dataset of theirs that is stale, oldest
@@ -11,6 +11,7 @@ import { deliverAll, type NotifyOutcome, type NotifyPorts } from './notify';
  */
 export async function runDigest(
   ports: NotifyPorts & { staleStates: () => Promise<CheckState[]> },
+  timeLeft: TimeLeft = countdown(120_000),
 ): Promise<NotifyOutcome> {
   const config = ports.config();
   const now = ports.clock();
@@ -21,5 +22,5 @@ export async function runDigest(
     const alert = digestOf(contact, entries, zone, now, key);
     return alert ? [{ contact, alert }] : [];
   });
-  return deliverAll(messages, ports);
+  return deliverAll(messages, ports, timeLeft);
 }

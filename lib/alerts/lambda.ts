@@ -12,6 +12,13 @@ const secrets = () =>
 /** Secrets are cached this long: a rotated webhook is picked up within five minutes. */
 const SECRET_MAX_AGE_SECONDS = 300;
 
+/**
+ * Tries of each DynamoDB call, above the SDK's default of 4 (the SDK's own retry: after throttling it waits
+ * up to 1, 2, 4, 8 and 16 s, with jitter, 31 s at most in all): a send that a channel accepted is still
+ * recorded through a burst of throttling, since a send never recorded is what could be sent twice.
+ */
+const DYNAMODB_ATTEMPTS = 6;
+
 /** Reads a secret reference from SSM (decrypted) or Secrets Manager, through Powertools (cached). */
 async function resolveSecret(ref: SecretRef): Promise<string> {
   const value =
@@ -44,7 +51,7 @@ export function notifyPorts(
       const { SESv2Client } = require('@aws-sdk/client-sesv2') as typeof import('@aws-sdk/client-sesv2');
       const { dynamoSentRecord } = require('./deliver/sent') as typeof import('./deliver/sent');
       const { dynamoHolds } = require('./deliver/holds') as typeof import('./deliver/holds');
-      const dynamo = new DynamoDBClient({});
+      const dynamo = new DynamoDBClient({ maxAttempts: DYNAMODB_ATTEMPTS });
       deps = {
         sent: dynamoSentRecord(dynamo, stateTable),
         holds: dynamoHolds(dynamo, stateTable),
@@ -58,10 +65,15 @@ export function notifyPorts(
     config: service.config as () => Config,
     clock: service.clock,
     sent: {
-      wasSent: (k, d) => load().sent.wasSent(k, d),
+      claim: (k, d, now, leaseUntil) => load().sent.claim(k, d, now, leaseUntil),
       markSent: (k, d, at) => load().sent.markSent(k, d, at),
+      release: (k, d, token) => load().sent.release(k, d, token),
     },
-    slackUrl: resolveSecret,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    slackUrl: async (ref) => {
+      const { webhookUrl } = require('./deliver/slack-webhook') as typeof import('./deliver/slack-webhook');
+      return webhookUrl(ref, await resolveSecret(ref));
+    },
     emailFrom: async () => (fromParameter ? resolveSecret({ store: 'ssm', name: fromParameter }) : null),
     postSlack: (url, message) =>
       (require('./deliver/slack-webhook') as typeof import('./deliver/slack-webhook')).postToSlack(

@@ -2,7 +2,7 @@ import type { Config, Contact, SecretRef } from '../config/types';
 import type { CheckEventDetail, DetailType } from '../events/types';
 import { DETAIL_TYPES } from '../events/types';
 import { alertOf } from './build';
-import type { SentRecord } from './deliver/sent';
+import type { Claim, SentRecord } from './deliver/sent';
 import { DeliveryError } from './deliver/slack-webhook';
 import { type Email, toEmail } from './email';
 import type { Alert } from './model';
@@ -22,6 +22,8 @@ export interface NotifyPorts {
   config: () => Config;
   clock: () => Date;
   sent: SentRecord;
+  /** Waits while another invocation is sending a message this one has to send too. */
+  sleep: (ms: number) => Promise<void>;
   /** The Slack webhook URL kept in SSM or Secrets Manager (cached). */
   slackUrl: (ref: SecretRef) => Promise<string>;
   /** The sender address of emails, from SSM (cached); null: email is not set up. */
@@ -40,47 +42,132 @@ export interface NotifyOutcome {
   alreadySent: number;
   held: number;
   skipped: string[];
+  /**
+   * Messages a channel accepted but whose record could not be written even after retries: they count as
+   * sent, and the invocation does not fail for them (a retry would only risk sending them again).
+   */
+  notRecorded: string[];
 }
+
+/** How long the invocation may still run, in milliseconds; it counts down. */
+export type TimeLeft = () => number;
+
+/** A countdown from Lambda's remaining time, on a clock that wall-clock changes do not move. */
+export function countdown(remainingMs: number, ticks: () => number = () => performance.now()): TimeLeft {
+  const end = ticks() + remainingMs;
+  return () => end - ticks();
+}
+
+/** When notify is called without a deadline (tests, local runs): the notify function's timeout. */
+const DEFAULT_REMAINING_MS = 60_000;
+
+/**
+ * A claim lasts this much longer than the invocation that made it can run: past the Lambda timeout, with
+ * room for clocks that disagree. A claim still there by then belongs to an invocation that crashed.
+ */
+export const LEASE_MARGIN_MS = 30_000;
+
+/** Waiting for another invocation's send stops when this little time is left, to fail cleanly. */
+const WAIT_RESERVE_MS = 5_000;
+const FIRST_WAIT_MS = 100;
+const LONGEST_WAIT_MS = 1_000;
+
+const emptyOutcome = (): NotifyOutcome => ({
+  sent: 0,
+  alreadySent: 0,
+  held: 0,
+  skipped: [],
+  notRecorded: [],
+});
 
 const KNOWN: readonly string[] = Object.values(DETAIL_TYPES);
 
 /** Urgent messages (a failing dataset, a check that cannot run) are never held by quiet hours. */
 const isUrgent = (alert: Alert) => alert.tone === 'bad' && alert.kind !== 'still-stale';
 
-/** Delivers one alert to one contact on each of its channels, each part once. */
-async function deliver(
-  contact: Contact,
-  alert: Alert,
-  ports: NotifyPorts,
-  outcome: NotifyOutcome,
-  failures: string[],
-) {
-  const sendOnce = async (delivery: string, send: () => Promise<void>) => {
-    if (await ports.sent.wasSent(alert.key, delivery)) {
+/** What one invocation is doing: its ports, its deadline, and what it has done so far. */
+interface Delivering {
+  ports: NotifyPorts;
+  timeLeft: TimeLeft;
+  outcome: NotifyOutcome;
+  failures: string[];
+}
+
+/**
+ * Sends one message unless a channel already has it: claim, send, record. While another invocation holds
+ * the claim, waits for it to finish (and counts the message as already sent); if it has not by the time
+ * this invocation must stop, that is a failure, so that a retry comes back after the claim has lapsed.
+ */
+async function sendOnce(key: string, delivery: string, send: () => Promise<void>, run: Delivering) {
+  const { ports, outcome, failures } = run;
+  const label = delivery.split('#').slice(0, 2).join(' ');
+  let claim: Claim;
+  for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 2, LONGEST_WAIT_MS)) {
+    const now = ports.clock();
+    try {
+      claim = await ports.sent.claim(
+        key,
+        delivery,
+        now,
+        new Date(now.getTime() + run.timeLeft() + LEASE_MARGIN_MS),
+      );
+    } catch (error) {
+      failures.push(`${label}: could not be claimed for sending: ${(error as Error).message}`);
+      return;
+    }
+    if (claim.status === 'sent') {
       outcome.alreadySent++;
       return;
     }
-    try {
-      await send();
-      await ports.sent.markSent(alert.key, delivery, ports.clock());
-      outcome.sent++;
-    } catch (error) {
-      failures.push(`${contact.id} ${delivery.split('#')[1]}: ${(error as Error).message}`);
+    if (claim.status === 'claimed') break;
+    if (run.timeLeft() - wait < WAIT_RESERVE_MS) {
+      failures.push(
+        `${label}: another invocation is sending it; if it did not, a retry after ` +
+          `${claim.leaseUntil.toISOString()} will`,
+      );
+      return;
     }
-  };
+    await ports.sleep(wait);
+  }
+  try {
+    await send();
+  } catch (error) {
+    let failure = `${label}: ${(error as Error).message}`;
+    try {
+      await ports.sent.release(key, delivery, claim.token);
+    } catch {
+      failure += ' (its claim could not be given up: a retry sends it once the claim lapses)';
+    }
+    failures.push(failure);
+    return;
+  }
+  outcome.sent++;
+  try {
+    await ports.sent.markSent(key, delivery, ports.clock());
+  } catch (error) {
+    outcome.notRecorded.push(`${label}: ${(error as Error).name}: ${(error as Error).message}`);
+  }
+}
+
+/** Delivers one alert to one contact on each of its channels, each part once. */
+async function deliver(contact: Contact, alert: Alert, run: Delivering) {
+  const { ports } = run;
   if (contact.slack) {
     const ref = contact.slack;
     const messages = toSlack(alert);
     for (const [i, message] of messages.entries()) {
-      await sendOnce(`${contact.id}#slack#${i}`, async () =>
-        ports.postSlack(await ports.slackUrl(ref), message),
+      await sendOnce(
+        alert.key,
+        `${contact.id}#slack#${i}`,
+        async () => ports.postSlack(await ports.slackUrl(ref), message),
+        run,
       );
     }
   }
   const from = contact.email ? await ports.emailFrom() : null;
   if (contact.email && from) {
     const to = contact.email;
-    await sendOnce(`${contact.id}#email#0`, () => ports.sendEmail(from, to, toEmail(alert)));
+    await sendOnce(alert.key, `${contact.id}#email#0`, () => ports.sendEmail(from, to, toEmail(alert)), run);
   }
 }
 
@@ -92,67 +179,72 @@ function failIfAny(failures: string[]) {
 
 /**
  * Turns one event from the bus into messages for the people it concerns and delivers them. Nothing
- * about a snoozed dataset is sent; non-urgent messages wait out quiet hours; a message already accepted
- * by a channel is not sent again; and if any delivery fails, the invocation fails after trying the rest,
- * so EventBridge retries it (and the dead-letter queue keeps it).
+ * about a snoozed dataset is sent; non-urgent messages wait out quiet hours; each message is sent once,
+ * also when the event is delivered twice at once (see `sendOnce`); and if any delivery fails, the
+ * invocation fails after trying the rest, so EventBridge retries it (and the dead-letter queue keeps it).
  */
 export async function notify(
   event: { 'detail-type'?: string; detail?: unknown },
   ports: NotifyPorts,
+  timeLeft: TimeLeft = countdown(DEFAULT_REMAINING_MS),
 ): Promise<NotifyOutcome> {
   const detailType = event['detail-type'] ?? '';
   if (!KNOWN.includes(detailType)) throw new Error(`notify does not handle "${detailType}" events`);
   const detail = event.detail as CheckEventDetail;
   const config = ports.config();
   const now = ports.clock();
-  const outcome: NotifyOutcome = { sent: 0, alreadySent: 0, held: 0, skipped: [] };
+  const run: Delivering = { ports, timeLeft, outcome: emptyOutcome(), failures: [] };
   const dataset = config.datasets.find((d) => d.id === detail.dataset);
   const snoozed = [dataset?.snoozeUntil ?? null, await ports.snoozedUntil(detail.dataset)].some(
     (until) => until && until > now,
   );
   if (snoozed) {
-    outcome.skipped.push(`${detail.dataset} is snoozed`);
-    return outcome;
+    run.outcome.skipped.push(`${detail.dataset} is snoozed`);
+    return run.outcome;
   }
-  const failures: string[] = [];
   const quietEnd = quietUntil(now, config.settings.notify.quietHours, config.settings.timezone);
   for (const { contact } of recipientsOf(detailType as DetailType, detail, config.settings)) {
     const alert = alertOf(detailType as DetailType, detail, contact, { settings: config.settings, now });
     if (!alert) continue;
     if (quietEnd && !isUrgent(alert)) {
       await ports.hold({ releaseAt: quietEnd.toISOString(), contactId: contact.id, alert });
-      outcome.held++;
+      run.outcome.held++;
       continue;
     }
-    await deliver(contact, alert, ports, outcome, failures);
+    await deliver(contact, alert, run);
   }
-  failIfAny(failures);
-  return outcome;
+  failIfAny(run.failures);
+  return run.outcome;
 }
 
-/** Delivers the messages held by quiet hours that have now ended (on a schedule). */
-export async function releaseHeld(ports: NotifyPorts): Promise<NotifyOutcome> {
+/**
+ * Delivers the messages held by quiet hours that have now ended (on a schedule). A held message is
+ * dropped once each of its messages is sent (by this release or an overlapping one).
+ */
+export async function releaseHeld(
+  ports: NotifyPorts,
+  timeLeft: TimeLeft = countdown(DEFAULT_REMAINING_MS),
+): Promise<NotifyOutcome> {
   const config = ports.config();
-  const outcome: NotifyOutcome = { sent: 0, alreadySent: 0, held: 0, skipped: [] };
-  const failures: string[] = [];
+  const run: Delivering = { ports, timeLeft, outcome: emptyOutcome(), failures: [] };
   for (const held of await ports.heldDue(ports.clock())) {
     const contact = config.settings.contacts[held.contactId];
-    const before = failures.length;
-    if (contact) await deliver(contact, held.alert, ports, outcome, failures);
-    if (failures.length === before) await held.done();
+    const before = run.failures.length;
+    if (contact) await deliver(contact, held.alert, run);
+    if (run.failures.length === before) await held.done();
   }
-  failIfAny(failures);
-  return outcome;
+  failIfAny(run.failures);
+  return run.outcome;
 }
 
 /** Delivers digests (built by the caller) to their contacts, once per digest key. */
 export async function deliverAll(
   messages: Array<{ contact: Contact; alert: Alert }>,
   ports: NotifyPorts,
+  timeLeft: TimeLeft = countdown(DEFAULT_REMAINING_MS),
 ): Promise<NotifyOutcome> {
-  const outcome: NotifyOutcome = { sent: 0, alreadySent: 0, held: 0, skipped: [] };
-  const failures: string[] = [];
-  for (const { contact, alert } of messages) await deliver(contact, alert, ports, outcome, failures);
-  failIfAny(failures);
-  return outcome;
+  const run: Delivering = { ports, timeLeft, outcome: emptyOutcome(), failures: [] };
+  for (const { contact, alert } of messages) await deliver(contact, alert, run);
+  failIfAny(run.failures);
+  return run.outcome;
 }

@@ -33,8 +33,8 @@ function program(io: CliIo, exit: { code: number }): Command {
     .command('validate')
     .description('check every config file; exit 0 when valid, 2 when not')
     .addOption(checksOption())
-    .action((flags: { checks: string }) => {
-      exit.code = validateCommand(io, flags.checks);
+    .action(async (flags: { checks: string }) => {
+      exit.code = await validateCommand(io, flags.checks);
     });
 
   runOptions(
@@ -65,8 +65,8 @@ function program(io: CliIo, exit: { code: number }): Command {
     .description('print the SQL a check (or every check of a dataset) would run')
     .argument('<id>', 'a dataset id or a check id')
     .addOption(checksOption())
-    .action((id: string, flags: { checks: string }) => {
-      exit.code = explainCommand(io, id, flags.checks);
+    .action(async (id: string, flags: { checks: string }) => {
+      exit.code = await explainCommand(io, id, flags.checks);
     });
 
   cli

@@ -4,12 +4,22 @@ import type { Check, Config, SourceConfig } from './types';
 
 /**
  * The config as the deployed functions read it: validated at package time and written as JSON, so that
- * the functions carry neither the YAML parser, nor the schema, nor the holiday library. Each `dueBy`
- * carries its region's days off for the years `compileConfig` was given.
+ * the functions carry neither the YAML parser nor the schema. Each `dueBy` carries its region's days
+ * off for the years `compileConfig` was given (`precomputedHolidayYears`).
  */
 export interface CompiledConfig {
   format: 'stalewatch-compiled-config/1';
   config: Config;
+}
+
+/**
+ * The years whose days off packaging precomputes: the year of packaging, the one before and the four
+ * after, which hold the deadlines of most runs. Any other year (data six years old, a service not
+ * redeployed for years) is computed by date-holidays, packaged beside the functions.
+ */
+export function precomputedHolidayYears(packagedAt: Date): number[] {
+  const year = packagedAt.getUTCFullYear();
+  return Array.from({ length: 6 }, (_, i) => year - 1 + i);
 }
 
 function withDaysOff(check: Check, years: number[]): Check {

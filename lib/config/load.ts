@@ -9,6 +9,7 @@ import { locate, type ParsedFile, type YamlData } from './parsed-file';
 import { resolveConfig } from './resolve';
 import { datasetSchema, jsonSchemas, settingsSchema } from './schema';
 import type { Config } from './types';
+import { whereIssues } from './where';
 import { parseYamlFile, type YamlFile } from './yaml-file';
 import { describeIssue, fallbackMessage } from './zod-issues';
 
@@ -42,20 +43,19 @@ let publishedSchemas: Record<string, unknown> | null = null;
 
 /**
  * Reads every file of the checks folder and returns the config, or throws a `ConfigError` that lists
- * every problem of every file, each with file, line, column, field and how to fix it.
+ * every problem of every file, each with file, line, column, field and how to fix it. Asynchronous
+ * because the SQL parsers that read `where` are WebAssembly, loaded on first use.
  */
-export function loadConfig({ dir, env }: LoadOptions): Config {
+export async function loadConfig({ dir, env }: LoadOptions): Promise<Config> {
   const issues: ConfigIssue[] = [];
   const { settingsPath, datasetPaths } = listConfigFiles(dir, issues);
   const settings = settingsPath ? readSafely(settingsPath, 'settings', env, issues) : null;
   const datasets = datasetPaths.map((file) => readSafely(file, 'dataset', env, issues));
-  if (settings?.yamlData)
-    issues.push(
-      ...crossCheck(
-        settings.yamlData,
-        datasets.flatMap((d) => d.yamlData ?? []),
-      ),
-    );
+  if (settings?.yamlData) {
+    const yamlDatasets = datasets.flatMap((d) => d.yamlData ?? []);
+    issues.push(...crossCheck(settings.yamlData, yamlDatasets));
+    issues.push(...(await whereIssues(settings.yamlData, yamlDatasets)));
+  }
   const validDatasets = datasets.flatMap((d) => d.parsed ?? []);
   if (issues.length > 0 || !settings?.parsed) throw new ConfigError(sortIssues(issues));
   return resolveConfig(settings.parsed, validDatasets);

@@ -2,7 +2,7 @@ import { formatConfigIssue } from '../errors';
 import { parseLocalDateTime } from '../time/zone';
 import { checkId, defaultCheckName } from './check-id';
 import { locate, type ParsedFile } from './parsed-file';
-import type { CheckEntry, DatasetFile, SettingsFile } from './schema';
+import { type CheckEntry, type DatasetFile, DEFAULT_FUTURE_TOLERANCE, type SettingsFile } from './schema';
 import type { Check, Config, Contact, Dataset, SecretRef, Settings, SourceConfig } from './types';
 
 function secretRef(text: string | undefined): SecretRef | null {
@@ -20,6 +20,7 @@ function resolveSettings({ value, unset }: ParsedFile<SettingsFile>): Settings {
       secretArn: s.secretArn,
       database: s.database,
       columnTimezone: s.columnTimezone ?? 'UTC',
+      futureTolerance: s.futureTolerance,
       unsetVariables: unset
         .filter((u) => u.path[0] === 'sources' && u.path[1] === name)
         .map((u) => u.variable),
@@ -63,6 +64,7 @@ function resolveCheck(entry: CheckEntry, dataset: Omit<Dataset, 'checks'>, setti
   };
   if (entry.freshness) {
     const f = entry.freshness;
+    const source = settings.sources[dataset.source];
     return {
       ...base,
       kind: 'freshness',
@@ -74,6 +76,9 @@ function resolveCheck(entry: CheckEntry, dataset: Omit<Dataset, 'checks'>, setti
         dueBy: f.dueBy
           ? { cron: f.dueBy, timezone: settings.timezone, holidays: f.holidays ?? settings.holidays }
           : null,
+        columnTimezone: f.columnTimezone ?? source?.columnTimezone ?? 'UTC',
+        columnUnit: f.columnUnit ?? 's',
+        futureTolerance: f.futureTolerance ?? source?.futureTolerance ?? DEFAULT_FUTURE_TOLERANCE,
       },
     };
   }

@@ -5,6 +5,7 @@ import { DURATION_PATTERN, durationProblem, MAX_DURATION } from '../time/duratio
 import { isKnownRegion, REGION_ALIASES } from '../time/holidays';
 import { isTimeZone, parseLocalDateTime } from '../time/zone';
 import { CONTROL_CHARACTER, looksSecret, quote } from '../util/quote';
+import { WHERE_MAX_LENGTH } from './sql/limits';
 
 /**
  * The format of `checks/`: one zod schema per kind of file. It is the single place where fields, their
@@ -31,8 +32,29 @@ function controlCharacterIn(s: string, multiLine: boolean): string | null {
   return found ? `U+${found.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : null;
 }
 
-/** Text with an optional rule; `explain` turns a refused value into the message. */
-function text(example: string, rule?: TextRule) {
+/**
+ * How long a free text may be: what it has to fit in once it reaches an event or a message (a Slack
+ * header holds 150 characters, a section 3,000; docs/config.md "Lengths"), and what to do instead.
+ */
+interface TextLimit {
+  max: number;
+  fits: string;
+  fix: string;
+}
+
+const TITLE_LIMIT: TextLimit = {
+  max: 60,
+  fits: 'in a Slack message header together with the headline around it',
+  fix: 'shorten it, e.g. Trainee placements',
+};
+const PROSE_LIMIT: TextLimit = {
+  max: 1000,
+  fits: 'in one Slack section and one digest line',
+  fix: 'say it in a sentence or two, and link to a runbook for the detail',
+};
+
+/** Text with an optional rule and length limit; `explain` turns a refused value into the message. */
+function text(example: string, rule?: TextRule, limit?: TextLimit) {
   const base = z.string({
     error: (iss) => {
       if (iss.input === undefined) return `is required — for example ${example}`;
@@ -44,7 +66,7 @@ function text(example: string, rule?: TextRule) {
   });
   const multiLine = rule?.multiLine ?? false;
   // Control characters could rewrite a terminal or a Slack message; a line break breaks a title.
-  const nonEmpty = base.min(1, { error: `is empty — for example ${example}` }).check(
+  const atLeastOne = base.min(1, { error: `is empty — for example ${example}` }).check(
     z.refine((s) => controlCharacterIn(s, multiLine) === null, {
       error: (iss) => {
         const found = controlCharacterIn(String(iss.input), multiLine);
@@ -59,6 +81,13 @@ function text(example: string, rule?: TextRule) {
       abort: true,
     }),
   );
+  const nonEmpty = limit
+    ? atLeastOne.max(limit.max, {
+        error: (iss) =>
+          `is ${String(iss.input).length.toLocaleString('en-GB')} characters long: at most ` +
+          `${limit.max.toLocaleString('en-GB')} fit ${limit.fits} — ${limit.fix}`,
+      })
+    : atLeastOne;
   const explain = rule?.explain;
   if (!explain) return nonEmpty;
   const error = (iss: { input?: unknown }) => explain(String(iss.input));
@@ -98,6 +127,13 @@ const holidayRegion = () =>
       `a country or country-state code such as GB-SCT, IE or DE-BY, or none`,
   });
 
+/** A newest value at most this far ahead of now counts as now (SPEC.md "Timestamps"). */
+export const DEFAULT_FUTURE_TOLERANCE = '1h';
+const futureTolerance = () =>
+  duration().describe(
+    'A newest value at most this far ahead of now counts as now; further ahead, the check is an error.',
+  );
+
 const IDENT = '[A-Za-z_][A-Za-z0-9_]{0,62}';
 const TABLE_PATTERN = `^${IDENT}(\\.${IDENT})?$`;
 const COLUMN_PATTERN = `^${IDENT}$`;
@@ -116,28 +152,38 @@ const columnName = () =>
       `${show(s)} is not a plain column name — use letters, digits and _ only, e.g. last_modified`,
   });
 
-/** `;` would start a second statement, and comments could hide the rest of ours. */
-const FORBIDDEN_IN_WHERE = /;|--|\/\*|\*\/|#/;
+/** Its SQL is read by the source engine's parser in `where.ts`, which needs the settings file too. */
 const whereClause = () =>
-  text(`"status = 'CURRENT'"`, {
-    test: (s) => !FORBIDDEN_IN_WHERE.test(s),
-    multiLine: true,
-    explain: () =>
-      `may not contain ";" or comments (--, #, /* */) — write one boolean expression, e.g. status = 'CURRENT'`,
-  }).meta({ description: 'A SQL boolean expression, reviewed like code. No ";" and no comments.' });
+  // SQL may span lines (a block scalar); control characters are refused all the same.
+  text(
+    `"status = 'CURRENT'"`,
+    { multiLine: true },
+    {
+      max: WHERE_MAX_LENGTH,
+      fits: "in the SQL that events and the platform team's messages show",
+      fix: 'move a longer filter into a view, and check the view',
+    },
+  ).meta({
+    description:
+      'A SQL boolean expression on the table\'s own rows, reviewed like code: columns, literals, comparisons, AND/OR/NOT, IN, BETWEEN, LIKE, IS NULL, casts, CASE, arithmetic and the side-effect-free functions listed in docs/config.md. No subqueries, ";" or comments.',
+  });
 
 const ID_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
 const datasetId = () =>
-  text('placements', {
-    pattern: ID_PATTERN,
-    explain: (s) =>
-      `${show(s)} is not a dataset id — use lower-case letters, digits and '-', e.g. ${
-        (looksSecret(s) ? '' : s)
-          .toLowerCase()
-          .replace(/[^a-z0-9]+/g, '-')
-          .replace(/^-|-$/g, '') || 'placements'
-      }`,
-  });
+  text(
+    'placements',
+    {
+      pattern: ID_PATTERN,
+      explain: (s) =>
+        `${show(s)} is not a dataset id — use lower-case letters, digits and '-', e.g. ${
+          (looksSecret(s) ? '' : s)
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, '-')
+            .replace(/^-|-$/g, '') || 'placements'
+        }`,
+    },
+    { max: 64, fits: 'in the check ids that events and messages carry', fix: 'shorten it, e.g. placements' },
+  );
 
 const NAME_PATTERN = '^[a-z][a-z0-9-]*$';
 const refName = (what: string, example: string) =>
@@ -223,11 +269,16 @@ export const sourceSchema = z
     columnTimezone: timeZone()
       .optional()
       .describe('The zone that `timestamp without time zone` values are written in. Default: UTC.'),
+    futureTolerance: futureTolerance().default(DEFAULT_FUTURE_TOLERANCE),
   })
   .describe('A database, reached through the RDS Data API.');
 
 export const contactSchema = z.strictObject({
-  name: text('Placements data lead'),
+  name: text('Placements data lead', undefined, {
+    max: 60,
+    fits: 'in "Who is on it" in messages',
+    fix: 'shorten it, e.g. Placements data lead',
+  }),
   audience: z.enum(['data-lead', 'platform', 'product-lead'], {
     error: (iss) => `${show(iss.input)} is not an audience — write data-lead, platform or product-lead`,
   }),
@@ -271,7 +322,7 @@ export const settingsSchema = z
         error: (iss) => runEveryProblem(String(iss.input)) ?? '',
       })
       .default('15m')
-      .describe('How often the deployed service runs every check: whole minutes, 1m to 1d (15m, 1h).'),
+      .describe('How often the deployed service runs every check: whole minutes, 1m to 84h (15m, 1h).'),
     sources: z.record(refName('source', 'tis'), sourceSchema),
     contacts: z.record(refName('contact', 'placements-lead'), contactSchema).default({}),
     notify: notifySchema.prefault({}),
@@ -305,6 +356,17 @@ export const freshnessSchema = z
     holidays: holidayRegion()
       .optional()
       .describe('Overrides the settings’ holidays for this check; none for none.'),
+    columnUnit: z
+      .enum(['s', 'ms', 'us'], {
+        error: (iss) =>
+          `${show(iss.input)} is not a unit — write s (epoch seconds, the default), ms (milliseconds) or us (microseconds)`,
+      })
+      .optional()
+      .describe('The unit of an integer column: s (epoch seconds, the default), ms or us.'),
+    columnTimezone: timeZone()
+      .optional()
+      .describe('Overrides the source’s columnTimezone for this check’s column.'),
+    futureTolerance: futureTolerance().optional().describe('Overrides the source’s futureTolerance.'),
   })
   .check((ctx) => {
     const f = ctx.value;
@@ -339,7 +401,13 @@ export const rowCountSchema = z
 
 export const checkSchema = z
   .strictObject({
-    name: text('updated recently').optional().describe('The check id is "<dataset>/<slug of name>".'),
+    name: text('updated recently', undefined, {
+      max: 60,
+      fits: 'in the check id and the messages that name the check',
+      fix: 'shorten it, e.g. updated recently',
+    })
+      .optional()
+      .describe('The check id is "<dataset>/<slug of name>".'),
     severity: z
       .enum(['warn', 'fail'], { error: (iss) => `${show(iss.input)} is not a severity — write warn or fail` })
       .default('fail')
@@ -365,7 +433,7 @@ export const checkSchema = z
 export const datasetSchema = z
   .strictObject({
     dataset: datasetId().describe("Unique id: lower-case letters, digits and '-'."),
-    title: text('Trainee placements').describe('The name data leads use.'),
+    title: text('Trainee placements', undefined, TITLE_LIMIT).describe('The name data leads use.'),
     source: refName('source', 'tis'),
     table: tableName().describe('[schema.]table; validated and quoted, never pasted.'),
     owner: z.union(
@@ -388,10 +456,10 @@ export const datasetSchema = z
     })
       .optional()
       .describe('No alerts for this dataset until then.'),
-    impact: text('Trainees see out-of-date placement details.', { multiLine: true })
+    impact: text('Trainees see out-of-date placement details.', { multiLine: true }, PROSE_LIMIT)
       .optional()
       .describe('What stale data means for users.'),
-    action: text('Ask the platform team to re-run the nightly sync.', { multiLine: true })
+    action: text('Ask the platform team to re-run the nightly sync.', { multiLine: true }, PROSE_LIMIT)
       .optional()
       .describe('What to do about it.'),
     checks: z

@@ -5,6 +5,8 @@ export type Status = 'pass' | 'warn' | 'fail' | 'error';
 export type Severity = 'warn' | 'fail';
 export type Engine = 'postgres' | 'mysql';
 export type Audience = 'data-lead' | 'platform' | 'product-lead';
+/** The unit of an integer freshness column: epoch seconds, milliseconds or microseconds. */
+export type ColumnUnit = 's' | 'ms' | 'us';
 
 /** Where a secret is kept; only the sending code resolves it, at run time. */
 export interface SecretRef {
@@ -20,6 +22,8 @@ export interface SourceConfig {
   database: string;
   /** The zone of `timestamp without time zone` values. */
   columnTimezone: string;
+  /** How far ahead of now a newest value may be and still count as now (a duration, default `1h`). */
+  futureTolerance: string;
   /** `${env:…}` variables these fields need and the environment did not have. */
   unsetVariables: string[];
 }
@@ -65,6 +69,12 @@ export interface FreshnessRule {
   warnAfter: string | null;
   failAfter: string | null;
   dueBy: DeadlineSpec | null;
+  /** The zone of local times in `column`: the check's, else the source's, else UTC. */
+  columnTimezone: string;
+  /** The unit of an integer `column` (`s` unless the check says). */
+  columnUnit: ColumnUnit;
+  /** How far ahead of now the newest value may be and still count as now: the check's, else the source's. */
+  futureTolerance: string;
 }
 
 export interface RowCountRule {

@@ -1,5 +1,5 @@
 import type { Check } from '../config/types';
-import { evaluateFreshness } from './freshness';
+import { beyondFutureTolerance, evaluateFreshness } from './freshness';
 import { evaluateRowCount } from './row-count';
 import type { CheckResult, Observation, PreviousState } from './types';
 
@@ -26,6 +26,8 @@ export function evaluate(
     return { ...base, status: 'error', error: observation.message, sql: observation.sql };
   }
   if (check.kind === 'freshness' && observation.kind === 'freshness') {
+    const future = beyondFutureTolerance(check.freshness, observation.lastUpdatedAt, now);
+    if (future) return { ...base, status: 'error', error: future };
     const v = evaluateFreshness(check.freshness, check.severity, observation.lastUpdatedAt, previous, now);
     return {
       ...base,

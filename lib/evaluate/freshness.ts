@@ -1,5 +1,5 @@
 import type { FreshnessRule, Severity, Status } from '../config/types';
-import { durationSeconds } from '../time/duration';
+import { durationSeconds, spanInWords } from '../time/duration';
 import { HolidayCalendar } from '../time/holidays';
 import { DeadlineSchedule } from '../time/schedule';
 import { applySeverity, earliest, worse } from './status';
@@ -46,6 +46,33 @@ export function bySchedule(rule: FreshnessRule, lastUpdatedAt: Date, now: Date):
   return { status: 'fail', staleSince: d2, breach: { rule: 'dueBy', deadline: d2, cron } };
 }
 
+/**
+ * Why a newest value far in the future cannot be believed, in SPEC.md's words: "the newest updated_at
+ * is 29 hours in the future: a writer's clock is wrong, …".
+ */
+export function inTheFuture(column: string, aheadMs: number, columnTimezone: string): string {
+  return (
+    `the newest ${column} is ${spanInWords(aheadMs)} in the future: a writer's clock is wrong, ` +
+    `the column holds planned dates, or it is local time read as ${columnTimezone}`
+  );
+}
+
+/**
+ * A newest value at most `futureTolerance` ahead of now counts as now (a writer's clock a little
+ * fast); further ahead it says nothing about freshness, and the check is an error: the message, or
+ * null when the value can be judged.
+ */
+export function beyondFutureTolerance(
+  rule: FreshnessRule,
+  lastUpdatedAt: Date | null,
+  now: Date,
+): string | null {
+  if (!lastUpdatedAt) return null;
+  const aheadMs = lastUpdatedAt.getTime() - now.getTime();
+  if (aheadMs <= durationSeconds(rule.futureTolerance) * 1000) return null;
+  return inTheFuture(rule.column, aheadMs, rule.columnTimezone);
+}
+
 /** When a check that sees no data first saw it so: carried in state; now if the last run saw data. */
 function noDataSince(previous: PreviousState | null, now: Date): Date | null {
   if (!previous) return null;
@@ -70,7 +97,7 @@ export function evaluateFreshness(
       breaches: [{ rule: 'noData' }],
     };
   }
-  // A stamp in the future (clock skew, a bad row) counts as now: the data is as fresh as it gets.
+  // A stamp a little in the future (within futureTolerance: a writer's clock) counts as now.
   const effective = lastUpdatedAt.getTime() > now.getTime() ? now : lastUpdatedAt;
   const parts = [byAge(rule, effective, now), bySchedule(rule, effective, now)].filter(
     (p) => p.status !== 'pass',

@@ -5,12 +5,14 @@ import { resultMessage } from '../report/message';
 import type { RunReport } from '../run/run';
 import { checkExpression } from '../sources/sql';
 import type { CheckState, TransitionKind } from '../state/types';
+import { fitEvent } from './fit';
 import {
   type BreachJson,
   type CheckEventDetail,
   DETAIL_TYPES,
   type EventEntry,
   RUN_COMPLETED,
+  RUN_COMPLETED_MAX_IDS,
 } from './types';
 
 /** A stable id from its parts: the same run, check and meaning always give the same id. */
@@ -22,7 +24,7 @@ function breachJson(b: Breach): BreachJson {
   return b.rule === 'dueBy' ? { ...b, deadline: b.deadline.toISOString() } : b;
 }
 
-/** The event of one transition of one check. */
+/** The event of one transition of one check, fitted under EventBridge's size limit (./fit.ts). */
 export function checkEvent(
   kind: TransitionKind,
   result: CheckResult,
@@ -65,16 +67,26 @@ export function checkEvent(
     runId: run.runId,
     now: run.now.toISOString(),
   };
-  return { detailType: DETAIL_TYPES[kind], detail, time: run.now.toISOString() };
+  return fitEvent({ detailType: DETAIL_TYPES[kind], detail, time: run.now.toISOString() });
 }
 
-/** `Check Run Completed`: what one run found, for dashboards and the monitor's own health. */
+/**
+ * `Check Run Completed`: what one run found, for dashboards and the monitor's own health. It stays small
+ * whatever the number of checks: `stale` and `errors` list the first `RUN_COMPLETED_MAX_IDS` ids each,
+ * `counts` says how many there were, and `trimmed` how long a capped list was.
+ */
 export function runCompletedEvent(run: RunReport, source: string | null): EventEntry {
   const counts: Record<Status, number> = { pass: 0, warn: 0, fail: 0, error: 0 };
   for (const r of run.results) counts[r.status]++;
-  const ids = (...statuses: Status[]) =>
-    run.results.filter((r) => statuses.includes(r.status)).map((r) => r.check.id);
-  return {
+  const trimmed: Record<string, number> = {};
+  const ids = (field: 'stale' | 'errors', ...statuses: Status[]) => {
+    const all = run.results.filter((r) => statuses.includes(r.status)).map((r) => r.check.id);
+    if (all.length > RUN_COMPLETED_MAX_IDS) trimmed[field] = all.length;
+    return all.slice(0, RUN_COMPLETED_MAX_IDS);
+  };
+  const stale = ids('stale', 'warn', 'fail');
+  const errors = ids('errors', 'error');
+  return fitEvent({
     detailType: RUN_COMPLETED,
     time: run.now.toISOString(),
     detail: {
@@ -84,8 +96,9 @@ export function runCompletedEvent(run: RunReport, source: string | null): EventE
       source,
       checks: run.results.length,
       counts,
-      stale: ids('warn', 'fail'),
-      errors: ids('error'),
+      stale,
+      errors,
+      ...(Object.keys(trimmed).length > 0 ? { trimmed } : {}),
     },
-  };
+  });
 }

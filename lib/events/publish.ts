@@ -3,59 +3,47 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
+import { EventsNotPublishedError, type Refusal } from '../errors';
 import { chunkWithin } from '../util/chunk';
+import { entrySize, fitEvent, PUT_EVENTS_LIMITS } from './fit';
 import { EVENT_SOURCE, type EventEntry } from './types';
 
-/** PutEvents takes at most 10 entries, and 256 KB in all, per call. */
-export const PUT_EVENTS_LIMITS = { maxEntries: 10, maxBytes: 256 * 1024 } as const;
-
-/** Events that EventBridge still refused after every retry: the run fails rather than lose them. */
-export class EventsNotPublishedError extends Error {
-  override readonly name = 'EventsNotPublishedError';
-  constructor(
-    readonly failed: Array<{ detailType: string; errorCode: string; errorMessage: string }>,
-    readonly bus: string,
-  ) {
-    const first = failed[0];
-    super(
-      `${failed.length} event(s) could not be put on the bus "${bus}" after retries` +
-        (first ? ` (first: ${first.detailType}: ${first.errorCode} ${first.errorMessage})` : ''),
-    );
-  }
-}
-
-/** An entry's size as EventBridge counts it: source, detail-type, detail and 14 bytes for the time. */
-export function entrySize(entry: PutEventsRequestEntry): number {
-  return (
-    Buffer.byteLength(entry.Source ?? '') +
-    Buffer.byteLength(entry.DetailType ?? '') +
-    Buffer.byteLength(entry.Detail ?? '') +
-    14
-  );
-}
+export { EventsNotPublishedError, entrySize, PUT_EVENTS_LIMITS };
 
 function toEntry(event: EventEntry, bus: string): PutEventsRequestEntry {
   return {
     EventBusName: bus,
     Source: EVENT_SOURCE,
     DetailType: event.detailType,
-    Detail: JSON.stringify(event.detail),
+    Detail: JSON.stringify(fitEvent(event).detail),
     Time: new Date(event.time),
   };
 }
 
 /** Groups entries into PutEvents calls of at most 10 entries and 256 KB. */
 export function batchesOf(entries: PutEventsRequestEntry[]): PutEventsRequestEntry[][] {
-  for (const entry of entries) {
-    const size = entrySize(entry);
-    if (size > PUT_EVENTS_LIMITS.maxBytes) {
-      throw new RangeError(`A ${entry.DetailType} event is ${size} bytes, over EventBridge's 256 KB limit`);
-    }
-  }
   return chunkWithin(entries, entrySize, {
     maxItems: PUT_EVENTS_LIMITS.maxEntries,
     maxSize: PUT_EVENTS_LIMITS.maxBytes,
   });
+}
+
+/** The check an event is about (null for a run summary): its events are put in order. */
+const checkOf = (event: EventEntry) => ('checkId' in event.detail ? event.detail.checkId : null);
+
+/** The events in rounds: the first pending event of every check, then the second, and so on. */
+function rounds(events: readonly EventEntry[]): EventEntry[][] {
+  const out: EventEntry[][] = [];
+  const seen = new Map<string, number>();
+  for (const event of events) {
+    const check = checkOf(event);
+    const round = check === null ? 0 : (seen.get(check) ?? 0);
+    if (check !== null) seen.set(check, round + 1);
+    const list = out[round] ?? [];
+    list.push(event);
+    out[round] = list;
+  }
+  return out;
 }
 
 export interface PublishOptions {
@@ -66,9 +54,10 @@ export interface PublishOptions {
 }
 
 /**
- * Puts the events on the bus. Entries that come back failed (`FailedEntryCount`) are sent again, and if
- * they still fail, `EventsNotPublishedError` is thrown: the run fails loudly (and Lambda retries it)
- * rather than losing them.
+ * Puts the events on the bus, in the order given. Entries that come back failed (`FailedEntryCount`), or
+ * whose call failed, are sent again; if they still fail, `EventsNotPublishedError` names every event not
+ * published. A check's events go in order: one is sent only once the one before it was accepted, so a
+ * consumer never hears "recovered" before "stale". Other checks' events are not held up.
  */
 export async function publishEvents(
   client: EventBridgeClient,
@@ -78,27 +67,70 @@ export async function publishEvents(
 ): Promise<void> {
   const retries = options.retries ?? 3;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  let pending = events.map((e) => toEntry(e, bus));
-  let failed: EventsNotPublishedError['failed'] = [];
+  const notPublished: EventEntry[] = [];
+  const blocked = new Set<string>();
+  let refusals: Refusal[] = [];
+  for (const round of rounds(events)) {
+    const ready = round.filter((e) => {
+      const check = checkOf(e);
+      if (check !== null && blocked.has(check)) notPublished.push(e);
+      return check === null || !blocked.has(check);
+    });
+    const failed = await putWithRetries(client, bus, ready, retries, sleep);
+    refusals = [...refusals, ...failed.refusals];
+    for (const event of failed.events) {
+      notPublished.push(event);
+      const check = checkOf(event);
+      if (check !== null) blocked.add(check);
+    }
+  }
+  if (notPublished.length > 0) throw new EventsNotPublishedError(refusals, bus, notPublished);
+}
+
+/** Sends `events`, and again those that failed, up to `retries` times; answers what still failed. */
+async function putWithRetries(
+  client: EventBridgeClient,
+  bus: string,
+  events: readonly EventEntry[],
+  retries: number,
+  sleep: (ms: number) => Promise<void>,
+): Promise<{ events: EventEntry[]; refusals: Refusal[] }> {
+  let pending = events.map((event) => ({ event, entry: toEntry(event, bus) }));
+  let refusals: Refusal[] = [];
   for (let attempt = 0; attempt <= retries && pending.length > 0; attempt++) {
     if (attempt > 0) await sleep(200 * 2 ** (attempt - 1));
-    const again: PutEventsRequestEntry[] = [];
-    failed = [];
-    for (const batch of batchesOf(pending)) {
-      const answer = await client.send(new PutEventsCommand({ Entries: batch }));
-      if (!answer.FailedEntryCount) continue;
-      (answer.Entries ?? []).forEach((result, i) => {
-        const entry = batch[i];
-        if (!result.ErrorCode || !entry) return;
-        again.push(entry);
-        failed.push({
-          detailType: entry.DetailType ?? '',
-          errorCode: result.ErrorCode,
-          errorMessage: result.ErrorMessage ?? '',
+    const again: typeof pending = [];
+    refusals = [];
+    const byEntry = new Map(pending.map((p) => [p.entry, p]));
+    for (const batch of batchesOf(pending.map((p) => p.entry))) {
+      const sent = batch.map((entry) => byEntry.get(entry) as (typeof pending)[number]);
+      try {
+        const answer = await client.send(new PutEventsCommand({ Entries: batch }));
+        if (!answer.FailedEntryCount) continue;
+        (answer.Entries ?? []).forEach((result, i) => {
+          const item = sent[i];
+          if (!result.ErrorCode || !item) return;
+          again.push(item);
+          refusals.push({
+            detailType: item.event.detailType,
+            errorCode: result.ErrorCode,
+            errorMessage: result.ErrorMessage ?? '',
+          });
         });
-      });
+      } catch (error) {
+        // The call failed whole (the bus unreachable, throttled past the SDK's own retries): each of
+        // its entries is tried again, and reported if it never gets through.
+        again.push(...sent);
+        for (const item of sent) {
+          refusals.push({
+            detailType: item.event.detailType,
+            errorCode: (error as Error).name,
+            errorMessage: (error as Error).message,
+          });
+        }
+      }
     }
     pending = again;
   }
-  if (pending.length > 0) throw new EventsNotPublishedError(failed, bus);
+  return { events: pending.map((p) => p.event), refusals };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RUN_COMPLETED_MAX_IDS } from './types';
 
 /**
  * The `detail` of each event, as zod schemas: published as JSON Schema in docs/events/ (`npm run schema`)
@@ -7,6 +8,12 @@ import { z } from 'zod';
  */
 
 const status = z.enum(['pass', 'warn', 'fail', 'error']);
+const trimmed = z
+  .record(z.string(), z.number().int())
+  .optional()
+  .describe(
+    'Only on an event cut to fit EventBridge: each field that was cut (texts end with "…", lists keep their first items) and its length before, in characters or items',
+  );
 const time = z.iso.datetime().describe('ISO-8601 UTC with milliseconds');
 const breach = z.union([
   z.object({ rule: z.literal('noData') }),
@@ -54,6 +61,7 @@ export const checkEventDetailSchema = z
       .describe("The check's SQL: what failed (Check Error), or what found the data stale"),
     runId: z.string(),
     now: time,
+    trimmed,
   })
   .meta({ title: 'Stalewatch check event detail' });
 
@@ -70,8 +78,19 @@ export const runCompletedDetailSchema = z
       fail: z.number().int(),
       error: z.number().int(),
     }),
-    stale: z.array(z.string()).describe('Check ids that are warn or fail'),
-    errors: z.array(z.string()).describe('Check ids that could not run'),
+    stale: z
+      .array(z.string())
+      .max(RUN_COMPLETED_MAX_IDS)
+      .describe(
+        `The first ${RUN_COMPLETED_MAX_IDS} ids of checks that are warn or fail; counts has how many`,
+      ),
+    errors: z
+      .array(z.string())
+      .max(RUN_COMPLETED_MAX_IDS)
+      .describe(
+        `The first ${RUN_COMPLETED_MAX_IDS} ids of checks that could not run; counts.error has how many`,
+      ),
+    trimmed,
   })
   .meta({ title: 'Stalewatch Check Run Completed detail' });
 

@@ -13,6 +13,8 @@ export const DETAIL_TYPES = {
   'error-recovered': 'Check Recovered',
 } as const;
 export const RUN_COMPLETED = 'Check Run Completed';
+/** `Check Run Completed` lists at most this many ids of each kind; `counts` has how many there were. */
+export const RUN_COMPLETED_MAX_IDS = 100;
 export type DetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES] | typeof RUN_COMPLETED;
 
 /** Each member of a union with its `Date` fields as ISO strings, as JSON carries them. */
@@ -50,6 +52,8 @@ export interface CheckEventDetail {
   sql: string | null;
   runId: string;
   now: string;
+  /** Only on an event that had to be cut to fit EventBridge: each cut field and its length before. */
+  trimmed?: Record<string, number>;
 }
 
 /** The `detail` of `Check Run Completed`: one per run (per source, in the service). */
@@ -60,8 +64,12 @@ export interface RunCompletedDetail {
   source: string | null;
   checks: number;
   counts: Record<Status, number>;
+  /** The first ids of checks that are warn or fail (at most `RUN_COMPLETED_MAX_IDS`). */
   stale: string[];
+  /** The first ids of checks that could not run (at most `RUN_COMPLETED_MAX_IDS`). */
   errors: string[];
+  /** Lists that were capped, and how many ids they had. */
+  trimmed?: Record<string, number>;
 }
 
 /** An event to put on the bus. */

@@ -40,6 +40,15 @@ export function expectation(breach: Breach, zone: string, now: Date): string {
  * new data was due by Monday 23 November 07:00 (3 hours ago)."
  */
 export function resultMessage(result: CheckResult, zone: string, now: Date): string {
+  try {
+    return wordsFor(result, zone, now);
+  } catch {
+    // Words must never cost a run its report or its events: say the status plainly instead.
+    return `${subject(result)}: ${result.status}${result.error ? ` (${result.error})` : ''}.`;
+  }
+}
+
+function wordsFor(result: CheckResult, zone: string, now: Date): string {
   const { status, observed } = result;
   if (status === 'error')
     return `Stalewatch could not check ${subject(result)}: ${result.error ?? 'unknown error'}.`;

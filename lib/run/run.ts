@@ -1,4 +1,5 @@
 import type { Check, Config } from '../config/types';
+import { messageOf } from '../errors';
 import { evaluate } from '../evaluate/evaluate';
 import type { CheckResult, Observation, PreviousState } from '../evaluate/types';
 import { observeSource } from '../sources/observe';
@@ -44,13 +45,43 @@ async function observeInTime(
 ): Promise<Map<string, Observation>> {
   const connector = input.connectors[source];
   if (!connector) return allFailed(checks, `source "${source}" has no connection`);
-  const columnTimezone = input.config.settings.sources[source]?.columnTimezone ?? 'UTC';
   const tooLate = new Promise<Map<string, Observation>>((resolve) => {
     const seconds = Math.round((input.timeLimitMs ?? 0) / 100) / 10;
     const message = `Source "${source}" did not answer within the run's time limit of ${seconds} s; the run finished without it`;
     timeUp.addEventListener('abort', () => resolve(allFailed(checks, message)), { once: true });
   });
-  return Promise.race([observeSource(connector, checks, columnTimezone, timeUp), tooLate]);
+  return Promise.race([observeSource(connector, checks, input.now, timeUp), tooLate]);
+}
+
+/** A date every consumer (JSON, events, state, words in any zone) can hold; null is fine. */
+const holdable = (d: Date | null) => d === null || Math.abs(d.getTime()) <= 8.6e15;
+
+/**
+ * The verdict on one check, which never throws and never hands on a date or number that JSON, events,
+ * state or messages could choke on: whatever one check's data holds costs only that check, as an
+ * `error`, and every other check still reports.
+ */
+function judge(
+  check: Check,
+  observation: Observation,
+  previous: PreviousState | null,
+  now: Date,
+): CheckResult {
+  try {
+    const result = evaluate(check, observation, previous, now);
+    const observed = result.observed && Object.values(result.observed);
+    const dates = [
+      result.lastUpdatedAt,
+      result.staleSince,
+      ...result.breaches.map((b) => ('deadline' in b ? b.deadline : null)),
+    ];
+    if (dates.every(holdable) && (observed ?? []).every((v) => v === null || Number.isFinite(v)))
+      return result;
+    throw new Error('it came out as a time or number that cannot be shown');
+  } catch (error) {
+    const message = `the verdict could not be worked out from what the source gave: ${messageOf(error)}`;
+    return evaluate(check, { kind: 'error', message, sql: null }, previous, now);
+  }
 }
 
 function groupBySource(checks: readonly Check[]): Map<string, Check[]> {
@@ -83,7 +114,7 @@ export async function runChecks(input: RunInput): Promise<RunReport> {
       message: 'the source gave no answer for this check',
       sql: null,
     };
-    return evaluate(check, observation, input.previous?.(check.id) ?? null, input.now);
+    return judge(check, observation, input.previous?.(check.id) ?? null, input.now);
   });
   return { runId: input.runId, now: input.now, results };
 }

@@ -83,8 +83,11 @@ export function lambdaPorts(
       connectorsFor(c.settings.sources, sourceOverrides(c, env, {}), (source) => production()(source)),
     store: {
       load: (ids) => store().load(ids),
+      prepare: (items) => store().prepare(items),
       save: (state, version, outbox) => store().save(state, version, outbox),
-      clearOutbox: (id, runId) => store().clearOutbox(id, runId),
+      commit: (items) => store().commit(items),
+      outbox: (sources) => store().outbox(sources),
+      remove: (items) => store().remove(items),
       recordHistory: (states) => store().recordHistory(states),
       staleStates: () => store().staleStates(),
     },

@@ -1,24 +1,37 @@
 import type { Config } from '../config/types';
+import { EventsNotPublishedError } from '../errors';
 import { checkEvent, runCompletedEvent } from '../events/build';
 import type { EventEntry } from '../events/types';
 import type { RunReport } from '../run/run';
-import type { StateStore, StoredState } from '../state/store';
+import { type OutboxItem, outboxItemsOf, type StateStore, type StoredState } from '../state/store';
 import { nextState, transitionsOf } from '../state/transition';
 import type { CheckState } from '../state/types';
 
 /** Where a run's outcome goes: the state table and the event bus. */
 export interface RecordPorts {
   store: StateStore;
+  /** Puts events on the bus, in order; throws `EventsNotPublishedError` naming those it could not. */
   publish: (events: readonly EventEntry[]) => Promise<void>;
 }
 
+/** How many checks are recorded at once: DynamoDB round trips overlap, and a run of 5,000 stays short. */
+const RECORD_CONCURRENCY = 16;
+
 /**
- * Records a run: per check, the transition from its stored state, written conditionally together with
- * the events it causes (an outbox); then every pending event goes on the bus, and the outboxes are
- * emptied. A retried invocation of the same run finds its own `runId` in the state and publishes that
- * outbox again instead of counting twice; a duplicate running at the same time loses the conditional
- * write and publishes nothing for that check. Events keep one id however often they are published, so
- * the notifier sends each once.
+ * Records a run (SPEC.md "Nothing lost"): per check, the transition from its stored state and the events
+ * it causes; then every event its sources' outboxes hold, earlier runs' first, goes on the bus, and each
+ * leaves the outbox once EventBridge accepted it. An event refused after retries stays for the next run
+ * (or Lambda's retry), and this run fails loudly.
+ *
+ * A transition and its events are written together without a transaction: the events go to the outbox
+ * first, uncommitted; then the state, on condition that its version is the one this run read, naming
+ * them; then they are marked committed. Only committed events are published. A run that stops between
+ * the state write and the mark leaves events that its state names: whoever reads that state next marks
+ * them, before writing a state that would no longer name them. A run that loses the conditional write
+ * (a duplicate, or a concurrent run) leaves uncommitted events that are never published, and expire.
+ *
+ * A retried invocation of the same run finds its own `runId` in the state and does not count the check
+ * again. Events keep one `eventId` however often they are published, so the notifier sends each once.
  */
 export async function recordRun(
   config: Config,
@@ -27,40 +40,68 @@ export async function recordRun(
   ports: RecordPorts,
   source: string | null,
 ): Promise<EventEntry[]> {
+  const { store } = ports;
+  const sources = source ? [source] : [...new Set(report.results.map((r) => r.check.source))];
+
+  // What earlier runs left. Events a loaded state names are committed, whether or not their run got to
+  // mark them: mark them now, before this run's state writes stop naming them.
+  const waiting = await store.outbox(sources);
+  const named = new Set([...states.values()].flatMap((s) => s.outboxEventIds));
+  const isNamed = (item: OutboxItem) => named.has(item.event.detail.eventId);
+  await store.commit(waiting.filter((item) => !item.committed && isNamed(item)));
+  const legacy = outboxItemsOf([...states.values()].flatMap((s) => s.legacyOutbox));
+  await store.prepare(legacy);
+  await store.commit(legacy);
+
   const datasets = new Map(config.datasets.map((d) => [d.id, d]));
   const zone = config.settings.timezone;
-  const pending: Array<{ checkId: string; events: EventEntry[] }> = [];
   const written: CheckState[] = [];
-
-  for (const result of report.results) {
+  const own: OutboxItem[] = [];
+  const lost = new Set<string>();
+  const record = async (result: RunReport['results'][number]) => {
     const previous = states.get(result.check.id) ?? null;
-    if (previous?.runId === report.runId) {
-      if (previous.outbox.length > 0) pending.push({ checkId: previous.checkId, events: previous.outbox });
-      continue;
-    }
+    if (previous?.runId === report.runId) return;
     const kinds = transitionsOf(previous, result, report.now, config.settings.notify.remindEvery);
     const dataset = datasets.get(result.check.dataset) ?? { subscribers: [], impact: null, action: null };
-    const events = kinds.map((kind) =>
-      checkEvent(
-        kind,
-        result,
-        previous,
-        dataset,
-        report,
-        zone,
-        config.settings.sources[result.check.source]?.engine ?? 'postgres',
-      ),
-    );
+    const engine = config.settings.sources[result.check.source]?.engine ?? 'postgres';
+    const events = kinds.map((kind) => checkEvent(kind, result, previous, dataset, report, zone, engine));
     const state = nextState(previous, result, kinds, report.now, report.runId);
-    if (await ports.store.save(state, previous?.version ?? 0, events)) {
-      written.push(state);
-      if (events.length > 0) pending.push({ checkId: state.checkId, events });
+    const items = outboxItemsOf(events);
+    await store.prepare(items);
+    if (!(await store.save(state, previous?.version ?? 0, items))) {
+      lost.add(state.checkId);
+      return;
     }
-  }
+    await store.commit(items);
+    written.push(state);
+    own.push(...items.map((item) => ({ ...item, committed: true })));
+  };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: RECORD_CONCURRENCY }, async () => {
+      for (let result = report.results[next++]; result; result = report.results[next++]) await record(result);
+    }),
+  );
+  await store.recordHistory(written);
 
-  const events = [...pending.flatMap((p) => p.events), runCompletedEvent(report, source)];
-  await ports.publish(events);
-  await Promise.all(pending.map((p) => ports.store.clearOutbox(p.checkId, report.runId)));
-  await ports.store.recordHistory(written);
+  // Oldest first. A duplicate of this run that won a check's write publishes that check's events.
+  const queue = new Map<string, OutboxItem>();
+  for (const item of [...waiting, ...legacy.map((i) => ({ ...i, committed: true })), ...own]) {
+    if (!(item.committed || isNamed(item))) continue;
+    if (item.runId === report.runId && lost.has(item.checkId)) continue;
+    queue.set(`${item.source}\n${item.sk}`, item);
+  }
+  const pending = [...queue.values()].sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
+  const events = [...pending.map((item) => item.event), runCompletedEvent(report, source)];
+  try {
+    await ports.publish(events);
+  } catch (error) {
+    if (error instanceof EventsNotPublishedError) {
+      const refused = new Set(error.eventIds);
+      await store.remove(pending.filter((item) => !refused.has(item.event.detail.eventId)));
+    }
+    throw error;
+  }
+  await store.remove(pending);
   return events;
 }

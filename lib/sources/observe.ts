@@ -3,7 +3,7 @@ import { messageOf, QueryTimeoutError, SourceUnavailableError, StatementError } 
 import type { Observation } from '../evaluate/types';
 import { chunkWithin } from '../util/chunk';
 import { batchStatement, checkExpression } from './sql';
-import { parseTimestamp } from './timestamp';
+import { parseTimestamp, UnreadableTimestampError } from './timestamp';
 import type { SourceConnector, SqlConnection } from './types';
 
 /**
@@ -22,19 +22,31 @@ export function chunkChecks(dialect: SqlConnection['dialect'], checks: readonly 
   });
 }
 
-/** Turns one column of the batch row into the check's observation. */
-function toObservation(check: Check, value: unknown, columnTimezone: string, sql: string): Observation {
-  const text = value === null || value === undefined ? null : String(value);
-  if (check.kind === 'rowCount') {
-    const rowCount = Number(text ?? 0);
-    return Number.isFinite(rowCount)
-      ? { kind: 'rowCount', rowCount }
-      : { kind: 'error', message: `the count came back as "${text}", which is not a number`, sql };
-  }
+/**
+ * Turns one column of the batch row into the check's observation. Whatever the column holds, this
+ * returns: a value that cannot be read is that check's `error`, never a throw that would cost the
+ * other checks of the batch their verdicts.
+ */
+function toObservation(check: Check, value: unknown, sql: string, now: Date): Observation {
   try {
-    return { kind: 'freshness', lastUpdatedAt: parseTimestamp(text, columnTimezone) };
+    const text = value === null || value === undefined ? null : String(value);
+    if (check.kind === 'rowCount') {
+      const rowCount = Number(text ?? 0);
+      return Number.isSafeInteger(rowCount) && rowCount >= 0
+        ? { kind: 'rowCount', rowCount }
+        : { kind: 'error', message: 'the count came back as something that is not a whole number', sql };
+    }
+    const { column, columnTimezone, columnUnit } = check.freshness;
+    return {
+      kind: 'freshness',
+      lastUpdatedAt: parseTimestamp(text, { column, columnTimezone, columnUnit, now }),
+    };
   } catch (error) {
-    return { kind: 'error', message: `column ${check.freshness.column} ${messageOf(error)}`, sql };
+    const message =
+      error instanceof UnreadableTimestampError
+        ? error.message
+        : `the value the database gave for this check could not be read: ${messageOf(error)}`;
+    return { kind: 'error', message, sql };
   }
 }
 
@@ -46,7 +58,7 @@ function toObservation(check: Check, value: unknown, columnTimezone: string, sql
 async function observeBatch(
   connection: SqlConnection,
   checks: readonly Check[],
-  columnTimezone: string,
+  now: Date,
   into: Map<string, Observation>,
   signal?: AbortSignal,
 ): Promise<void> {
@@ -55,7 +67,7 @@ async function observeBatch(
   try {
     const row = await connection.queryRow(sql, signal);
     checks.forEach((check, i) => {
-      into.set(check.id, toObservation(check, row[`c${i}`], columnTimezone, expression(check)));
+      into.set(check.id, toObservation(check, row[`c${i}`], expression(check), now));
     });
   } catch (error) {
     if (error instanceof QueryTimeoutError) {
@@ -70,20 +82,20 @@ async function observeBatch(
       return;
     }
     const middle = Math.ceil(checks.length / 2);
-    await observeBatch(connection, checks.slice(0, middle), columnTimezone, into, signal);
-    await observeBatch(connection, checks.slice(middle), columnTimezone, into, signal);
+    await observeBatch(connection, checks.slice(0, middle), now, into, signal);
+    await observeBatch(connection, checks.slice(middle), now, into, signal);
   }
 }
 
 /**
  * Observes every check of one source: one connection, one statement (more only past
  * `STATEMENT_LIMITS`, or to isolate a broken check). A source that cannot be reached gives every one
- * of its checks an `error` observation.
+ * of its checks an `error` observation. `now` is the run's time, for saying how far off a value is.
  */
 export async function observeSource(
   connector: SourceConnector,
   checks: readonly Check[],
-  columnTimezone: string,
+  now: Date,
   signal?: AbortSignal,
 ): Promise<Map<string, Observation>> {
   const observations = new Map<string, Observation>();
@@ -92,7 +104,7 @@ export async function observeSource(
   try {
     connection = await connector.connect(signal);
     for (const chunk of chunkChecks(connector.dialect, checks)) {
-      await observeBatch(connection, chunk, columnTimezone, observations, signal);
+      await observeBatch(connection, chunk, now, observations, signal);
     }
   } catch (error) {
     const message = error instanceof SourceUnavailableError ? error.message : messageOf(error);

@@ -19,27 +19,45 @@ export function quoteTable(dialect: Dialect, table: string): string {
     .join('.');
 }
 
+/** A string literal; config has already refused anything but letters, digits and `_` in names. */
+const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+
 /**
- * The newest value of a column, as text the driver cannot reinterpret. PostgreSQL's JSON form is ISO
- * 8601 whatever the server's DateStyle, with an offset for `timestamptz`; MySQL's CHAR form of a
- * DATETIME is always `YYYY-MM-DD hh:mm:ss`. Numbers come out as digits (epoch seconds).
+ * The newest value of a column, as text that no driver or session setting can reinterpret.
+ *
+ * PostgreSQL: the JSON form is ISO 8601 whatever the server's DateStyle, with an offset for
+ * `timestamptz` (an instant) and none for `timestamp` (local time); numbers come out as digits.
+ *
+ * MySQL: `CAST(col AS CHAR)` of a `DATETIME` is always `YYYY-MM-DD hh:mm:ss` (local time), but a
+ * `TIMESTAMP` is an instant that MySQL shows in the session's time zone, which the Data API does not
+ * let us set and an Aurora parameter group may change. So the expression asks the column's type
+ * (`information_schema.COLUMNS`, in the same statement, evaluated once) and, for a `TIMESTAMP`, gives
+ * `@` and `UNIX_TIMESTAMP` of the column itself, which MySQL and MariaDB read from the stored UTC value
+ * with no time zone involved. `ORDER BY … DESC LIMIT 1` finds the newest row as `max` does (one index
+ * lookup where there is an index; NULLs sort last) and lets the one expression read either type.
  */
-function newestAsText(dialect: Dialect, column: string): string {
-  const max = `max(${quoteIdentifier(dialect, column)})`;
-  return dialect === 'mysql' ? `CAST(${max} AS CHAR)` : `to_json(${max}) #>> '{}'`;
+function newestAsText(dialect: Dialect, table: string, column: string, filter: string): string {
+  const col = quoteIdentifier(dialect, column);
+  const from = `FROM ${quoteTable(dialect, table)}${filter}`;
+  if (dialect === 'postgres') return `(SELECT to_json(max(${col})) #>> '{}' ${from})`;
+  const [schema, name] = table.includes('.') ? table.split('.') : [null, table];
+  const type =
+    `(SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${schema ? literal(schema) : 'DATABASE()'}` +
+    ` AND TABLE_NAME = ${literal(name ?? table)} AND COLUMN_NAME = ${literal(column)})`;
+  const value = `IF(${type} = 'timestamp', CONCAT('@', UNIX_TIMESTAMP(${col})), CAST(${col} AS CHAR))`;
+  return `(SELECT ${value} ${from} ORDER BY ${col} DESC LIMIT 1)`;
 }
 
 function countAsText(dialect: Dialect): string {
   return dialect === 'mysql' ? 'CAST(count(*) AS CHAR)' : 'CAST(count(*) AS text)';
 }
 
-/** The scalar subquery that observes one check. */
+/** The scalar expression that observes one check. */
 export function checkExpression(dialect: Dialect, check: Check): string {
-  const value =
-    check.kind === 'freshness' ? newestAsText(dialect, check.freshness.column) : countAsText(dialect);
   const where = check.kind === 'freshness' ? check.freshness.where : check.rowCount.where;
   const filter = where ? ` WHERE (${where})` : '';
-  return `(SELECT ${value} FROM ${quoteTable(dialect, check.table)}${filter})`;
+  if (check.kind === 'freshness') return newestAsText(dialect, check.table, check.freshness.column, filter);
+  return `(SELECT ${countAsText(dialect)} FROM ${quoteTable(dialect, check.table)}${filter})`;
 }
 
 /** One SELECT that observes every check given, one column per check: `c0`, `c1`, … */

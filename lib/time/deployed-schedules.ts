@@ -1,4 +1,5 @@
 import { quote } from '../util/quote';
+import { MAX_RUN_EVERY_SECONDS } from './alarm-window';
 import { type Cron, CronSyntaxError, DAY_NAMES, firesEver, matchesDay, parseCron } from './cron';
 import { durationSeconds, isDuration } from './duration';
 import { dayClock, instantsOf } from './zone';
@@ -17,13 +18,11 @@ export class UndeployableScheduleError extends Error {
   override readonly name = 'UndeployableScheduleError';
 }
 
-/** The shortest and longest `runEvery`, in minutes. */
-export const RUN_EVERY_BOUNDS = { minMinutes: 1, maxMinutes: 24 * 60 } as const;
-
 /**
  * The dispatch schedule for `runEvery`. A period that divides an hour (or a day, in whole hours) is a
  * cron aligned to the UTC clock, so 15m runs at :00, :15, :30 and :45; any other number of whole
- * minutes is a rate, which runs exactly that far apart from the time of deployment.
+ * minutes, up to 84 hours (lib/time/alarm-window.ts), is a rate, which runs exactly that far apart from
+ * the time of deployment.
  */
 export function dispatchScheduleExpression(runEvery: string): string {
   if (!isDuration(runEvery)) {
@@ -37,9 +36,9 @@ export function dispatchScheduleExpression(runEvery: string): string {
     );
   }
   const minutes = seconds / 60;
-  if (minutes > RUN_EVERY_BOUNDS.maxMinutes) {
+  if (seconds > MAX_RUN_EVERY_SECONDS) {
     throw new UndeployableScheduleError(
-      `${quote(runEvery)} is longer than a day — the service runs every check at least once a day: write 1d or less, e.g. 1h`,
+      `${quote(runEvery)} is too long: the alarm that watches the service fires when it has not run for twice runEvery, and CloudWatch looks back at most 7 days — write 84h (3½ days) or less, e.g. 1d`,
     );
   }
   if (minutes < 60 && 60 % minutes === 0) {
@@ -50,6 +49,7 @@ export function dispatchScheduleExpression(runEvery: string): string {
     if (hours === 1) return 'cron(0 * * * ? *)';
     return hours === 24 ? 'cron(0 0 * * ? *)' : `cron(0 0/${hours} * * ? *)`;
   }
+  if (minutes % 1440 === 0) return `rate(${minutes / 1440} days)`;
   return minutes % 60 === 0 ? `rate(${minutes / 60} hours)` : `rate(${minutes} minutes)`;
 }
 

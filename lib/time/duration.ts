@@ -44,3 +44,23 @@ export function durationProblem(text: string): string | null {
   }
   return null;
 }
+
+const YEAR_SECONDS = 365.25 * 86_400;
+
+/**
+ * A span of time (in ms) in words that fit, rounded down: `45 seconds`, `90 minutes`, `29 hours`,
+ * `12 days`, `56,850 years`, `57 million years`. Hours up to two days and days up to two years, so
+ * that "29 hours in the future" is not said as "1 day".
+ */
+export function spanInWords(ms: number): string {
+  const s = Math.abs(ms) / 1000;
+  const words = (n: number, unit: string) =>
+    `${Math.floor(n).toLocaleString('en-GB')} ${unit}${Math.floor(n) === 1 ? '' : 's'}`;
+  if (!Number.isFinite(s) || s >= 1e9 * YEAR_SECONDS) return 'more than a billion years';
+  if (s >= 1e6 * YEAR_SECONDS) return `${Math.round(s / YEAR_SECONDS / 1e6)} million years`;
+  if (s >= 2 * YEAR_SECONDS) return words(s / YEAR_SECONDS, 'year');
+  if (s >= 2 * 86_400) return words(s / 86_400, 'day');
+  if (s >= 2 * 3_600) return words(s / 3_600, 'hour');
+  if (s >= 2 * 60) return words(s / 60, 'minute');
+  return words(s, 'second');
+}

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type HolidaysType from 'date-holidays';
 
 /**
@@ -5,11 +6,24 @@ import type HolidaysType from 'date-holidays';
  * `REGION_ALIASES` (`england-and-wales`) or in date-holidays' own form: a country, optionally with a
  * state (`GB-SCT`, `DE-BY`, `US`). `none` turns holidays off for a check that overrides the setting.
  *
- * date-holidays (with its time-zone data) is large: it is loaded only where a calendar is computed
- * (config validation, the CLI, packaging), never in the deployed functions, which are given the days
- * precomputed for the years they need.
+ * date-holidays (with its time-zone data) is large, 1.5 MB bundled: it is loaded only when a calendar
+ * is computed. The deployed functions are given the days precomputed for the years around packaging,
+ * and carry the library beside their bundle (`PACKAGED_HOLIDAYS_FILE`) for any other year, so that
+ * its size costs a cold start nothing until a deadline in such a year is judged (docs/operations.md).
+ *
+ * Where packaging puts date-holidays, bundled on its own, in the functions that judge deadlines
+ * (runSource, check); relative to the function's root, the working directory in Lambda.
  */
-const Holidays = (): typeof HolidaysType => require('date-holidays');
+export const PACKAGED_HOLIDAYS_FILE = '.stalewatch/date-holidays.cjs';
+
+const Holidays = (): typeof HolidaysType => {
+  try {
+    return require('date-holidays');
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
+    return require(resolve(PACKAGED_HOLIDAYS_FILE));
+  }
+};
 
 export const REGION_ALIASES: Readonly<Record<string, string>> = {
   'england-and-wales': 'GB-ENG',

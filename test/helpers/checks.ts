@@ -28,6 +28,9 @@ export function freshness(rule: Partial<FreshnessRule>, severity: Severity = 'fa
       warnAfter: null,
       failAfter: null,
       dueBy: null,
+      columnTimezone: 'UTC',
+      columnUnit: 's',
+      futureTolerance: '1h',
       ...rule,
     },
   };

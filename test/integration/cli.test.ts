@@ -38,6 +38,108 @@ describe('stalewatch validate', () => {
   });
 });
 
+describe("stalewatch validate reads each where with its source engine's SQL parser", () => {
+  /** Settings with the PostgreSQL source `tis` and a MySQL source `shop`. */
+  const TWO_ENGINES = SETTINGS.replace(
+    'contacts:',
+    [
+      '  shop:',
+      '    engine: mysql',
+      '    resourceArn: arn:aws:rds:eu-west-2:123456789012:cluster:shop',
+      '    secretArn: arn:aws:secretsmanager:eu-west-2:123456789012:secret:shop',
+      '    database: shop',
+      'contacts:',
+    ].join('\n'),
+  );
+  /** A dataset `id` on `source` with one row-count check per `where`. */
+  const datasetOn = (id: string, source: string, ...wheres: string[]) =>
+    PLACEMENTS.replace('dataset: placements', `dataset: ${id}`)
+      .replace('source: tis', `source: ${source}`)
+      .replace(/checks:\n[\s\S]*$/, () =>
+        [
+          'checks:\n',
+          ...wheres.map(
+            (w, i) =>
+              `  - name: count ${i}\n    rowCount:\n      where: ${JSON.stringify(w)}\n      failBelow: 1\n`,
+          ),
+        ].join(''),
+      );
+
+  it('refuses writes, sleeps, leaks, comments and subqueries in one pass, naming file, line and function', () => {
+    // Prepare
+    const dir = writeTree({
+      'stalewatch.yml': TWO_ENGINES,
+      'pg.yml': datasetOn(
+        'pg',
+        'tis',
+        "nextval('placement_id_seq') > 0",
+        'CAST((SELECT api_key FROM secrets LIMIT 1) AS int) > 0',
+        "region = '${env:STALEWATCH_TEST_REGION}'",
+      ),
+      'shop.yml': datasetOn(
+        'shop',
+        'shop',
+        'extractvalue(1, concat(0x7e, api_key)) = 1',
+        'id = 1 /*! OR sleep(5) */',
+      ),
+    });
+    // Act
+    const { code, stderr } = stalewatch(['validate', '--checks', dir]);
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `${dir}/pg.yml:11:14 checks[0].rowCount.where: calls nextval(), which is not on the list`,
+    );
+    expect(stderr).toContain(`${dir}/pg.yml:15:14 checks[1].rowCount.where: has a subquery (SELECT …) — `);
+    expect(stderr).toContain(
+      `${dir}/pg.yml:19:14 checks[2].rowCount.where: \${env:STALEWATCH_TEST_REGION} is not set, so the where would run with`,
+    );
+    expect(stderr).toContain(
+      `${dir}/shop.yml:11:14 checks[0].rowCount.where: calls extractvalue(), which is not on`,
+    );
+    expect(stderr).toContain(
+      `${dir}/shop.yml:15:14 checks[1].rowCount.where: has a comment (/*! */, which MySQL runs)`,
+    );
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("accepts '--' inside a string on both engines and #>> on PostgreSQL", () => {
+    // Prepare
+    const dir = writeTree({
+      'stalewatch.yml': TWO_ENGINES,
+      'pg.yml': datasetOn('pg', 'tis', "note <> '--' AND data #>> '{programme,name}' = 'Surgery'"),
+      'shop.yml': datasetOn('shop', 'shop', "note <> '--' AND code <> '#' AND data->>'$.kind' = 'a'"),
+    });
+    // Act
+    const { code, stdout, stderr } = stalewatch(['validate', '--checks', dir]);
+    // Assess
+    expect([code, stderr]).toEqual([0, '']);
+    expect(stdout).toMatch(/is valid: 2 datasets, 2 checks/);
+  });
+
+  it('answers a 900 KB where, a 20 MB one and 490 nested parentheses with a message, not a stack trace', () => {
+    // Prepare
+    const dir = writeTree({
+      'stalewatch.yml': TWO_ENGINES,
+      'pg.yml': datasetOn('pg', 'tis', `id IN (${'1,'.repeat(450_000)}1)`),
+      'huge.yml': datasetOn('huge', 'tis', `id IN (${'1,'.repeat(10_000_000)}1)`),
+      'shop.yml': datasetOn('shop', 'shop', `${'('.repeat(490)}id = 1${')'.repeat(490)}`),
+    });
+    // Act
+    const { code, stderr } = stalewatch(['validate', '--checks', dir]);
+    // Assess: the 20 MB file is refused before it is parsed (a checks file is at most 1 MB)
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `${dir}/pg.yml:11:14 checks[0].rowCount.where: is 900,009 characters long: at most 1,000 fit`,
+    );
+    expect(stderr).toContain(`${dir}/huge.yml:1:1 is 19.1 MB; a checks file is at most 1 MB`);
+    expect(stderr).toContain(
+      `${dir}/shop.yml:11:14 checks[0].rowCount.where: nests more than 32 levels deep`,
+    );
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe('stalewatch run on an embedded database kept in a folder (pglite:<folder>)', () => {
   let folder: string;
   let checks: string;

@@ -45,7 +45,7 @@ describe('the deployed functions, with their real clients pointed at local stand
     const folder = await pgliteFolder(
       "CREATE TABLE public.placement (id int, last_modified timestamp); INSERT INTO public.placement VALUES (1, '2026-11-22 02:14:00')",
     );
-    const config = loadConfig({
+    const config = await loadConfig({
       dir: writeTree({ 'stalewatch.yml': SETTINGS, 'placements.yml': PLACEMENTS }),
       env: {},
     });
@@ -99,6 +99,21 @@ describe('the deployed functions, with their real clients pointed at local stand
     expect(bus.transitions().map((e) => [e.type, e.checkId, e.runId])).toEqual([
       ['Dataset Stale', 'placements/updated-recently', 'sched-1'],
     ]);
+  });
+
+  it('runSource fails loudly while the bus is down, and the next scheduled run publishes what it kept', async () => {
+    // Act 1: a day later the reminder is due, and the bus is down.
+    bus.reset();
+    bus.state.down = true;
+    await expect(
+      handlers.runSource({ source: 'tis', runId: 'sched-2', now: '2026-11-24T10:00:00.000Z' }, context),
+    ).rejects.toThrow(/could not be put on the bus "stalewatch-test" after retries/);
+    expect(bus.transitions()).toEqual([]);
+    // Act 2: the next scheduled run, with the bus back.
+    bus.state.down = false;
+    await handlers.runSource({ source: 'tis', runId: 'sched-3', now: '2026-11-24T10:15:00.000Z' }, context);
+    // Assess
+    expect(bus.transitions().map((e) => [e.type, e.runId])).toEqual([['Dataset Still Stale', 'sched-2']]);
   });
 
   it('check answers the text report with SPEC.md JSON; dryRun publishes nothing', async () => {

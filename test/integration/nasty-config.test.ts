@@ -596,11 +596,11 @@ const CASES: Case[] = [
     says: /runEvery: "0m" is not a duration: it is zero/,
   },
   {
-    name: 'runEvery: 2d',
-    files: { 'stalewatch.yml': `runEvery: 2d\n${SETTINGS}`, 'placements.yml': PLACEMENTS },
+    name: 'runEvery: 1w',
+    files: { 'stalewatch.yml': `runEvery: 1w\n${SETTINGS}`, 'placements.yml': PLACEMENTS },
     code: 2,
     file: 'stalewatch.yml',
-    says: /runEvery: "2d" is longer than a day/,
+    says: /runEvery: "1w" is too long: .*write 84h/,
   },
   {
     name: 'runEvery: 7m (accepted, deployed as a rate)',

@@ -1,17 +1,18 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { sendEmail } from '../../lib/alerts/deliver/email-ses';
 import { dynamoHolds } from '../../lib/alerts/deliver/holds';
 import { dynamoSentRecord } from '../../lib/alerts/deliver/sent';
-import { DeliveryError, postToSlack } from '../../lib/alerts/deliver/slack-webhook';
+import { DeliveryError, postToSlack, webhookUrl } from '../../lib/alerts/deliver/slack-webhook';
 import { runDigest } from '../../lib/alerts/digest-run';
-import { type NotifyPorts, notify, releaseHeld } from '../../lib/alerts/notify';
+import { countdown, type NotifyPorts, notify, releaseHeld } from '../../lib/alerts/notify';
 import { loadConfig } from '../../lib/config/load';
 import type { Config } from '../../lib/config/types';
 import type { CheckEventDetail } from '../../lib/events/types';
 import { dynamoStateStore } from '../../lib/state/store';
-import { startDynamo, TEST_CREDENTIALS } from '../helpers/aws';
+import { startDynamo, startThrottlingProxy, TEST_CREDENTIALS } from '../helpers/aws';
 import { stalewatchAsync } from '../helpers/cli';
 import { sampleDetail } from '../helpers/events';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
@@ -68,7 +69,7 @@ describe('notify: delivering alerts to Slack and email', () => {
       'audience: data-lead',
       'audience: data-lead\n    email: lead@example.org',
     ).concat('  quietHours: "19:00-08:00"\n');
-    config = loadConfig({
+    config = await loadConfig({
       dir: writeTree({ 'stalewatch.yml': settings, 'placements.yml': PLACEMENTS }),
       env: {},
     });
@@ -92,6 +93,7 @@ describe('notify: delivering alerts to Slack and email', () => {
       config: () => config,
       clock: () => now,
       sent: dynamoSentRecord(dynamo.client, name),
+      sleep: async () => undefined,
       slackUrl: async () => `${slack.url}/services/T0/B0/secret`,
       emailFrom: async () => 'stalewatch@example.org',
       postSlack: (url, message) => postToSlack(url, message, { sleep: async () => undefined }),
@@ -150,6 +152,77 @@ describe('notify: delivering alerts to Slack and email', () => {
     const error = await notify(event(), ports).catch((e: Error) => e);
     expect(String(error)).toContain('Slack answered 404');
     expect(String(error)).not.toContain('/services/T0/B0/secret');
+  });
+
+  it('never puts the webhook URL in an error when fetch quotes it', async () => {
+    // Act: a URL fetch cannot parse (its port is out of range); fetch's own message quotes it.
+    const error = await postToSlack('https://127.0.0.1:99999/services/T0/B0/secret', { text: 'x' } as never, {
+      sleep: async () => undefined,
+    }).catch((e: Error) => e);
+    // Assess
+    expect(String(error)).toContain('network error');
+    expect(String(error)).not.toContain('/services/T0/B0/secret');
+  });
+
+  it('takes a webhook only as an https URL, naming the parameter and never its value otherwise', () => {
+    const ref = { store: 'secret', name: 'stalewatch/slack' } as const;
+    expect(webhookUrl(ref, 'https://hooks.slack.com/services/T0/B0/x')).toBe(
+      'https://hooks.slack.com/services/T0/B0/x',
+    );
+    expect(webhookUrl(ref, 'http://127.0.0.1:8080/services/T0/B0/x')).toBe(
+      'http://127.0.0.1:8080/services/T0/B0/x',
+    );
+    for (const value of [
+      'http://hooks.slack.com/services/T0/B0/x',
+      'hooks.slack.com/services/T0/B0/x',
+      ' ',
+    ]) {
+      const error = (() => {
+        try {
+          return webhookUrl(ref, value);
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(String(error)).toContain('the Slack webhook in secret:stalewatch/slack is not an https URL');
+      expect(String(error)).not.toContain('T0/B0');
+    }
+  });
+
+  it('counts a message as sent, and sends it no more, when its record cannot be written at all', async () => {
+    // Prepare: DynamoDB throttles every write of a sent record, and the client does not retry.
+    const proxy = await startThrottlingProxy(dynamo.endpoint);
+    proxy.state.throttle = ({ operation, body }) =>
+      operation === 'PutItem' && typeof body.Item === 'object' && body.Item !== null && 'sentAt' in body.Item;
+    const client = new DynamoDBClient({
+      endpoint: proxy.endpoint,
+      region: 'eu-west-2',
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
+    });
+    const throttled = { ...ports, sent: dynamoSentRecord(client, `notify-${table}`) };
+    try {
+      // Act: the event, then the same event again while the claims still hold.
+      const outcome = await notify(event(), throttled);
+      const again = await notify(event(), throttled, countdown(1_000)).catch((e: Error) => e);
+      // Assess: delivered once, and said so; the invocation did not fail, so nothing retries it.
+      expect(outcome).toMatchObject({
+        sent: 2,
+        notRecorded: [
+          expect.stringMatching(
+            /^placements-lead slack: (Throttling|ProvisionedThroughputExceeded)Exception/,
+          ),
+          expect.stringMatching(
+            /^placements-lead email: (Throttling|ProvisionedThroughputExceeded)Exception/,
+          ),
+        ],
+      });
+      expect(String(again)).toContain('another invocation is sending it');
+      expect(slack.state.bodies).toHaveLength(1);
+      expect(ses.state.bodies).toHaveLength(1);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('holds a non-urgent message in quiet hours and delivers it when they end', async () => {

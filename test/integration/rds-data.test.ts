@@ -8,6 +8,7 @@ import { DEFAULT_RETRY, type RetryPolicy, rdsDataConnector } from '../../lib/sou
 import { freshness, rowCount } from '../helpers/checks';
 import { ENGINES, type ScratchDatabase } from '../helpers/databases';
 
+const NOW = new Date('2026-11-23T10:00:00Z');
 const ARN = 'arn:aws:rds:eu-west-2:123456789012:cluster:tis';
 const SECRET = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:tis';
 
@@ -57,6 +58,7 @@ describe.each(ENGINES)('the RDS Data API source over %s', (_engine, open) => {
       secretArn: SECRET,
       database: db.dialect === 'mysql' ? db.namespace : 'test',
       columnTimezone: 'UTC',
+      futureTolerance: '1h',
       unsetVariables: [],
     };
   });
@@ -89,7 +91,7 @@ describe.each(ENGINES)('the RDS Data API source over %s', (_engine, open) => {
     const observations = await observeSource(
       rdsDataConnector(source, clientFor(api), quickRetry()),
       checks(),
-      'UTC',
+      NOW,
     );
     expect(observations).toEqual(expected);
     expect(api.calls).toBe(1);
@@ -100,7 +102,7 @@ describe.each(ENGINES)('the RDS Data API source over %s', (_engine, open) => {
     const observations = await observeSource(
       rdsDataConnector(source, clientFor(api), quickRetry()),
       checks(),
-      'UTC',
+      NOW,
     );
     expect(observations).toEqual(expected);
   });
@@ -112,7 +114,7 @@ describe.each(ENGINES)('the RDS Data API source over %s', (_engine, open) => {
     const observations = await observeSource(
       rdsDataConnector(source, clientFor(api), quickRetry()),
       checks(),
-      'UTC',
+      NOW,
     );
     // Assess
     expect(observations).toEqual(expected);
@@ -124,7 +126,7 @@ describe.each(ENGINES)('the RDS Data API source over %s', (_engine, open) => {
     const observations = await observeSource(
       rdsDataConnector(source, clientFor(api), quickRetry(200)),
       checks(),
-      'UTC',
+      NOW,
     );
     const first = observations.get('p/naive');
     expect(first?.kind === 'error' && first.message).toMatch(
@@ -138,7 +140,7 @@ describe.each(ENGINES)('the RDS Data API source over %s', (_engine, open) => {
     const observations = await observeSource(
       rdsDataConnector(source, clientFor(api), quickRetry()),
       [...checks(), broken],
-      'UTC',
+      NOW,
     );
     const error = observations.get('p/missing');
     expect(error?.kind === 'error' && error.message).toMatch(/no_such_table/);
@@ -150,7 +152,7 @@ describe.each(ENGINES)('the RDS Data API source over %s', (_engine, open) => {
     const observations = await observeSource(
       rdsDataConnector(source, clientFor(api), quickRetry()),
       checks(),
-      'UTC',
+      NOW,
     );
     for (const o of observations.values()) {
       expect(o.kind === 'error' && o.message).toMatch(/ran longer than the database allows and was stopped/);
@@ -190,13 +192,14 @@ describe('a source whose ARNs come from unset environment variables', () => {
       secretArn: SECRET,
       database: 'tis',
       columnTimezone: 'UTC',
+      futureTolerance: '1h',
       unsetVariables: ['TIS_CLUSTER_ARN'],
     };
     const client = new RDSDataClient({ region: 'eu-west-2', endpoint: 'http://127.0.0.1:1', maxAttempts: 1 });
     const observations = await observeSource(
       rdsDataConnector(source, client, quickRetry()),
       [rowCount({ failBelow: 1 })],
-      'UTC',
+      NOW,
     );
     const [o] = observations.values();
     expect(o?.kind === 'error' && o.message).toBe(

@@ -1,6 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { loadConfig } from '../../lib/config/load';
+import { startDataApi } from '../../lib/dev/data-api';
+import { openBackend } from '../../lib/dev/data-api-backends';
+import { toRunJson } from '../../lib/report/json';
+import { runChecks } from '../../lib/run/run';
+import { connectorForUrl } from '../../lib/sources/connect';
+import { startDynamo, startEventRecorder } from '../helpers/aws';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 const ROOT = join(__dirname, '..', '..');
@@ -26,6 +35,26 @@ function sls(args: string[], env: Record<string, string> = {}) {
 }
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
+
+/** The resources of the template the last `sls package` wrote. */
+const packagedResources = (): Record<string, Resource> =>
+  JSON.parse(readFileSync(join(ROOT, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'))
+    .Resources;
+
+/** The properties of the alarm that fires when dispatch does not run. */
+const notRunning = (resources: Record<string, Resource>) =>
+  Object.values(resources).find(
+    (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.MetricName === 'Invocations',
+  )?.Properties;
+
+/** A copy of the shipped checks/ with another runEvery. */
+function checksWith(runEvery: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'stalewatch-checks-'));
+  cpSync(join(ROOT, 'checks'), dir, { recursive: true });
+  const settings = join(dir, 'stalewatch.yml');
+  writeFileSync(settings, `${readFileSync(settings, 'utf8')}runEvery: ${runEvery}\n`);
+  return dir;
+}
 type Statement = { Effect: string; Action: string[] | string; Resource: unknown };
 
 describe('npx sls package (offline)', () => {
@@ -44,10 +73,7 @@ describe('npx sls package (offline)', () => {
   beforeAll(() => {
     const { code, stderr } = sls(['package', '--stage', 'test']);
     if (code !== 0) throw new Error(`sls package failed:\n${stderr}`);
-    const template = JSON.parse(
-      readFileSync(join(ROOT, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'),
-    );
-    resources = template.Resources;
+    resources = packagedResources();
   });
 
   it('declares the custom bus, the state table (on demand, with TTL) and the alarm topic', () => {
@@ -95,6 +121,27 @@ describe('npx sls package (offline)', () => {
     expect(ofType('AWS::SQS::Queue')).toHaveLength(1);
   });
 
+  it('keeps what notify and digest still fail to deliver after Lambda’s own retries in the same queue', () => {
+    // EventBridge's dead-letter queue only covers handing the event to Lambda: an invocation that then
+    // fails is retried by Lambda, and without an on-failure destination it would be dropped.
+    const configs = ofType('AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties);
+    const queue = { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'Arn'] };
+    for (const fn of ['NotifyLambdaFunction', 'DigestLambdaFunction']) {
+      expect(configs).toContainEqual(
+        expect.objectContaining({
+          FunctionName: { Ref: fn },
+          MaximumRetryAttempts: 2,
+          DestinationConfig: { OnFailure: { Destination: queue } },
+        }),
+      );
+    }
+    for (const role of ['notify', 'digest']) {
+      expect(statementsOf(`stalewatch-test-${role}`)).toContainEqual(
+        expect.objectContaining({ Action: ['sqs:SendMessage'], Resource: queue }),
+      );
+    }
+  });
+
   it('sends the digest on notify.digest in the configured zone, with EventBridge Scheduler', () => {
     const [[, schedule] = []] = ofType('AWS::Scheduler::Schedule');
     expect(schedule?.Properties).toMatchObject({
@@ -104,23 +151,48 @@ describe('npx sls package (offline)', () => {
     expect(JSON.stringify(statementsOf('digest'))).toContain('function:stalewatch-test-digest');
   });
 
-  it('alarms when dispatch errors or has not run for an hour, to the SNS topic', () => {
+  it('alarms to the SNS topic when runSource, notify, digest or dispatch fail, or a message reaches the dead-letter queue', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const failing = (fn: string) =>
+      expect.objectContaining({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+      });
     expect(alarms).toEqual(
       expect.arrayContaining([
+        failing('DispatchLambdaFunction'),
+        failing('RunSourceLambdaFunction'),
+        failing('NotifyLambdaFunction'),
+        failing('DigestLambdaFunction'),
         expect.objectContaining({
-          MetricName: 'Errors',
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [
+            { Name: 'QueueName', Value: { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'QueueName'] } },
+          ],
           Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
           AlarmActions: [{ Ref: 'AlarmTopic' }],
-        }),
-        expect.objectContaining({
-          MetricName: 'Invocations',
-          Period: 3600,
-          TreatMissingData: 'breaching',
-          ComparisonOperator: 'LessThanThreshold',
         }),
       ]),
     );
+  });
+
+  it('alarms when dispatch has not run for twice runEvery: 30 minutes for the default 15m', () => {
+    expect(notRunning(resources)).toMatchObject({
+      MetricName: 'Invocations',
+      Period: 1800,
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      TreatMissingData: 'breaching',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
   });
 
   it('gives each function its own least-privilege role, never Resource "*" for these services', () => {
@@ -170,6 +242,34 @@ describe('npx sls package (offline)', () => {
     expect(code).not.toBe(0);
     expect(stdout + stderr).toContain(
       'Set TIS_CLUSTER_ARN, TIS_SECRET_ARN, WAREHOUSE_CLUSTER_ARN, WAREHOUSE_SECRET_ARN before deploying',
+    );
+  });
+});
+
+describe('npx sls package with another runEvery', () => {
+  afterAll(() => {
+    // Leave .serverless/ and the compiled config as the shipped checks/ make them.
+    sls(['package', '--stage', 'test']);
+  });
+
+  it('alarms when dispatch has not run for two days with runEvery: 1d, in two one-day periods', () => {
+    const { code, stderr } = sls(['package', '--stage', 'test'], { STALEWATCH_CHECKS_DIR: checksWith('1d') });
+    expect(stderr).not.toMatch(/Error/);
+    expect(code).toBe(0);
+    expect(notRunning(packagedResources())).toMatchObject({
+      Period: 86_400,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+    });
+  });
+
+  it('refuses a runEvery whose twice is past the 7 days CloudWatch can look back, saying what to write', () => {
+    const { code, stdout, stderr } = sls(['package', '--stage', 'test'], {
+      STALEWATCH_CHECKS_DIR: checksWith('1w'),
+    });
+    expect(code).not.toBe(0);
+    expect(stdout + stderr).toMatch(
+      /stalewatch\.yml:\d+:\d+ runEvery: "1w" is too long: .* CloudWatch looks back at most 7 days — write 84h/,
     );
   });
 });
@@ -237,5 +337,155 @@ describe('npx sls package with other checks/ trees: the schedules deployed mean 
     expect(stdout + stderr).toMatch(message);
     expect(stdout + stderr).not.toMatch(/^\s+at /m);
     expect(stdout + stderr).not.toMatch(/TypeError/);
+  });
+});
+
+/**
+ * A function as Lambda runs it: its zip unpacked outside the project, so that nothing but the zip and
+ * what the nodejs22.x runtime provides (the AWS SDK v3) can be required.
+ */
+function unpackFunction(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `stalewatch-${name}-`));
+  execFileSync('unzip', ['-q', join(ROOT, '.serverless', `${name}.zip`), '-d', dir]);
+  return dir;
+}
+
+/** A folder holding only what the Lambda runtime provides, for NODE_PATH. */
+function runtimeModules(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'stalewatch-runtime-')), 'node_modules');
+  mkdirSync(dir);
+  for (const scope of ['@aws-sdk', '@smithy'])
+    symlinkSync(join(ROOT, 'node_modules', scope), join(dir, scope));
+  return dir;
+}
+
+/** Calls `handler` of the unpacked bundle in a fresh Node process (a cold start), with `env`. */
+function invokeBundle(dir: string, file: string, payload: unknown, env: Record<string, string>) {
+  const script = `require(${JSON.stringify(join(dir, 'functions', file))})
+    .handler(${JSON.stringify(payload)}, { getRemainingTimeInMillis: () => 60000, functionName: 'test' })
+    .then((answer) => process.stdout.write(JSON.stringify(answer)), (error) => { process.stderr.write(String(error && error.stack || error)); process.exit(1); });`;
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = require('node:child_process').spawn(process.execPath, ['-e', script], { cwd: dir, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+    });
+    child.on('close', (code: number | null) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the packaged runSource and check on data six years old, with dueBy checks', () => {
+  // The deployed code must judge a deadline in any year, not only in those whose days off packaging
+  // precomputed. The checks are the shipped checks/ (placements/nightly-sync: "0 7 * * 1-5" and
+  // nightly-sync/succeeded: "30 6 * * 1-5", England and Wales bank holidays); the last update is
+  // Christmas Eve six years back, so that the deadlines skip bank holidays of that year.
+  const now = new Date();
+  const year = now.getUTCFullYear() - 6;
+  const lastUpdate = `${year}-12-24 08:00:00`;
+  const dueByChecks = ['placements/nightly-sync', 'nightly-sync/succeeded'];
+  let db: PGlite;
+  let expected: Array<Record<string, unknown>>;
+  let env: Record<string, string>;
+  let stop: () => Promise<unknown>;
+
+  beforeAll(async () => {
+    // Prepare: the package, the shipped tables over the local Data API, and the AWS stand-ins.
+    const { code, stderr } = sls(['package', '--stage', 'test']);
+    if (code !== 0) throw new Error(`sls package failed:\n${stderr}`);
+    db = await PGlite.create();
+    await db.exec(`
+      CREATE TABLE placement (id int, status text, last_modified timestamp);
+      INSERT INTO placement VALUES (1, 'CURRENT', '${lastUpdate}');
+      CREATE TABLE sync_job_run (id int, status text, finished_at timestamptz);
+      INSERT INTO sync_job_run VALUES (1, 'SUCCESS', '${lastUpdate}+00');
+      CREATE TABLE programme_membership (id int, updated_at timestamp);
+      CREATE TABLE trainee (id int, updated_at timestamp);`);
+    const backend = await openBackend(db);
+    const [api, dynamo, bus] = await Promise.all([
+      startDataApi(backend),
+      startDynamo(),
+      startEventRecorder(),
+    ]);
+    await dynamo.createTable('stalewatch-test-state');
+    stop = () => Promise.all([api.stop(), dynamo.stop(), bus.stop()]);
+    env = {
+      PATH: process.env.PATH ?? '',
+      NODE_PATH: runtimeModules(),
+      AWS_REGION: 'eu-west-2',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_ENDPOINT_URL_RDS_DATA: api.url,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
+      STALEWATCH_STATE_TABLE: 'stalewatch-test-state',
+      STALEWATCH_EVENT_BUS: 'stalewatch-test',
+      STALEWATCH_CONFIG_FILE: '.stalewatch/compiled-checks.json',
+      TIS_CLUSTER_ARN: 'arn:aws:rds:eu-west-2:111122223333:cluster:tis',
+      TIS_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:tis-AbCdEf',
+      POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    // What the source code (with date-holidays installed) says about the same checks and data.
+    const config = await loadConfig({ dir: join(ROOT, 'checks'), env: {} });
+    const report = await runChecks({
+      config,
+      checks: config.checks.filter((c) => dueByChecks.includes(c.id)),
+      connectors: { tis: connectorForUrl('tis', db) },
+      now,
+      runId: 'expected',
+    });
+    expected = toRunJson(report, config).results.map(({ id, status, staleSince }) => ({
+      id,
+      status,
+      staleSince,
+    }));
+  });
+
+  afterAll(async () => {
+    await stop?.();
+    await db?.close();
+  });
+
+  const judged = (answer: { results: Array<Record<string, unknown>> }) =>
+    answer.results
+      .filter((r) => dueByChecks.includes(r.id as string))
+      .map(({ id, status, staleSince }) => ({ id, status, staleSince }));
+
+  it('runSource judges the deadlines as the source code does, holidays of that year included', async () => {
+    // Act
+    const out = await invokeBundle(
+      unpackFunction('runSource'),
+      'run-source.js',
+      { source: 'tis', runId: 'r1', now: now.toISOString() },
+      env,
+    );
+    // Assess (stderr shown if it failed: on the old package, "Cannot find module 'date-holidays'")
+    expect({ code: out.code, stderr: out.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(judged(JSON.parse(out.stdout))).toEqual(expected);
+    // The deadline missed is in that year, after Christmas: not a day the compiled config holds.
+    for (const r of expected) {
+      expect(r.status).toBe('fail');
+      expect(String(r.staleSince).slice(0, 4)).toBe(String(year));
+      expect(String(r.staleSince).slice(5, 10) > '12-26').toBe(true);
+    }
+  });
+
+  it('check answers the same on a dry run', async () => {
+    const out = await invokeBundle(
+      unpackFunction('check'),
+      'check.js',
+      { only: ['placements', 'nightly-sync'], now: now.toISOString(), dryRun: true },
+      env,
+    );
+    expect({ code: out.code, stderr: out.stderr }).toEqual({
+      code: 0,
+      stderr: expect.not.stringContaining('Error'),
+    });
+    expect(judged(JSON.parse(out.stdout))).toEqual(expected);
   });
 });

@@ -26,7 +26,7 @@ describe('the service: state in DynamoDB, events on EventBridge', () => {
     await db.exec(`CREATE TABLE public.placement (id int, last_modified timestamp);
       INSERT INTO public.placement VALUES (1, '2026-11-22 02:14:00')`);
     [dynamo, bus] = await Promise.all([startDynamo(), startEventRecorder()]);
-    config = loadConfig({
+    config = await loadConfig({
       dir: writeTree({ 'stalewatch.yml': SETTINGS, 'placements.yml': PLACEMENTS }),
       env: {},
     });

@@ -5,6 +5,9 @@ import type { SourceConnector, SqlConnection } from '../../lib/sources/types';
 import { freshness, rowCount } from '../helpers/checks';
 import { ENGINES, type ScratchDatabase } from '../helpers/databases';
 
+/** The run's time: after every row below. */
+const NOW = new Date('2026-11-23T10:00:00Z');
+
 /** Column types per dialect for the same meaning. */
 const TYPES = {
   postgres: { naive: 'timestamp(3)', zoned: 'timestamptz(3)', epoch: 'bigint' },
@@ -44,7 +47,7 @@ describe.each(ENGINES)('sources on %s', (_engine, open) => {
       )
       .map((c) => ({ ...c, table: table('placement') }));
     // Act
-    const observations = await observeSource(connector, checks, 'UTC');
+    const observations = await observeSource(connector, checks, NOW);
     // Assess
     expect(observations.get('placements/naive_at')).toEqual({
       kind: 'freshness',
@@ -60,9 +63,12 @@ describe.each(ENGINES)('sources on %s', (_engine, open) => {
     });
   });
 
-  it('reads a timestamp without time zone in the source’s columnTimezone', async () => {
-    const naive = { ...freshness({ column: 'naive_at', warnAfter: '1h' }), table: table('placement') };
-    const observations = await observeSource(connector, [naive], 'Europe/London');
+  it('reads a timestamp without time zone in the check’s columnTimezone', async () => {
+    const naive = {
+      ...freshness({ column: 'naive_at', warnAfter: '1h', columnTimezone: 'Europe/London' }),
+      table: table('placement'),
+    };
+    const observations = await observeSource(connector, [naive], NOW);
     // 2026-11-23 08:00 in London (GMT in November) is 08:00Z; the same reading in summer would differ.
     expect(observations.get(naive.id)).toEqual({
       kind: 'freshness',
@@ -77,7 +83,7 @@ describe.each(ENGINES)('sources on %s', (_engine, open) => {
       id: 'placements/current',
       table: table('placement'),
     };
-    const observations = await observeSource(connector, [all, current], 'UTC');
+    const observations = await observeSource(connector, [all, current], NOW);
     expect(observations.get('placements/all')).toEqual({ kind: 'rowCount', rowCount: 3 });
     expect(observations.get('placements/current')).toEqual({ kind: 'rowCount', rowCount: 2 });
   });
@@ -93,7 +99,7 @@ describe.each(ENGINES)('sources on %s', (_engine, open) => {
       id: 'x/none',
       table: table('placement'),
     };
-    const observations = await observeSource(connector, [empty, none], 'UTC');
+    const observations = await observeSource(connector, [empty, none], NOW);
     expect(observations.get('x/empty')).toEqual({ kind: 'freshness', lastUpdatedAt: null });
     expect(observations.get('x/none')).toEqual({ kind: 'freshness', lastUpdatedAt: null });
   });
@@ -109,7 +115,7 @@ describe.each(ENGINES)('sources on %s', (_engine, open) => {
     };
     const checks = [good(1), missingTable, good(2), good(3), missingColumn, good(4)];
     // Act
-    const observations = await observeSource(connector, checks, 'UTC');
+    const observations = await observeSource(connector, checks, NOW);
     // Assess
     for (const i of [1, 2, 3, 4])
       expect(observations.get(`ok/${i}`)).toEqual({ kind: 'rowCount', rowCount: 3 });
@@ -144,7 +150,7 @@ describe.each(ENGINES)('sources on %s', (_engine, open) => {
       table: table('placement'),
     }));
     // Act
-    const observations = await observeSource(counting, checks, 'UTC');
+    const observations = await observeSource(counting, checks, NOW);
     // Assess
     expect(observations.size).toBe(20);
     expect(statements).toBe(1);
@@ -156,7 +162,7 @@ describe.each(ENGINES)('sources on %s', (_engine, open) => {
     );
     await db.exec(`INSERT INTO ${table('orders')} VALUES (1, '2026-11-20 10:00:00')`);
     const c = { ...freshness({ column: 'order', warnAfter: '1h' }), table: table('orders') };
-    const observations = await observeSource(connector, [c], 'UTC');
+    const observations = await observeSource(connector, [c], NOW);
     expect(observations.get(c.id)).toEqual({
       kind: 'freshness',
       lastUpdatedAt: new Date('2026-11-20T10:00:00Z'),
@@ -170,7 +176,7 @@ describe('a source that cannot be reached', () => {
     ['mysql', 'mysql://nobody@127.0.0.1:1/none'],
   ])('gives every %s check an error naming the source', async (_dialect, url) => {
     const checks = [rowCount({ failBelow: 1 }), freshness({ warnAfter: '1h' })];
-    const observations = await observeSource(connectorForUrl('tis', url), checks, 'UTC');
+    const observations = await observeSource(connectorForUrl('tis', url), checks, NOW);
     for (const c of checks) {
       const o = observations.get(c.id);
       expect(o?.kind).toBe('error');

@@ -190,14 +190,14 @@ describe('holidays', () => {
 
 describe('validate', () => {
   /** The problems `validate` reports for a tree whose check has this `dueBy`. */
-  function problemsWithDueBy(cron: string): string[] {
+  async function problemsWithDueBy(cron: string): Promise<string[]> {
     const dataset = PLACEMENTS.replace(
       '      failAfter: 50h\n',
       `      failAfter: 50h\n      dueBy: "${cron}"\n`,
     );
     const dir = writeTree({ 'stalewatch.yml': SETTINGS, 'placements.yml': dataset });
     try {
-      loadConfig({ dir, env: {} });
+      await loadConfig({ dir, env: {} });
       return [];
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
@@ -211,22 +211,25 @@ describe('validate', () => {
     ['@weekly', '"0 0 * * 0"'],
     ['cron(0 8 ? * 2-6 *)', '"0 8 * * MON-FRI"'],
     ['0 9 ? * 2#1 *', '"0 9 * * MON#1"'],
-  ])('refuses %s, saying the five-field form to write: %s', (cron, fiveFields) => {
-    const [problem] = problemsWithDueBy(cron);
+  ])('refuses %s, saying the five-field form to write: %s', async (cron, fiveFields) => {
+    const [problem] = await problemsWithDueBy(cron);
     expect(problem).toMatch(/^checks\/placements\.yml:\d+:\d+ checks\[0\]\.freshness\.dueBy: /);
     expect(problem).toContain(
       `write ${cron.startsWith('@') ? 'the five fields instead: ' : ''}${fiveFields}`,
     );
   });
 
-  it.each(['0 0 30 2 *', '0 0 31 4 *', '0 0 31 2,4,6,9,11 *'])('refuses %s, which never fires', (cron) => {
-    expect(problemsWithDueBy(cron)).toEqual([expect.stringContaining('never fires')]);
-  });
+  it.each(['0 0 30 2 *', '0 0 31 4 *', '0 0 31 2,4,6,9,11 *'])(
+    'refuses %s, which never fires',
+    async (cron) => {
+      expect(await problemsWithDueBy(cron)).toEqual([expect.stringContaining('never fires')]);
+    },
+  );
 
   it.each(['0 0 29 2 *', '0 8 L * *', '0 9 * * MON#1', '0 7 * * MON-SUN', '*/5 * * * *'])(
     'accepts %s',
-    (cron) => {
-      expect(problemsWithDueBy(cron)).toEqual([]);
+    async (cron) => {
+      expect(await problemsWithDueBy(cron)).toEqual([]);
     },
   );
 
@@ -238,7 +241,7 @@ describe('validate', () => {
     ['0 8 * * 5L', 'L in day of week'],
     ['0 8 * * MON#6', 'after # comes which one of the month, 1 to 5'],
     ['0 8 * *', 'has 4 fields'],
-  ])('refuses %s with a message saying what is wrong (%s)', (cron, words) => {
-    expect(problemsWithDueBy(cron)).toEqual([expect.stringContaining(words)]);
+  ])('refuses %s with a message saying what is wrong (%s)', async (cron, words) => {
+    expect(await problemsWithDueBy(cron)).toEqual([expect.stringContaining(words)]);
   });
 });

@@ -166,8 +166,11 @@ describe('the dispatch schedule deployed for runEvery', () => {
     ['90m', 'rate(90 minutes)'],
     ['5h', 'rate(5 hours)'],
     ['7h', 'rate(7 hours)'],
+    ['25h', 'rate(25 hours)'],
+    ['2d', 'rate(2 days)'],
+    ['84h', 'rate(84 hours)'],
   ])(
-    'runs every %s that does not divide an hour or a day as a rate, exactly that far apart: %s',
+    'runs every %s that does not divide an hour or a day (or is longer than one) as a rate, exactly that far apart: %s',
     (runEvery, rate) => {
       expect(
         deployedSchedules({ runEvery, timezone: 'UTC', notify: { digest: '0 8 * * 1-5' } }).dispatch,
@@ -178,9 +181,8 @@ describe('the dispatch schedule deployed for runEvery', () => {
   it.each([
     ['30s', 'not whole minutes'],
     ['90s', 'write 1m or 2m'],
-    ['25h', 'longer than a day'],
-    ['2d', 'longer than a day'],
-    ['1w', 'longer than a day'],
+    ['85h', 'is too long: the alarm that watches the service'],
+    ['1w', 'CloudWatch looks back at most 7 days — write 84h'],
   ])('refuses runEvery: %s (%s)', (runEvery, words) => {
     expect(runEveryProblem(runEvery)).toContain(words);
   });

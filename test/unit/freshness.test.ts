@@ -53,12 +53,53 @@ describe('freshness by age (warnAfter 26h, failAfter 50h)', () => {
     const result = evaluate(freshness(rule, 'warn'), seen(at(last)), null, at('2026-11-25T00:00:00.000Z'));
     expect(result.status).toBe('warn');
   });
+});
 
-  it('counts a timestamp in the future as now: fresh, age 0', () => {
-    const result = verdict(rule, '2026-11-23T12:00:00.000Z', '2026-11-23T10:00:00.000Z');
+describe('a newest value in the future (futureTolerance, 1h unless the check or source says)', () => {
+  const rule = { warnAfter: '26h', failAfter: '50h' };
+  const now = '2026-11-23T10:00:00.000Z';
+
+  it.each([
+    ['a minute ahead', '2026-11-23T10:01:00.000Z', {}],
+    ['exactly 1 hour ahead', '2026-11-23T11:00:00.000Z', {}],
+    ['exactly 2 hours ahead with futureTolerance: 2h', '2026-11-23T12:00:00.000Z', { futureTolerance: '2h' }],
+  ])('counts %s as now: fresh, age 0, the value still reported', (_what, last, tolerance) => {
+    // Act
+    const result = verdict({ ...rule, ...tolerance }, last, now);
+    // Assess
     expect(result.status).toBe('pass');
     expect(result.observed).toEqual({ ageSeconds: 0 });
-    expect(result.lastUpdatedAt?.toISOString()).toBe('2026-11-23T12:00:00.000Z');
+    expect(result.lastUpdatedAt?.toISOString()).toBe(last);
+  });
+
+  it.each([
+    ['one millisecond past the default hour', '2026-11-23T11:00:00.001Z', {}, '60 minutes'],
+    ['29 hours ahead', '2026-11-24T15:00:00.000Z', {}, '29 hours'],
+    [
+      '2 hours ahead with futureTolerance: 90m',
+      '2026-11-23T12:00:00.000Z',
+      { futureTolerance: '90m' },
+      '2 hours',
+    ],
+  ])('is an error %s, in SPEC.md’s words', (_what, last, tolerance, ahead) => {
+    // Act
+    const result = verdict({ ...rule, ...tolerance }, last, now);
+    // Assess
+    expect(result.status).toBe('error');
+    expect(result.error).toBe(
+      `the newest last_modified is ${ahead} in the future: a writer's clock is wrong, the column holds planned dates, or it is local time read as UTC`,
+    );
+    expect(result.lastUpdatedAt).toBeNull();
+  });
+
+  it('names the zone the column is read in when it is not UTC', () => {
+    const result = verdict({ ...rule, columnTimezone: 'Europe/London' }, '2026-11-24T15:00:00.000Z', now);
+    expect(result.error).toMatch(/or it is local time read as Europe\/London$/);
+  });
+
+  it('judges a dueBy check by the same rule', () => {
+    const result = verdict(dueBy('0 7 * * 1-5'), '2026-11-24T15:00:00.000Z', now);
+    expect(result.status).toBe('error');
   });
 });
 

@@ -49,7 +49,7 @@ function eventLines(events: readonly EventEntry[]): string[] {
  * a first run and the events it publishes, then what a run 15 minutes later and a day later add.
  */
 export async function demoCommand(io: CliIo, flags: { now?: string } = {}): Promise<number> {
-  const config = loadConfig({ dir: SHIPPED_CHECKS, env: io.env });
+  const config = await loadConfig({ dir: SHIPPED_CHECKS, env: io.env });
   const now = flags.now ? parseNow(flags.now, config.settings.timezone) : io.clock();
   io.stderr.write('Starting the embedded database and loading sample data…\n');
   const db = await PGlite.create();

@@ -4,8 +4,8 @@ import { batchStatement } from '../../sources/sql';
 import { type CliIo, EXIT } from '../io';
 
 /** `stalewatch explain ID`: the SQL each check (or each check of a dataset) runs. */
-export function explainCommand(io: CliIo, id: string, dir: string): number {
-  const config = loadConfig({ dir, env: io.env });
+export async function explainCommand(io: CliIo, id: string, dir: string): Promise<number> {
+  const config = await loadConfig({ dir, env: io.env });
   for (const check of selectChecks(config, [id])) {
     const engine = config.settings.sources[check.source]?.engine ?? 'postgres';
     io.stdout.write(

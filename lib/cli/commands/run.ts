@@ -24,7 +24,7 @@ export async function runOnce(
   flags: RunFlags,
   embedded: Readonly<Record<string, PGlite>> = {},
 ): Promise<{ config: Config; report: RunReport }> {
-  const config = loadConfig({ dir: flags.checks, env: io.env });
+  const config = await loadConfig({ dir: flags.checks, env: io.env });
   const checks = selectChecks(config, parseOnly(flags.only));
   const overrides = sourceOverrides(config, io.env, { ...parseSourceFlags(flags.source), ...embedded });
   const connectors = connectorsFor(

@@ -20,7 +20,7 @@ export interface SnoozeFlags {
  * config, through a pull request.
  */
 export async function snoozeCommand(io: CliIo, dataset: string, flags: SnoozeFlags): Promise<number> {
-  const config = loadConfig({ dir: flags.checks, env: io.env });
+  const config = await loadConfig({ dir: flags.checks, env: io.env });
   selectChecks(config, [dataset]);
   const found = config.datasets.find((d) => d.id === dataset);
   if (!found) throw new UsageError(`"${dataset}" is a check id; snooze a dataset: ${dataset.split('/')[0]}`);

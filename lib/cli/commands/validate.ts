@@ -2,8 +2,8 @@ import { loadConfig } from '../../config/load';
 import { type CliIo, EXIT } from '../io';
 
 /** `stalewatch validate`: every config file checked; problems go to stderr (the caller prints them). */
-export function validateCommand(io: CliIo, dir: string): number {
-  const config = loadConfig({ dir, env: io.env });
+export async function validateCommand(io: CliIo, dir: string): Promise<number> {
+  const config = await loadConfig({ dir, env: io.env });
   for (const warning of config.warnings) io.stderr.write(`note: ${warning}\n`);
   const datasets = config.datasets.length;
   io.stdout.write(

@@ -1,0 +1,91 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** The SSM parameter that holds the sender address of emails in the tests' stage. */
+export const EMAIL_FROM_PARAMETER = '/stalewatch/test/email-from';
+
+/** What Slack is told to answer next: a status, and headers such as `retry-after`. */
+export interface ScriptedAnswer {
+  status: number;
+  headers?: Record<string, string>;
+}
+
+/**
+ * One local HTTP server standing in for SSM (GetParameter), SES v2 (SendEmail) and Slack's incoming
+ * webhooks. An SSM parameter answers `parameters[name]` when set, and otherwise a webhook on this server
+ * (`<address>/services<name>`); Slack answers the scripted statuses in order, then 200.
+ */
+export async function startNotifyStandIns() {
+  const state = {
+    parameters: { [EMAIL_FROM_PARAMETER]: 'stalewatch@example.org' } as Record<string, string>,
+    ssm: [] as string[],
+    email: [] as Array<{ Destination: { ToAddresses: string[] } } & Record<string, unknown>>,
+    /** Messages Slack accepted, with the webhook path they came to. */
+    slack: [] as Array<{ path: string; body: Record<string, unknown> }>,
+    slackScript: [] as ScriptedAnswer[],
+    slackCalls: 0,
+  };
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c) => chunks.push(c));
+    request.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      const reply = (status: number, answer: unknown, type = 'application/json') => {
+        response.writeHead(status, { 'content-type': type }).end(JSON.stringify(answer));
+      };
+      if (request.headers['x-amz-target'] === 'AmazonSSM.GetParameter') {
+        state.ssm.push(body.Name);
+        const value = state.parameters[body.Name] ?? `${address}/services${body.Name}`;
+        return reply(
+          200,
+          { Parameter: { Name: body.Name, Type: 'SecureString', Value: value, Version: 1 } },
+          'application/x-amz-json-1.1',
+        );
+      }
+      if (request.url === '/v2/email/outbound-emails') {
+        state.email.push(body);
+        return reply(200, { MessageId: `m-${state.email.length}` });
+      }
+      if (request.url?.startsWith('/services/')) {
+        state.slackCalls++;
+        const next = state.slackScript.shift() ?? { status: 200 };
+        if (next.status === 200) state.slack.push({ path: request.url, body });
+        return response
+          .writeHead(next.status, { 'content-type': 'text/plain', ...next.headers })
+          .end(next.status === 200 ? 'ok' : 'no');
+      }
+      reply(404, { message: `not served: ${request.url}` });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    address,
+    state,
+    /** How many times each webhook path got a message, and each address an email. */
+    deliveries() {
+      const count = (keys: string[]) => {
+        const counts: Record<string, number> = {};
+        for (const k of keys) counts[k] = (counts[k] ?? 0) + 1;
+        return counts;
+      };
+      return {
+        slack: count(state.slack.map((s) => s.path)),
+        email: count(state.email.flatMap((e) => e.Destination.ToAddresses)),
+      };
+    },
+    reset() {
+      state.parameters = { [EMAIL_FROM_PARAMETER]: 'stalewatch@example.org' };
+      state.ssm = [];
+      state.email = [];
+      state.slack = [];
+      state.slackScript = [];
+      state.slackCalls = 0;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
