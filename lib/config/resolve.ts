@@ -20,6 +20,7 @@ function resolveSettings({ value, unset }: ParsedFile<SettingsFile>): Settings {
       secretArn: s.secretArn,
       database: s.database,
       columnTimezone: s.columnTimezone ?? 'UTC',
+      statementTimeout: s.statementTimeout,
       unsetVariables: unset
         .filter((u) => u.path[0] === 'sources' && u.path[1] === name)
         .map((u) => u.variable),

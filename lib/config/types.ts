@@ -20,6 +20,8 @@ export interface SourceConfig {
   database: string;
   /** The zone of `timestamp without time zone` values. */
   columnTimezone: string;
+  /** The longest one statement may run, as written (`30s`): SPEC.md "Safety of what runs on a source". */
+  statementTimeout: string;
   /** `${env:…}` variables these fields need and the environment did not have. */
   unsetVariables: string[];
 }
