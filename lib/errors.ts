@@ -57,7 +57,7 @@ export class SourceUnavailableError extends Error {
 
 /** The database refused or failed one statement (missing table or column, bad `where`, timeout). */
 export class StatementError extends Error {
-  override readonly name = 'StatementError';
+  override readonly name: string = 'StatementError';
   constructor(
     message: string,
     readonly sql: string,
@@ -67,20 +67,59 @@ export class StatementError extends Error {
   }
 }
 
+/** Milliseconds as people read a limit: `1 s`, `0.5 s`, `30 s`. */
+export function secondsText(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
 /**
- * A statement ran out of time (the Data API's 45 s cap, or the database's statement timeout). The whole
- * batch gets this error: splitting it would only run into the same limit again, once per half.
+ * A statement ran out of time (the source's `statementTimeout`, or the Data API's 45 s cap) and the
+ * database stopped it. The batch it was in is split, so that only the slow checks get this error.
  */
 export class QueryTimeoutError extends Error {
   override readonly name = 'QueryTimeoutError';
   constructor(
     readonly source: string,
+    /** Which limit: `its statementTimeout of 30 s`, `the Data API's limit of 45 s`. */
+    limit: string,
     options?: { cause?: unknown },
   ) {
     super(
-      `the query on source "${source}" ran longer than the database allows and was stopped; ` +
+      `the query on source "${source}" ran longer than ${limit} and was stopped; ` +
         'the table may need an index on the checked column, or the database may be overloaded',
       options,
+    );
+  }
+}
+
+/**
+ * A check wrote to the database or changed a setting of its session (a large object, `set_config`),
+ * which the statement's guard caught after the fact: the statement failed, so nothing it did was kept.
+ */
+export class SideEffectError extends StatementError {
+  override readonly name = 'SideEffectError';
+  constructor(sql: string) {
+    super(
+      'the check wrote to the database or changed a database setting (as lo_from_bytea or set_config do), ' +
+        'which a check may not do; nothing it did was kept — write a plain filter on the table’s own columns',
+      sql,
+    );
+  }
+}
+
+/**
+ * The statement would not have run read-only with a statement timeout, so nothing was run: every check
+ * of the source gets this error (SPEC.md "Safety of what runs on a source").
+ */
+export class UnguardedStatementError extends Error {
+  override readonly name = 'UnguardedStatementError';
+  constructor(
+    readonly source: string,
+    statementTimeoutMs: number,
+  ) {
+    super(
+      `Source "${source}" did not run the statement read-only with a statement timeout of at most ` +
+        `${secondsText(statementTimeoutMs)}, so no check was run; see docs/sources.md "The monitor's database role"`,
     );
   }
 }

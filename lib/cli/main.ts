@@ -9,6 +9,7 @@ import { validateCommand } from './commands/validate';
 import { type CliIo, EXIT } from './io';
 
 const DEFAULT_CHECKS = './checks';
+const DEFAULT_TIMEOUT = '120s';
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Builds the command line; each action stores its exit code in `exit`. */
@@ -27,7 +28,12 @@ function program(io: CliIo, exit: { code: number }): Command {
       .option('--only <ids...>', 'dataset or check ids, repeated or comma-separated')
       .option('--now <iso>', "the run's time (default: the clock); without an offset, in the configured zone")
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-      .option('--source <name=url>', 'override a source: postgres://…, mysql://…, pglite:[folder]', collect);
+      .option('--source <name=url>', 'override a source: postgres://…, mysql://…, pglite:[folder]', collect)
+      .option(
+        '--timeout <duration>',
+        "the run's time limit: what has not answered by then is an error, and is cancelled",
+        DEFAULT_TIMEOUT,
+      );
 
   cli
     .command('validate')

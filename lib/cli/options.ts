@@ -1,4 +1,6 @@
 import { UsageError } from '../errors';
+import { badSourceUrlError, isSourceUrl } from '../sources/connect';
+import { durationSeconds, isDuration } from '../time/duration';
 import { parseLocalDateTime } from '../time/zone';
 
 /** `--now`: an ISO time; without an offset it is read in the configured time zone. */
@@ -12,16 +14,30 @@ export function parseNow(text: string, zone: string): Date {
   return parsed;
 }
 
-/** `--source tis=postgres://…` (repeatable) as a map. */
+/**
+ * `--source tis=postgres://…` (repeatable) as a map. A value is never repeated in an error: it may hold
+ * a password.
+ */
 export function parseSourceFlags(values: readonly string[] | undefined): Record<string, string> {
   const overrides: Record<string, string> = {};
   for (const value of values ?? []) {
-    const at = value.indexOf('=');
-    if (at <= 0)
+    const name = /^([a-z][a-z0-9-]*)=/.exec(value)?.[1];
+    if (!name)
       throw new UsageError(
-        `--source "${value}" is not NAME=URL — e.g. --source tis=postgres://postgres@127.0.0.1:5432/tis`,
+        '--source takes NAME=URL, a source name from checks/stalewatch.yml, then "=", then its connection ' +
+          '— e.g. --source tis=postgres://postgres@127.0.0.1:5432/tis',
       );
-    overrides[value.slice(0, at)] = value.slice(at + 1);
+    const url = value.slice(name.length + 1);
+    if (!isSourceUrl(url)) throw badSourceUrlError(`--source ${name}=…`, name, url);
+    overrides[name] = url;
   }
   return overrides;
+}
+
+/** `--timeout 120s`: the run's time limit, in milliseconds. */
+export function parseTimeout(text: string): number {
+  if (!isDuration(text)) {
+    throw new UsageError(`--timeout "${text}" is not a duration — write it as 120s, 2m or 1h`);
+  }
+  return durationSeconds(text) * 1000;
 }

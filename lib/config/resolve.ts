@@ -21,6 +21,7 @@ function resolveSettings({ value, unset }: ParsedFile<SettingsFile>): Settings {
       database: s.database,
       columnTimezone: s.columnTimezone ?? 'UTC',
       futureTolerance: s.futureTolerance,
+      statementTimeout: s.statementTimeout,
       unsetVariables: unset
         .filter((u) => u.path[0] === 'sources' && u.path[1] === name)
         .map((u) => u.variable),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cronProblem } from '../time/cron';
 import { digestProblem, runEveryProblem } from '../time/deployed-schedules';
-import { DURATION_PATTERN, durationProblem, MAX_DURATION } from '../time/duration';
+import { DURATION_PATTERN, durationProblem, durationSeconds, MAX_DURATION } from '../time/duration';
 import { isKnownRegion, REGION_ALIASES } from '../time/holidays';
 import { isTimeZone, parseLocalDateTime } from '../time/zone';
 import { CONTROL_CHARACTER, looksSecret, quote } from '../util/quote';
@@ -252,6 +252,9 @@ const percent = () =>
 
 const QUIET_HOURS_PATTERN = '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9](, ?weekends)?$';
 
+/** The RDS Data API stops a statement after 45 s, whatever the database's own limit. */
+const DATA_API_CAP_SECONDS = 45;
+
 export const sourceSchema = z
   .strictObject({
     engine: z
@@ -270,6 +273,13 @@ export const sourceSchema = z
       .optional()
       .describe('The zone that `timestamp without time zone` values are written in. Default: UTC.'),
     futureTolerance: futureTolerance().default(DEFAULT_FUTURE_TOLERANCE),
+    statementTimeout: duration()
+      .refine((d) => durationSeconds(d) < DATA_API_CAP_SECONDS, {
+        error: (iss) =>
+          `"${String(iss.input)}" is too long — the Data API stops every statement after ${DATA_API_CAP_SECONDS} s; write at most 44s, e.g. 30s`,
+      })
+      .default('30s')
+      .describe('The longest one statement on this source may run before the database stops it (below 45s).'),
   })
   .describe('A database, reached through the RDS Data API.');
 

@@ -24,6 +24,8 @@ export interface SourceConfig {
   columnTimezone: string;
   /** How far ahead of now a newest value may be and still count as now (a duration, default `1h`). */
   futureTolerance: string;
+  /** The longest one statement may run, as written (`30s`): SPEC.md "Safety of what runs on a source". */
+  statementTimeout: string;
   /** `${env:…}` variables these fields need and the environment did not have. */
   unsetVariables: string[];
 }

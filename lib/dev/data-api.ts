@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Backend, BackendError } from './data-api-backends';
+import { type Backend, BackendError, type BackendTransaction } from './data-api-backends';
 
 /**
- * A local stand-in for the RDS Data API's `ExecuteStatement` (`POST /Execute`), over a real database,
+ * A local stand-in for the RDS Data API's `ExecuteStatement` (`POST /Execute`) and its transactions
+ * (`BeginTransaction`, `CommitTransaction`, `RollbackTransaction`), over a real database,
  * for tests and for engineers (`npm run data-api`). It answers with the real API's request and response
  * shapes and error types, so the real SDK client can be pointed at it with `AWS_ENDPOINT_URL_RDS_DATA`,
  * and it can inject the faults that Aurora has: a paused cluster resuming, latency, statement timeouts,
@@ -31,6 +32,8 @@ export interface DataApiServer {
   readonly calls: number;
   /** The SQL of every call, in order. */
   readonly statements: readonly string[];
+  /** Every call, by operation name (`ExecuteStatement`, `BeginTransaction`, …), in order. */
+  readonly operations: readonly string[];
   faults: Faults;
   resetCounts(): void;
   stop(): Promise<void>;
@@ -90,7 +93,33 @@ export async function startDataApi(
   backend: Backend,
   options: { port?: number; faults?: Faults } = {},
 ): Promise<DataApiServer> {
-  const state = { calls: 0, statements: [] as string[], faults: options.faults ?? {} };
+  const state = {
+    calls: 0,
+    statements: [] as string[],
+    operations: [] as string[],
+    faults: options.faults ?? {},
+  };
+  const transactions = new Map<string, BackendTransaction>();
+  const transactionOf = (body: Record<string, unknown>) => {
+    const id = String(body.transactionId ?? '');
+    const tx = transactions.get(id);
+    if (!tx) throw new ApiError('BadRequestException', 400, `Transaction ${id} is not found`);
+    return { id, tx };
+  };
+
+  /** The database's error in the words the Data API uses for the engine. */
+  const databaseError = (error: unknown) => {
+    const e = error as BackendError;
+    if (backend.engine === 'mysql' && e instanceof BackendError && e.errno !== null) {
+      return new ApiError(
+        'BadRequestException',
+        400,
+        `Database error code: ${e.errno}. Message: ${e.message}`,
+      );
+    }
+    const sqlState = e instanceof BackendError && e.sqlState ? `; SQLState: ${e.sqlState}` : '';
+    return new ApiError('BadRequestException', 400, `ERROR: ${e.message}${sqlState}`);
+  };
 
   const execute = async (body: Record<string, unknown>) => {
     for (const required of ['resourceArn', 'secretArn', 'sql']) {
@@ -116,12 +145,11 @@ export async function startDataApi(
     if (/;\s*\S/.test(sql))
       throw new ApiError('BadRequestException', 400, "Multistatements aren't supported.");
     let result: { columns: string[]; rows: unknown[][] };
+    const on = body.transactionId ? transactionOf(body).tx : backend;
     try {
-      result = await backend.query(sql);
+      result = await on.query(sql);
     } catch (error) {
-      const e = error as BackendError;
-      const state = e instanceof BackendError && e.sqlState ? `; SQLState: ${e.sqlState}` : '';
-      throw new ApiError('BadRequestException', 400, `ERROR: ${e.message}${state}`);
+      throw databaseError(error);
     }
     const answer: Record<string, unknown> = { numberOfRecordsUpdated: 0 };
     if (body.formatRecordsAs === 'JSON' && !faults.recordsOnly) {
@@ -144,17 +172,49 @@ export async function startDataApi(
     return answer;
   };
 
+  const operations: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
+    '/Execute': (body) => {
+      state.calls++;
+      return execute(body);
+    },
+    '/BeginTransaction': async () => {
+      const transactionId = crypto.randomUUID();
+      transactions.set(transactionId, await backend.begin());
+      return { transactionId };
+    },
+    '/CommitTransaction': async (body) => {
+      const { id, tx } = transactionOf(body);
+      transactions.delete(id);
+      await tx.commit().catch((error) => Promise.reject(databaseError(error)));
+      return { transactionStatus: 'Transaction Committed' };
+    },
+    '/RollbackTransaction': async (body) => {
+      const { id, tx } = transactionOf(body);
+      transactions.delete(id);
+      await tx.rollback().catch((error) => Promise.reject(databaseError(error)));
+      return { transactionStatus: 'Rollback Complete' };
+    },
+  };
+  const OPERATION_NAMES: Record<string, string> = {
+    '/Execute': 'ExecuteStatement',
+    '/BeginTransaction': 'BeginTransaction',
+    '/CommitTransaction': 'CommitTransaction',
+    '/RollbackTransaction': 'RollbackTransaction',
+  };
+
   const server = createServer((request, response) => {
     const handle = async () => {
-      if (request.method !== 'POST' || request.url?.split('?')[0] !== '/Execute') {
+      const path = request.url?.split('?')[0] ?? '';
+      const operation = operations[path];
+      if (request.method !== 'POST' || !operation) {
         throw new ApiError(
           'NotFoundException',
           404,
-          `${request.method} ${request.url} is not served here; only POST /Execute`,
+          `${request.method} ${request.url} is not served here; only POST ${Object.keys(operations).join(', ')}`,
         );
       }
-      state.calls++;
-      send(response, 200, await execute(await readJson(request)));
+      state.operations.push(OPERATION_NAMES[path] ?? path);
+      send(response, 200, await operation(await readJson(request)));
     };
     handle().catch((error) => {
       const e =
@@ -173,6 +233,9 @@ export async function startDataApi(
     get statements() {
       return state.statements;
     },
+    get operations() {
+      return state.operations;
+    },
     get faults() {
       return state.faults;
     },
@@ -182,9 +245,12 @@ export async function startDataApi(
     resetCounts() {
       state.calls = 0;
       state.statements = [];
+      state.operations = [];
     },
     stop: () =>
       new Promise<void>((resolve, reject) => {
+        for (const tx of transactions.values()) tx.rollback().catch(() => undefined);
+        transactions.clear();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),

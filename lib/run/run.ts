@@ -1,5 +1,5 @@
 import type { Check, Config } from '../config/types';
-import { messageOf } from '../errors';
+import { messageOf, secondsText } from '../errors';
 import { evaluate } from '../evaluate/evaluate';
 import type { CheckResult, Observation, PreviousState } from '../evaluate/types';
 import { observeSource } from '../sources/observe';
@@ -31,26 +31,26 @@ export interface RunInput {
   onSourceDone?: (source: string, answered: number, total: number) => void;
 }
 
-/** Every check of `checks` with the same error. */
-function allFailed(checks: readonly Check[], message: string): Map<string, Observation> {
-  return new Map(checks.map((c) => [c.id, { kind: 'error', message, sql: null }]));
-}
+/**
+ * After the run's time is up, how long to wait for the sources to cancel what they still run on their
+ * databases (a second connection each), before the run returns without them.
+ */
+const CANCEL_GRACE_MS = 3_000;
 
-/** One source's observations, or errors for its checks when the run's time is up first. */
-async function observeInTime(
-  input: RunInput,
-  source: string,
-  checks: readonly Check[],
-  timeUp: AbortSignal,
-): Promise<Map<string, Observation>> {
-  const connector = input.connectors[source];
-  if (!connector) return allFailed(checks, `source "${source}" has no connection`);
-  const tooLate = new Promise<Map<string, Observation>>((resolve) => {
-    const seconds = Math.round((input.timeLimitMs ?? 0) / 100) / 10;
-    const message = `Source "${source}" did not answer within the run's time limit of ${seconds} s; the run finished without it`;
-    timeUp.addEventListener('abort', () => resolve(allFailed(checks, message)), { once: true });
+/**
+ * Whether `work` finished within `ms` (false when the time ran out first; its rejection passes on).
+ * The timer is cleared either way, so it never keeps the process alive.
+ */
+async function finishedWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
   });
-  return Promise.race([observeSource(connector, checks, input.now, timeUp), tooLate]);
+  try {
+    return await Promise.race([work.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A date every consumer (JSON, events, state, words in any zone) can hold; null is fine. */
@@ -92,26 +92,41 @@ function groupBySource(checks: readonly Check[]): Map<string, Check[]> {
 
 /**
  * Runs the checks once: every source at the same time (one statement each), then the pure verdicts.
- * A source that is down gives its checks `error` and never stops the others.
+ * A source that is down gives its checks `error` and never stops the others. When `timeLimitMs` is up,
+ * what has answered is kept, every check that has not gets `error`, and the sources are told to cancel
+ * what they still run on their databases.
  */
 export async function runChecks(input: RunInput): Promise<RunReport> {
-  const groups = groupBySource(input.checks);
+  const groups = [...groupBySource(input.checks)];
   const timeUp = new AbortController();
-  const timer = input.timeLimitMs === undefined ? null : setTimeout(() => timeUp.abort(), input.timeLimitMs);
+  const answers = groups.map(() => new Map<string, Observation>());
   let answered = 0;
-  const observed = await Promise.all(
-    [...groups].map(async ([source, checks]) => {
-      const observations = await observeInTime(input, source, checks, timeUp.signal);
-      input.onSourceDone?.(source, ++answered, groups.size);
-      return observations;
+  const work = Promise.all(
+    groups.map(async ([source, checks], i) => {
+      const connector = input.connectors[source];
+      const into = answers[i] as Map<string, Observation>;
+      if (!connector) {
+        for (const c of checks)
+          into.set(c.id, { kind: 'error', message: `source "${source}" has no connection`, sql: null });
+      } else {
+        await observeSource(connector, checks, input.now, timeUp.signal, into);
+      }
+      input.onSourceDone?.(source, ++answered, groups.length);
     }),
   );
-  if (timer) clearTimeout(timer);
-  const observations = new Map(observed.flatMap((m) => [...m]));
+  const inTime = input.timeLimitMs === undefined || (await finishedWithin(work, input.timeLimitMs));
+  if (input.timeLimitMs === undefined) await work;
+  // What had answered when the time was up counts; anything later does not.
+  const observations = new Map(answers.flatMap((m) => [...m]));
+  if (!inTime) {
+    timeUp.abort();
+    await finishedWithin(work, CANCEL_GRACE_MS).catch(() => undefined);
+  }
+  const limit = secondsText(input.timeLimitMs ?? 0);
   const results = input.checks.map((check) => {
     const observation: Observation = observations.get(check.id) ?? {
       kind: 'error',
-      message: 'the source gave no answer for this check',
+      message: `Source "${check.source}" did not answer within the run's time limit of ${limit}; the run finished without it`,
       sql: null,
     };
     return judge(check, observation, input.previous?.(check.id) ?? null, input.now);

@@ -1,7 +1,8 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Config, SourceConfig } from '../config/types';
 import { UsageError } from '../errors';
-import type { SourceConnector } from './types';
+import { durationSeconds } from '../time/duration';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, type SourceConnector } from './types';
 
 // The drivers of local overrides load only when an override asks for them: the deployed functions
 // never do, and their bundles leave pg, mysql2 and PGlite out.
@@ -13,15 +14,42 @@ const pglite = () => require('./pglite') as typeof import('./pglite');
 export const SOURCE_URL_FORMS =
   'postgres://user@host:5432/db, mysql://user@host:3306/db, pglite: or pglite:<folder>';
 
-/** A connector for a local override URL; a `PGlite` instance is used as it is. */
-export function connectorForUrl(source: string, url: string | PGlite): SourceConnector {
-  if (typeof url !== 'string') return pglite().pgliteConnector(source, url);
-  if (/^postgres(ql)?:\/\//.test(url)) return postgres().postgresConnector(source, url);
-  if (/^mysql:\/\//.test(url)) return mysql().mysqlConnector(source, url);
-  if (url.startsWith('pglite:')) return pglite().pgliteConnector(source, url);
-  throw new UsageError(
-    `The connection for source "${source}" is "${url}", which is not one of ${SOURCE_URL_FORMS}.`,
+/** Whether `url` is one of `SOURCE_URL_FORMS`. */
+export function isSourceUrl(url: string): boolean {
+  return /^(postgres(ql)?|mysql):\/\/./.test(url) || url.startsWith('pglite:');
+}
+
+/**
+ * The usage error for a connection that is not one of `SOURCE_URL_FORMS`. It names the setting (`--source
+ * tis=…`, `STALEWATCH_SOURCE_TIS`) and, to help with a typo, the scheme, but never the rest of the
+ * value: it may hold a password.
+ */
+export function badSourceUrlError(setting: string, source: string, url: string): UsageError {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]{0,20}):\/\//.exec(url)?.[1];
+  const seen = scheme ? `it starts with "${scheme}://"` : 'it is not a URL';
+  return new UsageError(
+    `${setting} does not give source "${source}" a connection Stalewatch can use: ${seen}; write one of ${SOURCE_URL_FORMS}.`,
   );
+}
+
+/** A connector for a local override URL; a `PGlite` instance is used as it is. */
+export function connectorForUrl(
+  source: string,
+  url: string | PGlite,
+  { statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS }: { statementTimeoutMs?: number } = {},
+): SourceConnector {
+  if (typeof url !== 'string') return pglite().pgliteConnector(source, url, statementTimeoutMs);
+  if (/^postgres(ql)?:\/\//.test(url)) return postgres().postgresConnector(source, url, statementTimeoutMs);
+  if (/^mysql:\/\//.test(url)) return mysql().mysqlConnector(source, url, statementTimeoutMs);
+  if (url.startsWith('pglite:')) return pglite().pgliteConnector(source, url, statementTimeoutMs);
+  throw badSourceUrlError(`The connection override of source "${source}"`, source, url);
+}
+
+/** A source's `statementTimeout` in milliseconds (30 s when a config compiled before it had none). */
+export function statementTimeoutMsOf(source: Pick<SourceConfig, 'statementTimeout'>): number {
+  return source.statementTimeout
+    ? durationSeconds(source.statementTimeout) * 1000
+    : DEFAULT_STATEMENT_TIMEOUT_MS;
 }
 
 /** The environment variable that overrides a source's connection: `STALEWATCH_SOURCE_TIS`. */
@@ -48,7 +76,8 @@ export function connectorsFor(
   return Object.fromEntries(
     Object.values(sources).map((s) => {
       const override = overrides[s.name];
-      return [s.name, override === undefined ? production(s) : connectorForUrl(s.name, override)];
+      const options = { statementTimeoutMs: statementTimeoutMsOf(s) };
+      return [s.name, override === undefined ? production(s) : connectorForUrl(s.name, override, options)];
     }),
   );
 }
@@ -64,6 +93,7 @@ export function sourceOverrides(
 ): Record<string, string | PGlite> {
   const fromEnv = Object.keys(config.settings.sources).flatMap((name) => {
     const url = env[sourceEnvVariable(name)];
+    if (url && !isSourceUrl(url)) throw badSourceUrlError(sourceEnvVariable(name), name, url);
     return url ? [[name, url] as const] : [];
   });
   return { ...Object.fromEntries(fromEnv), ...flags };

@@ -1,8 +1,8 @@
 import type { Check } from '../config/types';
-import { messageOf, QueryTimeoutError, SourceUnavailableError, StatementError } from '../errors';
+import { messageOf, QueryTimeoutError, StatementError, UnguardedStatementError } from '../errors';
 import type { Observation } from '../evaluate/types';
 import { chunkWithin } from '../util/chunk';
-import { batchStatement, checkExpression } from './sql';
+import { checkExpression, guardedStatement } from './sql';
 import { parseTimestamp, UnreadableTimestampError } from './timestamp';
 import type { SourceConnector, SqlConnection } from './types';
 
@@ -51,68 +51,64 @@ function toObservation(check: Check, value: unknown, sql: string, now: Date): Ob
 }
 
 /**
- * Runs the checks in one statement. When the database refuses it, splits the batch in two and tries
- * each half, down to the single checks at fault, so that only they get `error` and every other check
- * still gets its verdict: k broken checks among n cost about 2·k·log2(n) extra statements.
- */
-async function observeBatch(
-  connection: SqlConnection,
-  checks: readonly Check[],
-  now: Date,
-  into: Map<string, Observation>,
-  signal?: AbortSignal,
-): Promise<void> {
-  const sql = batchStatement(connection.dialect, checks);
-  const expression = (check: Check) => checkExpression(connection.dialect, check);
-  try {
-    const row = await connection.queryRow(sql, signal);
-    checks.forEach((check, i) => {
-      into.set(check.id, toObservation(check, row[`c${i}`], expression(check), now));
-    });
-  } catch (error) {
-    if (error instanceof QueryTimeoutError) {
-      for (const check of checks)
-        into.set(check.id, { kind: 'error', message: error.message, sql: expression(check) });
-      return;
-    }
-    if (!(error instanceof StatementError)) throw error;
-    if (checks.length === 1) {
-      const [check] = checks as [Check];
-      into.set(check.id, { kind: 'error', message: error.message, sql: expression(check) });
-      return;
-    }
-    const middle = Math.ceil(checks.length / 2);
-    await observeBatch(connection, checks.slice(0, middle), now, into, signal);
-    await observeBatch(connection, checks.slice(middle), now, into, signal);
-  }
-}
-
-/**
- * Observes every check of one source: one connection, one statement (more only past
- * `STATEMENT_LIMITS`, or to isolate a broken check). A source that cannot be reached gives every one
- * of its checks an `error` observation. `now` is the run's time, for saying how far off a value is.
+ * Observes every check of one source, into `into`: one connection, one statement (more only past
+ * `STATEMENT_LIMITS`, or to isolate a check at fault). A statement that the database refuses, that runs
+ * past the statement timeout, or in which a check wrote or changed a setting, is split in two and each half
+ * tried again, down to the single checks at fault: only they get `error`. Halves wait at the back of the
+ * queue, so every check that answers quickly is answered before a slow one is tried again: k checks at
+ * fault among n cost about 2·k·log2(n) extra statements, and none when nothing is at fault.
+ *
+ * When `signal` is aborted (the run's time is up) it stops at once, leaving the checks it has not
+ * answered out of `into` for the caller to give the time-limit error. A source that cannot be reached
+ * gives every check it has not answered an `error` observation. `now` is the run's time, for saying how
+ * far off a value is.
  */
 export async function observeSource(
   connector: SourceConnector,
   checks: readonly Check[],
   now: Date,
   signal?: AbortSignal,
+  into: Map<string, Observation> = new Map(),
 ): Promise<Map<string, Observation>> {
-  const observations = new Map<string, Observation>();
-  if (checks.length === 0) return observations;
+  if (checks.length === 0) return into;
+  const { dialect } = connector;
+  const expression = (check: Check) => checkExpression(dialect, check);
+  const queue = chunkChecks(dialect, checks);
   let connection: SqlConnection | null = null;
   try {
     connection = await connector.connect(signal);
-    for (const chunk of chunkChecks(connector.dialect, checks)) {
-      await observeBatch(connection, chunk, now, observations, signal);
+    for (let batch = queue.shift(); batch && !signal?.aborted; batch = queue.shift()) {
+      try {
+        const row = await connection.queryRow(
+          guardedStatement(dialect, batch, connector.statementTimeoutMs),
+          signal,
+        );
+        // No row: the guard found no statement timeout small enough in force, and no check ran.
+        if (row === null) throw new UnguardedStatementError(connector.source, connector.statementTimeoutMs);
+        batch.forEach((check, i) => {
+          into.set(check.id, toObservation(check, row[`c${i}`], expression(check), now));
+        });
+      } catch (error) {
+        if (signal?.aborted) break;
+        if (!(error instanceof StatementError) && !(error instanceof QueryTimeoutError)) throw error;
+        if (batch.length > 1) {
+          const middle = Math.ceil(batch.length / 2);
+          queue.push(batch.slice(0, middle), batch.slice(middle));
+        } else {
+          const [check] = batch as [Check];
+          into.set(check.id, { kind: 'error', message: error.message, sql: expression(check) });
+        }
+      }
     }
   } catch (error) {
-    const message = error instanceof SourceUnavailableError ? error.message : messageOf(error);
-    for (const check of checks) {
-      if (!observations.has(check.id)) observations.set(check.id, { kind: 'error', message, sql: null });
+    if (!signal?.aborted) {
+      const message = messageOf(error);
+      for (const check of checks) {
+        if (!into.has(check.id)) into.set(check.id, { kind: 'error', message, sql: null });
+      }
     }
   } finally {
     await connection?.close().catch(() => undefined);
   }
-  return observations;
+  return into;
 }

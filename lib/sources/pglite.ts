@@ -1,17 +1,29 @@
 import { PGlite } from '@electric-sql/pglite';
-import { messageOf, SourceUnavailableError, StatementError } from '../errors';
+import { messageOf, SourceUnavailableError } from '../errors';
+import { statementErrorOf } from './scrub';
 import type { SourceConnector, SqlConnection } from './types';
 
 /**
  * The embedded PostgreSQL (WASM). `pglite:` is a fresh in-memory database; `pglite:<folder>` opens (or
  * creates) one kept in a folder. An instance can also be handed in (the demo and the tests do).
+ *
+ * Each statement runs in its own read-only transaction that is rolled back, so nothing a check does
+ * outlives it, not even on an instance shared with its owner. PGlite runs in this process and cannot
+ * interrupt a statement: the statement timeout is set but not enforced, and a statement that sleeps
+ * holds the process until it ends (docs/sources.md). It is for demos and laptops, not for watching.
  */
-export function pgliteConnector(source: string, target: string | PGlite): SourceConnector {
+export function pgliteConnector(
+  source: string,
+  target: string | PGlite,
+  statementTimeoutMs: number,
+): SourceConnector {
   const shared = typeof target === 'string' ? null : target;
   const dataDir = typeof target === 'string' ? target.replace(/^pglite:(\/\/)?/, '') : '';
   return {
+    source,
     dialect: 'postgres',
     description: shared ? 'pglite (embedded)' : `pglite:${dataDir}`,
+    statementTimeoutMs,
     async connect(): Promise<SqlConnection> {
       let db: PGlite;
       try {
@@ -23,10 +35,17 @@ export function pgliteConnector(source: string, target: string | PGlite): Source
         dialect: 'postgres',
         async queryRow(sql) {
           try {
-            const result = await db.query<Record<string, unknown>>(sql);
-            return result.rows[0] ?? {};
+            return await db.transaction(async (tx) => {
+              await tx.exec(
+                `SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${Math.round(statementTimeoutMs)}`,
+              );
+              const result = await tx.query<Record<string, unknown>>(sql);
+              await tx.rollback();
+              return result.rows[0] ?? null;
+            });
           } catch (error) {
-            throw new StatementError(messageOf(error), sql, { cause: error });
+            const code = (error as { code?: string }).code;
+            throw statementErrorOf(code, messageOf(error), sql);
           }
         },
         // A shared instance belongs to whoever handed it in.

@@ -1,7 +1,13 @@
 import { startDataApi } from '../../lib/dev/data-api';
 import { openBackend } from '../../lib/dev/data-api-backends';
 import { stalewatchAsync } from '../helpers/cli';
-import { POSTGRES_URL, pgliteFolder, postgresScratch, type ScratchDatabase } from '../helpers/databases';
+import {
+  monitorRole,
+  POSTGRES_URL,
+  pgliteFolder,
+  postgresScratch,
+  type ScratchDatabase,
+} from '../helpers/databases';
 import { CURRENT_PLACEMENTS_CHECK, placementsOver, SETTINGS, writeTree } from '../helpers/tree';
 
 /** Settings whose source is reached through the Data API with ARNs from the environment. */
@@ -54,9 +60,11 @@ async function compare(target: string, checks: string, closeBetween: boolean) {
 }
 
 describe('npx stalewatch run through the RDS Data API (no --source)', () => {
-  it('on the embedded database: same verdicts as --source, in one ExecuteStatement', async () => {
-    // Prepare
-    const folder = await pgliteFolder(DDL('public'));
+  it('on the embedded database: same verdicts as --source, in one ExecuteStatement when the role has a statement timeout', async () => {
+    // Prepare: the role has a statement timeout, as docs/sources.md asks of the monitor's role.
+    const folder = await pgliteFolder(
+      `${DDL('public')}\nALTER ROLE CURRENT_USER SET statement_timeout = '30s';`,
+    );
     // Act
     const { viaApi, direct, calls } = await compare(`pglite:${folder}`, checksOver('public'), true);
     // Assess
@@ -72,15 +80,18 @@ describe('npx stalewatch run through the RDS Data API (no --source)', () => {
   });
 
   (POSTGRES_URL ? it : it.skip)(
-    'on a real PostgreSQL: same verdicts as --source postgres://, in one ExecuteStatement',
+    'on a real PostgreSQL: same verdicts as --source postgres://, in one ExecuteStatement as the monitor role',
     async () => {
       const db: ScratchDatabase = await postgresScratch(POSTGRES_URL as string);
+      let role: Awaited<ReturnType<typeof monitorRole>> | null = null;
       try {
         await db.exec(DDL(db.namespace));
-        const { viaApi, direct, calls } = await compare(db.url, checksOver(db.namespace), false);
+        role = await monitorRole(db);
+        const { viaApi, direct, calls } = await compare(role.url, checksOver(db.namespace), true);
         expect(verdicts(viaApi.stdout)).toEqual(verdicts(direct.stdout));
         expect(calls).toBe(1);
       } finally {
+        await role?.drop();
         await db.drop();
       }
     },

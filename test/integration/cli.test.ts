@@ -357,7 +357,8 @@ describe('stalewatch run, usage errors', () => {
       ['warehouse-export/daily-export', 'error'],
     ]);
     expect(results[0].error).toMatch(/Source "tis" could not be reached/);
-    expect(results[1].error).toMatch(/relation "reporting.export_batch" does not exist/);
+    expect(results[1].error).toBe("database error 42P01: relation '…' does not exist");
+    expect(results[1].sql).toContain('"reporting"."export_batch"');
     expect(code).toBe(1);
   });
 });

@@ -104,7 +104,7 @@ describe.each(ENGINES)('sources on %s', (_engine, open) => {
     expect(observations.get('x/none')).toEqual({ kind: 'freshness', lastUpdatedAt: null });
   });
 
-  it('gives only the broken checks an error, with the database’s message, and every other check its value', async () => {
+  it('gives only the broken checks an error, with the database’s code and words, and every other check its value', async () => {
     // Prepare: 6 checks, of which a missing table and a missing column.
     const good = (i: number) => ({ ...rowCount({ failBelow: 1 }), id: `ok/${i}`, table: table('placement') });
     const missingTable = { ...rowCount({ failBelow: 1 }), id: 'bad/table', table: table('no_such_table') };
@@ -121,9 +121,20 @@ describe.each(ENGINES)('sources on %s', (_engine, open) => {
       expect(observations.get(`ok/${i}`)).toEqual({ kind: 'rowCount', rowCount: 3 });
     const table404 = observations.get('bad/table');
     const column404 = observations.get('bad/column');
-    expect(table404?.kind === 'error' && table404.message).toMatch(/no_such_table/);
+    // The names are quoted in the database's words, so they go with every other quoted value; the
+    // check's SQL says which table and column they were.
+    expect(table404?.kind === 'error' && table404.message).toMatch(
+      db.dialect === 'mysql'
+        ? /^database error 1146: Table '…' doesn't exist$/
+        : /^database error 42P01: relation '…' does not exist$/,
+    );
     expect(table404?.kind === 'error' && table404.sql).toContain('no_such_table');
-    expect(column404?.kind === 'error' && column404.message).toMatch(/no_such_column/);
+    expect(column404?.kind === 'error' && column404.message).toMatch(
+      db.dialect === 'mysql'
+        ? /^database error 1054: Unknown column '…'/
+        : /^database error 42703: column '…' does not exist$/,
+    );
+    expect(column404?.kind === 'error' && column404.sql).toContain('no_such_column');
   });
 
   it('sends one statement for all the checks of a source when none is broken', async () => {

@@ -7,6 +7,8 @@ import { dueBy, freshness, rowCount } from '../helpers/checks';
 /** A source that answers every batch with the same row: the port the run reads, without a database. */
 const answering = (row: Record<string, unknown>): SourceConnector => ({
   dialect: 'postgres',
+  source: 'tis',
+  statementTimeoutMs: 30_000,
   description: 'a fixed row',
   connect: async () => ({ dialect: 'postgres', queryRow: async () => row, close: async () => undefined }),
 });

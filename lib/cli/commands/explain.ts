@@ -13,7 +13,8 @@ export async function explainCommand(io: CliIo, id: string, dir: string): Promis
     );
   }
   io.stdout.write(
-    '-- In a run, all the checks of one source go into one such SELECT, one column per check.\n',
+    '-- In a run, all the checks of one source go into one such SELECT, one column per check, with guards\n' +
+      '-- that make it read-only and stop it at the source’s statementTimeout (docs/sources.md).\n',
   );
   return EXIT.ok;
 }

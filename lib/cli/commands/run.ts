@@ -8,7 +8,7 @@ import { parseOnly, selectChecks } from '../../run/select';
 import { connectorsFor, sourceOverrides } from '../../sources/connect';
 import { productionConnectors } from '../../sources/production';
 import { type CliIo, EXIT } from '../io';
-import { parseNow, parseSourceFlags } from '../options';
+import { parseNow, parseSourceFlags, parseTimeout } from '../options';
 
 export interface RunFlags {
   checks: string;
@@ -16,6 +16,8 @@ export interface RunFlags {
   now?: string;
   format: 'text' | 'json';
   source?: string[];
+  /** The run's time limit, a duration (`120s`); none when a caller other than the CLI runs it. */
+  timeout?: string;
 }
 
 /** Loads the config and runs the selected checks once, with local overrides applied. */
@@ -33,12 +35,14 @@ export async function runOnce(
     productionConnectors(io.env, io.monotonic),
   );
   const now = flags.now ? parseNow(flags.now, config.settings.timezone) : io.clock();
+  const timeLimitMs = flags.timeout === undefined ? undefined : parseTimeout(flags.timeout);
   const report = await runChecks({
     config,
     checks,
     connectors,
     now,
     runId: io.newRunId(),
+    timeLimitMs,
     onSourceDone: progressLine(io),
   });
   return { config, report };
