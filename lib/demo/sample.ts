@@ -4,7 +4,8 @@
  * to the run's `now`, so the same staleness shows whatever the day:
  * - placements: last modified 30 hours ago → `updated recently` warns (26h < 30h < 50h);
  *   3,200 current placements → `current placements` warns (below 5,000);
- * - trainee details: updated 2 hours ago, and one row stamped in the future (a skewed clock) → passes;
+ * - trainee details: updated 2 hours ago, and one row stamped 30 minutes in the future (a writer's clock
+ *   a little fast, within futureTolerance) → passes;
  * - programme memberships: untouched for 5 days → fails (failAfter 3d); 2,400 rows → count passes;
  * - nightly sync: every run of the last 6 days FAILED → the last success missed its 06:30 deadline;
  * - warehouse export: the table is empty → no data (severity warn).
@@ -18,7 +19,7 @@ CREATE TABLE public.trainee (
 INSERT INTO public.trainee (name, email, updated_at)
   SELECT 'Trainee ' || g, 'trainee' || g || '@example.org', ${at(2)}::timestamptz - (g || ' minutes')::interval
   FROM generate_series(1, 4000) g;
-INSERT INTO public.trainee (name, updated_at) VALUES ('Clock skew', ${at(-3)}::timestamptz);
+INSERT INTO public.trainee (name, updated_at) VALUES ('Clock skew', ${at(-0.5)}::timestamptz);
 
 CREATE TABLE public.placement (
   id serial PRIMARY KEY, trainee_id int NOT NULL, site text NOT NULL, status text NOT NULL,
