@@ -351,7 +351,21 @@ export class CronSchedule {
     const after = t.getTime();
     // The local date of `t` is at most a day before its UTC date (no zone is 24 hours behind UTC).
     const start = new Date(after - 86_400_000);
-    const from = { year: start.getUTCFullYear(), month: start.getUTCMonth() + 1, day: start.getUTCDate() };
+    return this.firstFrom(start, after);
+  }
+
+  /**
+   * The first time on a local day after the local date `date` (`YYYY-MM-DD`), or null if the cron never
+   * fires again: how a deadline schedule steps over a day off, whatever the number of times in it.
+   */
+  firstAfterDay(date: string): CronTime | null {
+    const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+    return this.firstFrom(new Date(Date.UTC(year, month - 1, day + 1)), Number.NEGATIVE_INFINITY);
+  }
+
+  /** The first time after `after` on a local day from the date of `day` (read in UTC) on. */
+  private firstFrom(day: Date, after: number): CronTime | null {
+    const from = { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() };
     for (const d of matchingDays(this.cron, from)) {
       const found = this.firstOnDayAfter(d.year, d.month, d.day, after);
       if (found !== null) return { at: new Date(found), date: `${d.year}-${pad(d.month)}-${pad(d.day)}` };

@@ -60,11 +60,45 @@ export interface DaysOff {
   dates: string[];
 }
 
+/** `YYYY-MM-DD` of an instant in `zone`. */
+function localDate(t: Date, zone: string): string {
+  return t.toLocaleDateString('en-CA', { timeZone: zone });
+}
+
+/** The day after the calendar date `YYYY-MM-DD`. */
+function nextDate(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+/**
+ * The local dates a holiday covers: from the date it is named for to the date of its last moment, in
+ * the zone its calendar is computed in. A holiday that begins at sunset the evening before (date-holidays
+ * writes `2027-03-09 00:00:00 -0600`) does not take that evening's date; one of several days (Eid, a
+ * New Year of two days) takes every one; one that starts in the afternoon (Christmas Eve from 14:00)
+ * takes its date.
+ */
+function datesCovered(holiday: { date: string; end: Date }, zone: string): string[] {
+  const first = holiday.date.slice(0, 10);
+  const last = localDate(new Date(holiday.end.getTime() - 1), zone);
+  const dates = [first];
+  for (let d = nextDate(first); d <= last; d = nextDate(d)) dates.push(d);
+  return dates;
+}
+
+/**
+ * The days off of a year: every date of `year` that a public or bank holiday covers, those of the
+ * year before included (Eswatini's Incwala runs from 28 December into January).
+ */
 function daysOffIn(calendar: HolidaysType, year: number): string[] {
-  return calendar
-    .getHolidays(year)
+  // date-holidays computes a calendar in its region's first zone unless told otherwise.
+  const zone = calendar.getTimezones()[0] ?? 'UTC';
+  const dates = [year - 1, year]
+    .flatMap((y) => calendar.getHolidays(y))
     .filter((h) => DAY_OFF_TYPES.has(h.type))
-    .map((h) => h.date.slice(0, 10));
+    .flatMap((h) => datesCovered(h, zone))
+    .filter((d) => d.startsWith(`${year}-`));
+  return [...new Set(dates)].sort();
 }
 
 function calendarOf(region: string): HolidaysType {
