@@ -1,4 +1,8 @@
 import type { ConfigIssue } from '../errors';
+import { cronProblem } from '../time/cron';
+import { isKnownRegion, NO_HOLIDAYS } from '../time/holidays';
+import { holidaysOnlyProblem } from '../time/schedule';
+import { isTimeZone } from '../time/zone';
 import { quote } from '../util/quote';
 import { checkId } from './check-id';
 import { locate, type YamlData } from './parsed-file';
@@ -6,7 +10,8 @@ import { didYouMean } from './suggest';
 
 /**
  * The rules that span files: every source and contact named exists, dataset ids are unique across the
- * tree, and check ids are unique within a dataset. They read the data loosely, so that a file with
+ * tree, check ids are unique within a dataset, and a `dueBy` has deadlines on days that are not public
+ * holidays of its region (the check's `holidays`, else the settings'). They read the data loosely, so that a file with
  * other mistakes is still checked here, and every problem of the tree comes out in one pass.
  */
 
@@ -21,7 +26,10 @@ function namesIn(value: unknown): Array<{ name: string; path: Array<string | num
   return value.flatMap((v, i) => (typeof v === 'string' ? [{ name: v, path: [i] }] : []));
 }
 
-export function crossCheck(settings: YamlData, datasets: YamlData[]): ConfigIssue[] {
+/**
+ * @param today where the search for a `dueBy`'s working days starts (holiday calendars are per year)
+ */
+export function crossCheck(settings: YamlData, datasets: YamlData[], today = new Date()): ConfigIssue[] {
   if (!isMap(settings.data)) return [];
   const sources = isMap(settings.data.sources) ? Object.keys(settings.data.sources) : [];
   const contacts = isMap(settings.data.contacts) ? Object.keys(settings.data.contacts) : [];
@@ -67,8 +75,30 @@ export function crossCheck(settings: YamlData, datasets: YamlData[]): ConfigIssu
       }
     }
     if (id && Array.isArray(data.checks)) issues.push(...duplicateCheckIds(yaml, id, data.checks));
+    if (Array.isArray(data.checks)) issues.push(...holidaysOnly(yaml, data.checks, settings.data, today));
   }
   return issues;
+}
+
+/** Each `dueBy` whose every time falls on a public holiday of its region: no deadline would ever come. */
+function holidaysOnly(
+  yaml: YamlData['yaml'],
+  checks: unknown[],
+  settings: Loose,
+  today: Date,
+): ConfigIssue[] {
+  // Deadlines are read in the settings' zone (Europe/London unless it says), holidays by local date.
+  const zone = settings.timezone === undefined ? 'Europe/London' : str(settings.timezone);
+  if (!zone || !isTimeZone(zone)) return [];
+  return checks.flatMap((entry, i) => {
+    const freshness = isMap(entry) && isMap(entry.freshness) ? entry.freshness : null;
+    const cron = str(freshness?.dueBy);
+    const region = str(freshness?.holidays ?? settings.holidays);
+    // A cron or region that cannot be read is the schema's to report.
+    if (!cron || !region || region === NO_HOLIDAYS || cronProblem(cron) || !isKnownRegion(region)) return [];
+    const problem = holidaysOnlyProblem(cron, zone, region, today);
+    return problem ? [locate(yaml, ['checks', i, 'freshness', 'dueBy'], problem)] : [];
+  });
 }
 
 function duplicateCheckIds(yaml: YamlData['yaml'], dataset: string, checks: unknown[]): ConfigIssue[] {

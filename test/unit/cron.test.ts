@@ -190,12 +190,12 @@ describe('holidays', () => {
 
 describe('validate', () => {
   /** The problems `validate` reports for a tree whose check has this `dueBy`. */
-  async function problemsWithDueBy(cron: string): Promise<string[]> {
+  async function problemsWithDueBy(cron: string, more = '', settings = SETTINGS): Promise<string[]> {
     const dataset = PLACEMENTS.replace(
       '      failAfter: 50h\n',
-      `      failAfter: 50h\n      dueBy: "${cron}"\n`,
+      `      failAfter: 50h\n      dueBy: "${cron}"\n${more}`,
     );
-    const dir = writeTree({ 'stalewatch.yml': SETTINGS, 'placements.yml': dataset });
+    const dir = writeTree({ 'stalewatch.yml': settings, 'placements.yml': dataset });
     try {
       await loadConfig({ dir, env: {} });
       return [];
@@ -243,5 +243,40 @@ describe('validate', () => {
     ['0 8 * *', 'has 4 fields'],
   ])('refuses %s with a message saying what is wrong (%s)', async (cron, words) => {
     expect(await problemsWithDueBy(cron)).toEqual([expect.stringContaining(words)]);
+  });
+
+  it.each([
+    ['0 7 25 12 *', 'Christmas Day'],
+    ['0 7 1 1 *', "New Year's Day"],
+    ['0 7 25,26 12 *', 'Christmas Day and Boxing Day'],
+  ])('refuses %s (%s) with England and Wales bank holidays: no deadline would ever come', async (cron) => {
+    // Act
+    const problems = await problemsWithDueBy(cron);
+    // Assess: located on the check's dueBy, saying what to write.
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^checks\/placements\.yml:14:14 checks\[0\]\.freshness\.dueBy: ".*" only ever falls on public holidays of england-and-wales .* — write times on working days, e\.g\. "0 7 \* \* 1-5" .*, or add holidays: none to this check/,
+      ),
+    ]);
+  });
+
+  it('refuses a cron on holidays of the check’s own region: 4 July with holidays: US', async () => {
+    const problems = await problemsWithDueBy('0 7 4 7 *', '      holidays: US\n');
+    expect(problems).toEqual([expect.stringContaining('only ever falls on public holidays of US')]);
+  });
+
+  it.each([
+    ['Christmas Eve, a working day', '0 7 24 12 *', '', SETTINGS],
+    ['Christmas Day with the check’s holidays: none', '0 7 25 12 *', '      holidays: none\n', SETTINGS],
+    [
+      'Christmas Day with no holidays in the settings',
+      '0 7 25 12 *',
+      '',
+      SETTINGS.replace('holidays: england-and-wales\n', ''),
+    ],
+    ['4 July in England', '0 7 4 7 *', '', SETTINGS],
+    ['every minute of Christmas week', '* * 24-31 12 *', '', SETTINGS],
+  ])('accepts %s', async (_name, cron, more, settings) => {
+    expect(await problemsWithDueBy(cron, more, settings)).toEqual([]);
   });
 });
