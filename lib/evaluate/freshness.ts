@@ -2,7 +2,7 @@ import type { FreshnessRule, Severity, Status } from '../config/types';
 import { durationSeconds, spanInWords } from '../time/duration';
 import { HolidayCalendar } from '../time/holidays';
 import { DeadlineSchedule } from '../time/schedule';
-import { applySeverity, earliest, worse } from './status';
+import { applySeverity, earliest, isStale, worse } from './status';
 import type { Breach, PreviousState } from './types';
 
 /** One part of a freshness verdict: what one rule says. */
@@ -73,12 +73,14 @@ export function beyondFutureTolerance(
   return inTheFuture(rule.column, aheadMs, rule.columnTimezone);
 }
 
-/** When a check that sees no data first saw it so: carried in state; now if the last run saw data. */
+/**
+ * When a check that sees no data first saw it so: carried in state when the data was last seen empty
+ * (an error between two empty runs changes nothing), now when it was last seen with rows.
+ */
 function noDataSince(previous: PreviousState | null, now: Date): Date | null {
   if (!previous) return null;
-  const sawNoDataBefore =
-    previous.status !== 'pass' && previous.status !== 'error' && previous.lastUpdatedAt === null;
-  return sawNoDataBefore ? (previous.staleSince ?? previous.since) : now;
+  const seenEmpty = isStale(previous.dataStatus) && previous.lastUpdatedAt === null;
+  return seenEmpty ? (previous.staleSince ?? now) : now;
 }
 
 /** The verdict of a freshness check on its newest timestamp (null: no rows). */

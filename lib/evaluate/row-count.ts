@@ -1,5 +1,5 @@
 import type { RowCountRule, Severity, Status } from '../config/types';
-import { applySeverity, worse } from './status';
+import { applySeverity, isStale, worse } from './status';
 import type { Breach, PreviousState } from './types';
 
 /** Each bound of a row-count rule: when it is broken, and the status that gives. */
@@ -35,7 +35,7 @@ function breachesOf(
 /**
  * The verdict of a row-count check: `fail` below failBelow or above failAbove or after a fall of more
  * than failDropPercent since the previous run; `warn` likewise for the warn bounds. It stopped passing
- * when the state says it did, or now.
+ * when the state says it did (the last count seen was not passing either), or now.
  */
 export function evaluateRowCount(
   rule: RowCountRule,
@@ -50,10 +50,11 @@ export function evaluateRowCount(
     found.reduce<Status>((s, [st]) => worse(s, st), 'pass'),
     severity,
   );
-  const wasFailing = previous && (previous.status === 'warn' || previous.status === 'fail');
+  // What the count looked like when last seen: a run that could not count does not restart "since".
+  const wasFailing = isStale(previous?.dataStatus);
   return {
     status,
-    staleSince: status === 'pass' ? null : wasFailing ? (previous.staleSince ?? previous.since) : now,
+    staleSince: status === 'pass' ? null : wasFailing ? (previous?.staleSince ?? now) : now,
     previousRowCount,
     breaches: found.map(([, b]) => b),
   };

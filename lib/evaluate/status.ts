@@ -7,6 +7,11 @@ export function worse(a: Status, b: Status): Status {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
+/** True for the statuses of data that is stale or wrong. */
+export function isStale(status: Status | null | undefined): status is 'warn' | 'fail' {
+  return status === 'warn' || status === 'fail';
+}
+
 /** A check that says `severity: warn` reports its failures as warnings. */
 export function applySeverity(status: Status, severity: Severity): Status {
   return status === 'fail' && severity === 'warn' ? 'warn' : status;

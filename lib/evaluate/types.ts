@@ -12,9 +12,14 @@ export interface PreviousState {
   status: Status;
   /** When it entered `status`. */
   since: Date;
-  /** When it stopped passing, as last reported; null while passing. */
+  /**
+   * What the data looked like when last seen: the last status that was not `error`, so that a run
+   * that could not look does not restart "since when" (null: never seen).
+   */
+  dataStatus: Exclude<Status, 'error'> | null;
+  /** When it stopped passing, as last reported (kept through errors); null while passing. */
   staleSince: Date | null;
-  /** The last freshness observation; null when the last run saw no data. */
+  /** The last freshness observation (kept through errors); null when the data was last seen empty. */
   lastUpdatedAt: Date | null;
   /** Row counts of recent runs, oldest first. */
   rowCounts: number[];

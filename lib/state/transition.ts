@@ -1,9 +1,8 @@
-import type { Status } from '../config/types';
+import { isStale } from '../evaluate/status';
 import type { CheckResult, PreviousState } from '../evaluate/types';
 import { durationSeconds } from '../time/duration';
 import { type CheckState, ROW_COUNTS_KEPT, type TransitionKind } from './types';
 
-const isStale = (s: Status | null | undefined) => s === 'warn' || s === 'fail';
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The state as the verdicts read it. */
@@ -12,6 +11,7 @@ export function toPreviousState(state: CheckState | null): PreviousState | null 
   return {
     status: state.status,
     since: new Date(state.since),
+    dataStatus: state.dataStatus,
     staleSince: state.staleSince ? new Date(state.staleSince) : null,
     lastUpdatedAt: state.lastUpdatedAt ? new Date(state.lastUpdatedAt) : null,
     rowCounts: state.rowCounts,
@@ -67,7 +67,10 @@ export function nextState(
     status: result.status,
     since: changed || !previous ? now.toISOString() : previous.since,
     dataStatus,
-    staleSince: keep ? (previous?.staleSince ?? null) : iso(result.staleSince),
+    // Stale with no "since" to report (no data on a check's first run): the service saw it so now.
+    staleSince: keep
+      ? (previous?.staleSince ?? null)
+      : iso(result.staleSince ?? (isStale(result.status) ? now : null)),
     lastUpdatedAt: keep ? (previous?.lastUpdatedAt ?? null) : iso(result.lastUpdatedAt),
     observed: keep ? (previous?.observed ?? null) : result.observed,
     rowCounts:

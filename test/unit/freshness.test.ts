@@ -194,6 +194,7 @@ describe('freshness with no data', () => {
     const previous: PreviousState = {
       status: 'fail',
       since: at('2026-11-20T09:00:00Z'),
+      dataStatus: 'fail',
       staleSince: at('2026-11-20T09:00:00Z'),
       lastUpdatedAt: null,
       rowCounts: [],
@@ -205,6 +206,7 @@ describe('freshness with no data', () => {
     const previous: PreviousState = {
       status: 'pass',
       since: at('2026-11-20T09:00:00Z'),
+      dataStatus: 'pass',
       staleSince: null,
       lastUpdatedAt: at('2026-11-23T09:00:00Z'),
       rowCounts: [],

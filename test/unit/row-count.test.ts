@@ -7,6 +7,7 @@ const count = (n: number) => ({ kind: 'rowCount' as const, rowCount: n });
 const previousWith = (rowCounts: number[], status: PreviousState['status'] = 'pass'): PreviousState => ({
   status,
   since: at('2026-11-20T09:00:00Z'),
+  dataStatus: status === 'error' ? null : status,
   staleSince: status === 'pass' ? null : at('2026-11-20T09:00:00Z'),
   lastUpdatedAt: null,
   rowCounts,
