@@ -1,17 +1,20 @@
 import { UsageError } from '../errors';
 import { badSourceUrlError, isSourceUrl } from '../sources/connect';
 import { durationSeconds, isDuration } from '../time/duration';
-import { parseLocalDateTime } from '../time/zone';
+import { readLocalDateTime } from '../time/zone';
 
-/** `--now`: an ISO time; without an offset it is read in the configured time zone. */
-export function parseNow(text: string, zone: string): Date {
-  const parsed = parseLocalDateTime(text, zone);
-  if (!parsed) {
+/**
+ * `--now` (or `snooze --until`): an ISO time; without an offset it is local time in the configured
+ * zone, read by SPEC.md's rule for local times (`readLocalDateTime`).
+ */
+export function parseNow(text: string, zone: string, flag = '--now'): Date {
+  const reading = readLocalDateTime(text, zone);
+  if (reading.problem !== undefined) {
     throw new UsageError(
-      `--now "${text}" is not a time — write it as 2026-11-23T10:00:00Z (or local: 2026-11-23T10:00)`,
+      `${flag} "${text}" ${reading.problem} — write it as 2026-11-23T10:00:00Z (or local: 2026-11-23T10:00)`,
     );
   }
-  return parsed;
+  return reading.at;
 }
 
 /**

@@ -3,7 +3,7 @@ import { cronProblem } from '../time/cron';
 import { digestProblem, runEveryProblem } from '../time/deployed-schedules';
 import { DURATION_PATTERN, durationProblem, durationSeconds, MAX_DURATION } from '../time/duration';
 import { isKnownRegion, REGION_ALIASES } from '../time/holidays';
-import { isTimeZone, parseLocalDateTime } from '../time/zone';
+import { isTimeZone, readLocalDateTime } from '../time/zone';
 import { CONTROL_CHARACTER, looksSecret, quote } from '../util/quote';
 import { WHERE_MAX_LENGTH } from './sql/limits';
 
@@ -460,9 +460,9 @@ export const datasetSchema = z
       .optional()
       .describe('Contacts who get a copy.'),
     snooze: text('2026-11-30T09:00', {
-      test: (s) => parseLocalDateTime(s, 'UTC') !== null,
+      test: (s) => readLocalDateTime(s, 'UTC').problem === undefined,
       explain: (s) =>
-        `${show(s)} is not a date and time — write it as 2026-11-30T09:00 (in the configured time zone)`,
+        `${show(s)} ${readLocalDateTime(s, 'UTC').problem ?? 'is not a date and time'} — write it as 2026-11-30T09:00 (in the configured time zone)`,
     })
       .optional()
       .describe('No alerts for this dataset until then.'),

@@ -1,7 +1,7 @@
-import { tzOffset } from '@date-fns/tz';
 import type { ColumnUnit } from '../config/types';
 import { inTheFuture } from '../evaluate/freshness';
 import { spanInWords } from '../time/duration';
+import { instantOfLocalTime } from '../time/zone';
 
 /**
  * A freshness column's newest value that is not a time Stalewatch can judge. The message names the
@@ -77,7 +77,7 @@ export function parseTimestamp(text: string | null, reading: ColumnReading): Dat
   }
   const offset = m[8];
   return new Date(
-    offset ? fields.wall - offsetMs(offset) : wallClockToInstant(fields.wall, reading.columnTimezone),
+    offset ? fields.wall - offsetMs(offset) : instantOfLocalTime(fields.wall, reading.columnTimezone),
   );
 }
 
@@ -157,20 +157,4 @@ function offsetMs(offset: string): number {
   const digits = offset.slice(1).replaceAll(':', '');
   const [h, m, s] = [digits.slice(0, 2), digits.slice(2, 4), digits.slice(4, 6)].map((p) => Number(p || '0'));
   return sign * ((h ?? 0) * 3_600_000 + (m ?? 0) * 60_000 + (s ?? 0) * 1000);
-}
-
-const zoneOffsetMs = (zone: string, t: number) => Math.round(tzOffset(zone, new Date(t)) * 60_000);
-
-/**
- * The instant of a local wall-clock time in `zone` (the wall time given as if it were UTC). Of the
- * offsets in force a day either side, the ones that map back to this wall time are its readings: two
- * in a repeated hour (the earlier instant wins), none in a spring-forward gap (the offset from before
- * the change applies).
- */
-function wallClockToInstant(wall: number, zone: string): number {
-  if (zone === 'UTC' || !Number.isFinite(wall)) return wall;
-  const before = zoneOffsetMs(zone, wall - DAY_MS);
-  const after = zoneOffsetMs(zone, wall + DAY_MS);
-  const readings = [wall - before, wall - after].filter((t) => wall - zoneOffsetMs(zone, t) === t);
-  return readings.length > 0 ? Math.min(...readings) : wall - before;
 }

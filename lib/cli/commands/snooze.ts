@@ -25,7 +25,7 @@ export async function snoozeCommand(io: CliIo, dataset: string, flags: SnoozeFla
   const found = config.datasets.find((d) => d.id === dataset);
   if (!found) throw new UsageError(`"${dataset}" is a check id; snooze a dataset: ${dataset.split('/')[0]}`);
   const zone = config.settings.timezone;
-  const until = parseNow(flags.until, zone);
+  const until = parseNow(flags.until, zone, '--until');
   const now = io.clock();
   if (until <= now) throw new UsageError(`--until ${flags.until} is not in the future`);
   const table = flags.table ?? `stalewatch-${flags.stage}-state`;
