@@ -462,7 +462,7 @@ export const datasetSchema = z
     snooze: text('2026-11-30T09:00', {
       test: (s) => readLocalDateTime(s, 'UTC').problem === undefined,
       explain: (s) =>
-        `${show(s)} ${readLocalDateTime(s, 'UTC').problem ?? 'is not a date and time'} — write it as 2026-11-30T09:00 (in the configured time zone)`,
+        `${show(s)} ${readLocalDateTime(s, 'UTC').problem ?? 'is not a time'} — write it as 2026-11-30T09:00 (in the configured time zone)`,
     })
       .optional()
       .describe('No alerts for this dataset until then.'),

@@ -72,7 +72,7 @@ export type LocalDateTimeReading = { at: Date; problem?: never } | { at?: never;
  */
 export function readLocalDateTime(text: string, zone: string): LocalDateTimeReading {
   const m = LOCAL_DATE_TIME.exec(text.trim());
-  if (!m) return { problem: 'is not a date and time' };
+  if (!m) return { problem: 'is not a time' };
   const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0', offset, sign, oh = '0', om = '0'] = m;
   const [year, month, day] = [Number(y), Number(mo), Number(d)];
   if (year < EARLIEST_YEAR) {

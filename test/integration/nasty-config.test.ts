@@ -837,7 +837,7 @@ const CASES: Case[] = [
     files: tree({ 'placements.yml': `${PLACEMENTS}snooze: 2026-02-30T09:00\n` }),
     code: 2,
     file: 'placements.yml',
-    says: /is not a date and time/,
+    says: /is not a date: February 2026 has 28 days/,
   },
   {
     name: 'holidays that are a path',

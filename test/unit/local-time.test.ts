@@ -66,7 +66,7 @@ describe('--now', () => {
     ['2026-02-29T10:00', 'is not a date: February 2026 has 28 days'],
     ['2026-13-01', 'is not a date: there is no month 13'],
     ['2026-11-23T10:00+25:00', 'has an offset from UTC that no place has'],
-    ['yesterday', 'is not a date and time'],
+    ['yesterday', 'is not a time'],
   ])('refuses %s, saying why and what to write', (text, why) => {
     expect(() => parseNow(text, 'Europe/London')).toThrow(`--now "${text}" ${why}`);
     expect(() => parseNow(text, 'Europe/London')).toThrow('write it as 2026-11-23T10:00:00Z');
