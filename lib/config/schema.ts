@@ -129,10 +129,22 @@ const holidayRegion = () =>
 
 /** A newest value at most this far ahead of now counts as now (SPEC.md "Timestamps"). */
 export const DEFAULT_FUTURE_TOLERANCE = '1h';
+/**
+ * The most `futureTolerance` takes: a clock more than a day fast is no skew, and counting values
+ * further ahead as now would report planned dates as fresh data (docs/semantics.md).
+ */
+export const MAX_FUTURE_TOLERANCE = '1d';
 const futureTolerance = () =>
-  duration().describe(
-    'A newest value at most this far ahead of now counts as now; further ahead, the check is an error.',
-  );
+  duration()
+    .refine((d) => durationSeconds(d) <= durationSeconds(MAX_FUTURE_TOLERANCE), {
+      error: (iss) =>
+        `${show(iss.input)} is longer than a day, the most futureTolerance takes: a value further ahead is no clock ` +
+        'running a little fast, and counting it as now would hide stale data — write 1d or less (the default is 1h); ' +
+        'for a column written in local time, set columnTimezone instead',
+    })
+    .describe(
+      'A newest value at most this far ahead of now counts as now; further ahead, the check is an error. At most 1d.',
+    );
 
 const IDENT = '[A-Za-z_][A-Za-z0-9_]{0,62}';
 const TABLE_PATTERN = `^${IDENT}(\\.${IDENT})?$`;
@@ -385,6 +397,18 @@ export const freshnessSchema = z
         code: 'custom',
         input: f,
         message: 'needs warnAfter, failAfter or dueBy — e.g. warnAfter: 26h',
+      });
+    }
+    // A check warns first, then fails: a warnAfter as long as failAfter would never warn, and a longer
+    // one would report a fail whose staleSince (lastUpdatedAt + warnAfter) is still to come.
+    if (f.warnAfter && f.failAfter && durationSeconds(f.warnAfter) >= durationSeconds(f.failAfter)) {
+      ctx.issues.push({
+        code: 'custom',
+        input: f.warnAfter,
+        path: ['warnAfter'],
+        message:
+          `${show(f.warnAfter)} is not shorter than failAfter ${show(f.failAfter)}: a check warns first, then fails — ` +
+          'write a warnAfter shorter than failAfter, e.g. warnAfter: 26h and failAfter: 50h, or leave warnAfter out',
       });
     }
   });
