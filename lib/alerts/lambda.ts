@@ -66,7 +66,7 @@ export function notifyPorts(
     clock: service.clock,
     sent: {
       claim: (k, d, now, leaseUntil) => load().sent.claim(k, d, now, leaseUntil),
-      markSent: (k, d, at) => load().sent.markSent(k, d, at),
+      markSent: (k, d, at, signal) => load().sent.markSent(k, d, at, signal),
       release: (k, d, token) => load().sent.release(k, d, token),
     },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
