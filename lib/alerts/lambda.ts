@@ -90,6 +90,7 @@ export function notifyPorts(
     snoozedUntil: (dataset) => load().holds.snoozedUntil(dataset),
     hold: (message) => load().holds.hold(message),
     heldDue: (now) => load().holds.heldDue(now),
+    isLatest: (checkId, contactId, eventAt) => load().holds.isLatest(checkId, contactId, eventAt),
     staleStates: () => service.store.staleStates(),
   };
 }

@@ -14,6 +14,10 @@ import { type SlackMessage, toSlack } from './slack';
 export interface HeldMessage {
   releaseAt: string;
   contactId: string;
+  /** The check its event is about (null: held by a version that did not keep it). */
+  checkId: string | null;
+  /** Its event's time (the run's `now`): held messages are delivered in this order. */
+  eventAt: string;
   alert: Alert;
 }
 
@@ -33,8 +37,16 @@ export interface NotifyPorts {
   /** A snooze set with `stalewatch snooze` (the dataset file's `snooze` is in the config). */
   snoozedUntil: (dataset: string) => Promise<Date | null>;
   hold: (message: HeldMessage) => Promise<void>;
-  /** Held messages whose quiet hours are over, and a way to drop each once delivered. */
+  /**
+   * Held messages whose quiet hours are over, in the order of their events, and a way to drop each once
+   * delivered.
+   */
   heldDue: (now: Date) => Promise<Array<HeldMessage & { done: () => Promise<void> }>>;
+  /**
+   * Notes that a message of the event at `eventAt` about `checkId` goes to `contactId` (sent or held);
+   * false, noting nothing, when a message of a later event about that check already went to them.
+   */
+  isLatest: (checkId: string, contactId: string, eventAt: string) => Promise<boolean>;
 }
 
 export interface NotifyOutcome {
@@ -216,6 +228,24 @@ async function sendOnce(key: string, delivery: string, send: () => Promise<void>
   await record(run, { key, delivery, label, sentAt: ports.clock() });
 }
 
+/**
+ * Whether a message of the event at `eventAt` about `checkId` may still go to `contactId`: not when a
+ * message of a later event about the same check went to them first (sent, or held), since it would
+ * arrive out of order and say what is no longer true ("still out of date" after "up to date again").
+ * Such a message is skipped; a failure to find out fails the message, so that it is tried again.
+ */
+async function inOrder(run: Delivering, checkId: string, contactId: string, eventAt: string) {
+  try {
+    if (await run.ports.isLatest(checkId, contactId, eventAt)) return true;
+    run.outcome.skipped.push(`${contactId}: a later event about ${checkId} reached them first`);
+  } catch (error) {
+    run.failures.push(
+      `${contactId}: the order of messages about ${checkId} could not be checked: ${(error as Error).message}`,
+    );
+  }
+  return false;
+}
+
 /** Delivers one alert to one contact on each of its channels, each part once. */
 async function deliver(contact: Contact, alert: Alert, run: Delivering) {
   const { ports } = run;
@@ -275,9 +305,10 @@ export async function notify(
   const quietEnd = quietUntil(now, config.settings.notify.quietHours, config.settings.timezone);
   for (const { contact } of recipientsOf(detailType as DetailType, detail, config.settings)) {
     const alert = alertOf(detailType as DetailType, detail, contact, { settings: config.settings, now });
-    if (!alert) continue;
+    if (!alert || !(await inOrder(run, detail.checkId, contact.id, detail.now))) continue;
     if (quietEnd && !isUrgent(alert)) {
-      await ports.hold({ releaseAt: quietEnd.toISOString(), contactId: contact.id, alert });
+      const held = { releaseAt: quietEnd.toISOString(), contactId: contact.id, alert };
+      await ports.hold({ ...held, checkId: detail.checkId, eventAt: detail.now });
       run.outcome.held++;
       continue;
     }
@@ -287,8 +318,10 @@ export async function notify(
 }
 
 /**
- * Delivers the messages held by quiet hours that have now ended (on a schedule). A held message is
- * dropped once each of its messages is sent (by this release or an overlapping one).
+ * Delivers the messages held by quiet hours that have now ended (on a schedule), in the order of their
+ * events. A held message is dropped once each of its messages is sent (by this release or an overlapping
+ * one), or when a later event about its check has reached its contact since it was held (a reminder held
+ * overnight says nothing once "up to date again" went out in the morning).
  */
 export async function releaseHeld(
   ports: NotifyPorts,
@@ -299,7 +332,8 @@ export async function releaseHeld(
   for (const held of await ports.heldDue(ports.clock())) {
     const contact = config.settings.contacts[held.contactId];
     const before = run.failures.length;
-    if (contact) await deliver(contact, held.alert, run);
+    const current = held.checkId === null || (await inOrder(run, held.checkId, held.contactId, held.eventAt));
+    if (contact && current) await deliver(contact, held.alert, run);
     if (run.failures.length === before) await held.done();
   }
   return finish(run);

@@ -101,6 +101,7 @@ describe('notify: delivering alerts to Slack and email', () => {
       snoozedUntil: holds.snoozedUntil,
       hold: holds.hold,
       heldDue: holds.heldDue,
+      isLatest: holds.isLatest,
       staleStates: async () => [],
     };
   });
