@@ -82,6 +82,11 @@ export const LEASE_MARGIN_MS = 30_000;
 
 /** Waiting for another invocation's send stops when this little time is left, to fail cleanly. */
 const WAIT_RESERVE_MS = 5_000;
+/**
+ * Writing sent records goes on until this little time is left: the invocation then ends cleanly (listing
+ * what it could not record) rather than being timed out, which Lambda would retry.
+ */
+const RECORD_RESERVE_MS = 1_000;
 const FIRST_WAIT_MS = 100;
 const LONGEST_WAIT_MS = 1_000;
 
@@ -130,9 +135,9 @@ function* backoff(): Generator<number, never> {
   for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 2, LONGEST_WAIT_MS)) yield wait;
 }
 
-/** Stops a write when the invocation has only its reserve left, so that it ends cleanly, not timed out. */
+/** Stops a record's write (and the client's retries of it) when the invocation has only its reserve left. */
 const withinTime = (run: Delivering) =>
-  AbortSignal.timeout(Math.max(0, Math.floor(run.timeLeft() - WAIT_RESERVE_MS)));
+  AbortSignal.timeout(Math.max(0, Math.floor(run.timeLeft() - RECORD_RESERVE_MS)));
 
 /** Writes the record of a message a channel accepted; false (and kept for later) when it could not. */
 async function record(run: Delivering, sent: Omit<Unrecorded, 'error'>): Promise<boolean> {
@@ -155,7 +160,7 @@ async function recordTheRest(run: Delivering) {
   const waits = backoff();
   while (run.unrecorded.length > 0) {
     const wait = waits.next().value;
-    if (run.timeLeft() - wait < WAIT_RESERVE_MS) break;
+    if (run.timeLeft() - wait < RECORD_RESERVE_MS) break;
     await run.ports.sleep(wait);
     const pending = run.unrecorded.splice(0);
     for (const sent of pending) await record(run, sent);
