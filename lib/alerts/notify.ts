@@ -139,14 +139,12 @@ function* backoff(): Generator<number, never> {
 const withinTime = (run: Delivering) =>
   AbortSignal.timeout(Math.max(0, Math.floor(run.timeLeft() - RECORD_RESERVE_MS)));
 
-/** Writes the record of a message a channel accepted; false (and kept for later) when it could not. */
-async function record(run: Delivering, sent: Omit<Unrecorded, 'error'>): Promise<boolean> {
+/** Writes the record of a message a channel accepted, or keeps it to write again (`recordTheRest`). */
+async function record(run: Delivering, sent: Omit<Unrecorded, 'error'>): Promise<void> {
   try {
     await run.ports.sent.markSent(sent.key, sent.delivery, sent.sentAt, withinTime(run));
-    return true;
   } catch (error) {
     run.unrecorded.push({ ...sent, error });
-    return false;
   }
 }
 
