@@ -66,7 +66,7 @@ export function notifyPorts(
     clock: service.clock,
     sent: {
       claim: (k, d, now, leaseUntil) => load().sent.claim(k, d, now, leaseUntil),
-      markSent: (k, d, at) => load().sent.markSent(k, d, at),
+      markSent: (k, d, at, signal) => load().sent.markSent(k, d, at, signal),
       release: (k, d, token) => load().sent.release(k, d, token),
     },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -90,6 +90,7 @@ export function notifyPorts(
     snoozedUntil: (dataset) => load().holds.snoozedUntil(dataset),
     hold: (message) => load().holds.hold(message),
     heldDue: (now) => load().holds.heldDue(now),
+    isLatest: (checkId, contactId, eventAt) => load().holds.isLatest(checkId, contactId, eventAt),
     staleStates: () => service.store.staleStates(),
   };
 }

@@ -31,6 +31,6 @@ export interface Alert {
   } | null;
   /** Digest entries, oldest first. */
   items?: Array<{ title: string; line: string; staleSince: Moment | null }>;
-  /** Ids that make the message unique, for the sent-record: the event id, or the digest's date. */
+  /** Ids that make the message unique, for the sent-record: the event id, or the digest fire it answers. */
   key: string;
 }

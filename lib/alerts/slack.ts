@@ -105,7 +105,9 @@ export function toSlack(alert: Alert): SlackMessage[] {
       SLACK_LIMITS.headerText - EMOJI[alert.tone].length - 1,
     );
     return {
-      text: `${alert.headline}${suffix}`,
+      // Slack reads the fallback as mrkdwn too (notifications, clients without blocks): a title's `<!channel>`
+      // would ping everyone in it.
+      text: escapeMrkdwn(`${alert.headline}${suffix}`),
       blocks: [
         {
           type: 'header',

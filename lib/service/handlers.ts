@@ -3,7 +3,7 @@ import { toRunJson } from '../report/json';
 import { formatTextReport } from '../report/text';
 import { parseOnly, selectChecks } from '../run/select';
 import type { SourceConnector } from '../sources/types';
-import { checkPayload, parsePayload, runSourcePayload } from './payloads';
+import { checkPayload, InvalidPayloadError, parsePayload, runSourcePayload } from './payloads';
 import type { RecordPorts } from './record';
 import { runService } from './run-service';
 
@@ -59,10 +59,23 @@ export async function runSource(payload: unknown, ports: ServicePorts, remaining
 
 /**
  * `check`: the on-call entry point. Runs the checks `only` names (all when absent) and answers the text
- * report with SPEC.md's JSON; `dryRun` changes no state and publishes nothing.
+ * report with SPEC.md's JSON and `dryRun`; a dry run changes no state and publishes nothing.
+ *
+ * A check with `now` is always a dry run: it answers what the checks would say at that time, but a
+ * state recorded at a time other than the present would send false news (a past time: "recovered",
+ * then "stale" again at the next scheduled run; a future one: a reminder now, then none until then).
+ * `{"now": …, "dryRun": false}` asks for exactly that, and is refused saying what to write.
  */
 export async function check(payload: unknown, ports: ServicePorts, remainingMs: number) {
   const { only, now, dryRun } = parsePayload(checkPayload, payload, 'check');
+  if (now !== undefined && dryRun === false) {
+    throw new InvalidPayloadError(
+      'Bad check payload: "now" with "dryRun": false cannot be recorded — a check at another time than ' +
+        'the present is always a dry run (it changes no state and sends nothing). Drop "dryRun": false ' +
+        'to see the checks at that time, or drop "now" to check and record them now.',
+    );
+  }
+  const dry = dryRun === true || now !== undefined;
   const config = ports.config();
   const report = await runService(
     {
@@ -73,10 +86,22 @@ export async function check(payload: unknown, ports: ServicePorts, remainingMs: 
       runId: ports.newRunId(),
       source: null,
       timeLimitMs: Math.max(1_000, remainingMs - TIME_MARGIN_MS),
-      dryRun: dryRun ?? false,
+      dryRun: dry,
     },
     ports,
   );
-  if (!dryRun) ports.metrics?.(report);
-  return { report: formatTextReport(report, config), ...toRunJson(report, config) };
+  if (!dry) ports.metrics?.(report);
+  const text = formatTextReport(report, config);
+  return {
+    report: dry ? `${text}\n${dryRunNote(now !== undefined && dryRun !== true)}\n` : text,
+    dryRun: dry,
+    ...toRunJson(report, config),
+  };
+}
+
+/** The last line of a dry run's report: nothing was recorded, and why when the caller did not ask. */
+function dryRunNote(becauseOfNow: boolean): string {
+  return becauseOfNow
+    ? 'Dry run: a check with "now" is always one. No state was changed and nothing was sent.'
+    : 'Dry run: no state was changed and nothing was sent.';
 }

@@ -1,6 +1,8 @@
+import { Console } from 'node:console';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { readCompiledConfig } from '../config/compiled';
@@ -30,6 +32,26 @@ function once<T>(make: () => T): () => T {
   };
 }
 
+/**
+ * Powertools writes log lines and metrics (EMF) to stdout. `sls invoke local` prints the function's
+ * answer on stdout, which must be that answer alone (SPEC.md "CLI"); in Lambda both streams go to the
+ * function's CloudWatch log stream, where EMF is read from either. So both write to stderr.
+ */
+const toStderr = <T extends Logger | Metrics>(tool: T): T =>
+  Object.assign(tool, { console: new Console({ stdout: process.stderr, stderr: process.stderr }) });
+
+const LOG_LEVELS: readonly string[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
+
+/**
+ * The log level: `LOG_LEVEL` (or Powertools' own `POWERTOOLS_LOG_LEVEL`), warnings and errors only
+ * otherwise (SPEC.md "CLI"). Lambda's log-level setting (`AWS_LAMBDA_LOG_LEVEL`) still wins, as Powertools
+ * gives it precedence.
+ */
+function logLevelOf(env: Readonly<Record<string, string | undefined>>): LogLevel {
+  const asked = [env.LOG_LEVEL, env.POWERTOOLS_LOG_LEVEL].map((level) => level?.trim().toUpperCase());
+  return (asked.find((level) => level && LOG_LEVELS.includes(level)) ?? 'WARN') as LogLevel;
+}
+
 /** CheckStatus values: one number per status, so one metric per check carries it. */
 const STATUS_VALUE = { pass: 0, warn: 1, fail: 2, error: 3 } as const;
 
@@ -40,12 +62,12 @@ const STATUS_VALUE = { pass: 0, warn: 1, fail: 2, error: 3 } as const;
  */
 function emitRunMetrics(metrics: Metrics, report: RunReport): void {
   for (const result of report.results) {
-    const single = metrics.singleMetric();
+    const single = toStderr(metrics.singleMetric());
     single.addDimension('check', result.check.id);
     single.addMetric('CheckStatus', MetricUnit.NoUnit, STATUS_VALUE[result.status]);
     const observed = result.observed;
     if (observed && 'ageSeconds' in observed && observed.ageSeconds !== null) {
-      const age = metrics.singleMetric();
+      const age = toStderr(metrics.singleMetric());
       age.addDimension('check', result.check.id);
       age.addMetric('CheckAgeSeconds', MetricUnit.Seconds, observed.ageSeconds);
     }
@@ -62,8 +84,8 @@ export function lambdaPorts(
   needs: Parameters<typeof serviceEnvironment>[1],
 ) {
   const environment = serviceEnvironment(env, needs);
-  const logger = new Logger({ serviceName: 'stalewatch' });
-  const metrics = new Metrics({ namespace: 'Stalewatch', serviceName: 'stalewatch' });
+  const logger = toStderr(new Logger({ serviceName: 'stalewatch', logLevel: logLevelOf(env) }));
+  const metrics = toStderr(new Metrics({ namespace: 'Stalewatch', serviceName: 'stalewatch', logger }));
   const config = once(() => readCompiledConfig(readFileSync(environment.configFile, 'utf8'), env));
   const store = once<StateStore>(() => {
     const { dynamoStateStore } = require('../state/store') as typeof import('../state/store');
@@ -117,13 +139,15 @@ export function lambdaPorts(
       if (context) logger.addContext(context);
       try {
         const result = await work(context?.getRemainingTimeInMillis?.() ?? 60_000);
-        logger.info('done', { result: summaryOf(result) });
+        // Messages sent but not recorded could be sent again: worth a warning, which is logged by default.
+        const unrecorded = (result as { notRecorded?: unknown[] } | undefined)?.notRecorded?.length ?? 0;
+        (unrecorded > 0 ? logger.warn : logger.info).call(logger, 'done', { result: summaryOf(result) });
         return result;
       } catch (error) {
         logger.error('failed', error as Error);
         throw error;
       } finally {
-        metrics.publishStoredMetrics();
+        if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
       }
     },
   };

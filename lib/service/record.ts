@@ -12,6 +12,20 @@ export interface RecordPorts {
   store: StateStore;
   /** Puts events on the bus, in order; throws `EventsNotPublishedError` naming those it could not. */
   publish: (events: readonly EventEntry[]) => Promise<void>;
+  /**
+   * The wall clock: a run whose time is ahead of it is not recorded, and a stored state ahead of it is
+   * not trusted (see `recordRun`). The deployed functions give it; the demo, which plays days that have
+   * not come yet, does not.
+   */
+  clock?: () => Date;
+}
+
+/** How far a run's time may be ahead of the wall clock (clocks that disagree a little). */
+export const CLOCK_SKEW_MS = 60_000;
+
+/** A run whose time has not come yet: recording it would silence reminders until then. */
+export class RunAheadOfClockError extends Error {
+  override readonly name = 'RunAheadOfClockError';
 }
 
 /** How many checks are recorded at once: DynamoDB round trips overlap, and a run of 5,000 stays short. */
@@ -32,6 +46,13 @@ const RECORD_CONCURRENCY = 16;
  *
  * A retried invocation of the same run finds its own `runId` in the state and does not count the check
  * again. Events keep one `eventId` however often they are published, so the notifier sends each once.
+ *
+ * State never moves backwards: a run older than a check's stored state (a late retry, a replayed
+ * payload) records nothing for that check, since its transitions would be computed against a later
+ * state ("recovered", then "stale" again at the next run). A run from the future (its time more than
+ * `CLOCK_SKEW_MS` ahead of `ports.clock`) is refused before anything is written: its state would hold
+ * every later run back as "older" and push reminders out to that time. A stored state that is itself
+ * ahead of the clock (written before this rule) is not trusted to be newer, and the next run replaces it.
  */
 export async function recordRun(
   config: Config,
@@ -41,6 +62,19 @@ export async function recordRun(
   source: string | null,
 ): Promise<EventEntry[]> {
   const { store } = ports;
+  const clock = ports.clock?.().getTime() ?? Number.POSITIVE_INFINITY;
+  if (report.now.getTime() > clock + CLOCK_SKEW_MS) {
+    throw new RunAheadOfClockError(
+      `This run is at ${report.now.toISOString()}, ahead of the clock (${new Date(clock).toISOString()}): ` +
+        'it records nothing and sends nothing, since a state from the future would hold back every run ' +
+        'and reminder until then. To see what the checks would say at another time, invoke check with ' +
+        '{"now": "…"} (always a dry run).',
+    );
+  }
+  const isNewer = (stored: StoredState) => {
+    const at = new Date(stored.runAt).getTime();
+    return at > report.now.getTime() && at <= clock + CLOCK_SKEW_MS;
+  };
   const sources = source ? [source] : [...new Set(report.results.map((r) => r.check.source))];
 
   // What earlier runs left. Events a loaded state names are committed, whether or not their run got to
@@ -60,7 +94,7 @@ export async function recordRun(
   const lost = new Set<string>();
   const record = async (result: RunReport['results'][number]) => {
     const previous = states.get(result.check.id) ?? null;
-    if (previous?.runId === report.runId) return;
+    if (previous?.runId === report.runId || (previous && isNewer(previous))) return;
     const kinds = transitionsOf(previous, result, report.now, config.settings.notify.remindEvery);
     const dataset = datasets.get(result.check.dataset) ?? { subscribers: [], impact: null, action: null };
     const engine = config.settings.sources[result.check.source]?.engine ?? 'postgres';

@@ -5,6 +5,15 @@ import { type CheckState, ROW_COUNTS_KEPT, type TransitionKind } from './types';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
+/**
+ * A stored time, but never later than `now`. Runs are recorded in time order, so a stored time after
+ * this run's can only come from a state written by a run from the future (a wrong clock, or a version
+ * before runs ahead of the clock were refused): read as `now`, it cannot hold back reminders.
+ */
+function notAfter(stored: string, now: Date): string {
+  return new Date(stored).getTime() > now.getTime() ? now.toISOString() : stored;
+}
+
 /** The state as the verdicts read it. */
 export function toPreviousState(state: CheckState | null): PreviousState | null {
   if (!state) return null;
@@ -38,7 +47,7 @@ export function transitionsOf(
   }
   if (previous?.status === 'error') kinds.push('error-recovered');
   const before = previous?.dataStatus ?? null;
-  const toldAt = previous?.lastNotifiedAt ? new Date(previous.lastNotifiedAt).getTime() : null;
+  const toldAt = previous?.lastNotifiedAt ? new Date(notAfter(previous.lastNotifiedAt, now)).getTime() : null;
   if (isStale(result.status)) {
     // Never told (new, or stale since before an error): tell now. Told: remind when it is due.
     if (!isStale(before) || toldAt === null) kinds.push('stale');
@@ -65,7 +74,7 @@ export function nextState(
   return {
     checkId: result.check.id,
     status: result.status,
-    since: changed || !previous ? now.toISOString() : previous.since,
+    since: changed || !previous ? now.toISOString() : notAfter(previous.since, now),
     dataStatus,
     // Stale with no "since" to report (no data on a check's first run): the service saw it so now.
     staleSince: keep
@@ -79,8 +88,8 @@ export function nextState(
         : [...(previous?.rowCounts ?? []), rowCount].slice(-ROW_COUNTS_KEPT),
     lastNotifiedAt: told
       ? now.toISOString()
-      : isStale(dataStatus)
-        ? (previous?.lastNotifiedAt ?? null)
+      : isStale(dataStatus) && previous?.lastNotifiedAt
+        ? notAfter(previous.lastNotifiedAt, now)
         : null,
     runId,
     runAt: now.toISOString(),

@@ -292,6 +292,37 @@ describe('stalewatch preview', () => {
     expect(code).toBe(0);
   });
 
+  it('escapes Slack markup in the notification text as in the blocks: a title cannot ping the channel', () => {
+    // Prepare: a dataset title with a channel mention, ampersands and a link in Slack's markup.
+    const title = 'Placements <!channel> & R&D <https://evil.example|click>';
+    const checks = writeTree({
+      'stalewatch.yml': SETTINGS,
+      'placements.yml': PLACEMENTS.replace('title: Trainee placements', `title: "${title}"`),
+    });
+    const out = join(writeTree({}), 'escaped');
+    // Act
+    const { code } = stalewatch([
+      'preview',
+      '--checks',
+      checks,
+      '--source',
+      `tis=pglite:${folder}`,
+      '--now',
+      '2026-11-23T10:00:00Z',
+      '--out',
+      out,
+    ]);
+    // Assess: Slack shows the title as written, and reads no mention or link in it.
+    const [message] = JSON.parse(readFileSync(join(out, 'placements-lead.slack.json'), 'utf8'));
+    expect(message.text).toBe(
+      'Placements &lt;!channel&gt; &amp; R&amp;D &lt;https://evil.example|click&gt; data is 1 day out of date',
+    );
+    const mrkdwn = message.blocks.filter((b: { type: string }) => b.type === 'section');
+    expect(JSON.stringify(mrkdwn)).toContain('Placements &lt;!channel&gt; &amp; R&amp;D');
+    expect(JSON.stringify(mrkdwn)).not.toMatch(/<!channel>|<https:\/\/evil/);
+    expect(code).toBe(0);
+  });
+
   it('writes the digests with --digest', () => {
     const checks = writeTree({ 'stalewatch.yml': SETTINGS, 'placements.yml': PLACEMENTS });
     const out = join(writeTree({}), 'digest');

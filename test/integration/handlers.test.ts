@@ -6,6 +6,7 @@ import type { Context } from 'aws-lambda';
 import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
 import { startDynamo, startEventRecorder } from '../helpers/aws';
+import { fakeDateOnly } from '../helpers/clock';
 import { pgliteFolder } from '../helpers/databases';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
@@ -41,6 +42,8 @@ describe('the deployed functions, with their real clients pointed at local stand
   let handlers: { check: Handler; runSource: Handler; dispatch: Handler };
 
   beforeAll(async () => {
+    // The wall clock is each run's time, as in Lambda (a run ahead of the clock is refused).
+    fakeDateOnly('2026-11-23T10:00:00Z');
     // Prepare: a source in a PGlite folder, the compiled config, and every AWS endpoint local.
     const folder = await pgliteFolder(
       "CREATE TABLE public.placement (id int, last_modified timestamp); INSERT INTO public.placement VALUES (1, '2026-11-22 02:14:00')",
@@ -76,6 +79,7 @@ describe('the deployed functions, with their real clients pointed at local stand
   });
 
   afterAll(async () => {
+    jest.useRealTimers();
     process.env = saved;
     await Promise.all([dynamo.stop(), bus.stop(), lambda.stop()]);
   });
@@ -105,12 +109,14 @@ describe('the deployed functions, with their real clients pointed at local stand
     // Act 1: a day later the reminder is due, and the bus is down.
     bus.reset();
     bus.state.down = true;
+    jest.setSystemTime(new Date('2026-11-24T10:00:00Z'));
     await expect(
       handlers.runSource({ source: 'tis', runId: 'sched-2', now: '2026-11-24T10:00:00.000Z' }, context),
     ).rejects.toThrow(/could not be put on the bus "stalewatch-test" after retries/);
     expect(bus.transitions()).toEqual([]);
     // Act 2: the next scheduled run, with the bus back.
     bus.state.down = false;
+    jest.setSystemTime(new Date('2026-11-24T10:15:00Z'));
     await handlers.runSource({ source: 'tis', runId: 'sched-3', now: '2026-11-24T10:15:00.000Z' }, context);
     // Assess
     expect(bus.transitions().map((e) => [e.type, e.runId])).toEqual([['Dataset Still Stale', 'sched-2']]);

@@ -180,6 +180,29 @@ describe('notify sends each message once, whatever runs at the same time or fail
     expect(standIns.deliveries()).toEqual({ slack: once(EVERY_WEBHOOK), email: once(EVERY_ADDRESS) });
   });
 
+  it('sends a message once when its record is throttled past the client’s retries and another message fails', async () => {
+    // Prepare: c1's Slack record is throttled 8 times in a row (the client tries each call 6 times);
+    // Slack takes c1's message and refuses c2's once, so the invocation fails and Lambda retries it.
+    let throttled = 0;
+    proxy.state.throttle = ({ operation, body }) =>
+      operation === 'PutItem' &&
+      JSON.stringify(body).includes('sentAt') &&
+      JSON.stringify(body).includes('"c1#slack#0"') &&
+      throttled++ < 8;
+    standIns.state.slackScript = [{ status: 200 }, { status: 404 }];
+    const event = staleEvent('evt-record-throttled');
+    const [first, retry] = containers(2);
+    // Act: the invocation, then Lambda's retry three minutes later, after every claim has lapsed.
+    const failed = await first?.(event, contextWith(60_000)).catch((error: Error) => error);
+    jest.setSystemTime(new Date('2026-11-23T10:03:00Z'));
+    const retried = await retry?.(event, contextWith(60_000));
+    // Assess: c1 got its message once; c2's came with the retry; nothing else was sent again.
+    expect(throttled).toBeGreaterThan(6);
+    expect(String(failed)).toContain('c2 slack: Slack answered 404');
+    expect(retried).toMatchObject({ sent: 1, alreadySent: 19 });
+    expect(standIns.deliveries()).toEqual({ slack: once(EVERY_WEBHOOK), email: once(EVERY_ADDRESS) });
+  }, 120_000);
+
   it('delivers once when Slack answers 500 and then 429 before accepting', async () => {
     // Prepare
     standIns.state.slackScript = [{ status: 500 }, { status: 429, headers: { 'retry-after': '1' } }];

@@ -101,6 +101,7 @@ describe('notify: delivering alerts to Slack and email', () => {
       snoozedUntil: holds.snoozedUntil,
       hold: holds.hold,
       heldDue: holds.heldDue,
+      isLatest: holds.isLatest,
       staleStates: async () => [],
     };
   });
@@ -200,12 +201,21 @@ describe('notify: delivering alerts to Slack and email', () => {
       credentials: TEST_CREDENTIALS,
       maxAttempts: 1,
     });
-    const throttled = { ...ports, sent: dynamoSentRecord(client, `notify-${table}`) };
+    // The invocation's time runs as it waits between tries of the records (59 s of them, in no time).
+    let left = 60_000;
+    const throttled = {
+      ...ports,
+      sent: dynamoSentRecord(client, `notify-${table}`),
+      sleep: async (ms: number) => {
+        left -= ms;
+      },
+    };
     try {
       // Act: the event, then the same event again while the claims still hold.
-      const outcome = await notify(event(), throttled);
+      const outcome = await notify(event(), throttled, () => left);
       const again = await notify(event(), throttled, countdown(1_000)).catch((e: Error) => e);
-      // Assess: delivered once, and said so; the invocation did not fail, so nothing retries it.
+      // Assess: delivered once, and said so once its time was up; the invocation did not fail, so
+      // nothing retries it.
       expect(outcome).toMatchObject({
         sent: 2,
         notRecorded: [
@@ -217,6 +227,7 @@ describe('notify: delivering alerts to Slack and email', () => {
           ),
         ],
       });
+      expect(left).toBeLessThan(2_000);
       expect(String(again)).toContain('another invocation is sending it');
       expect(slack.state.bodies).toHaveLength(1);
       expect(ses.state.bodies).toHaveLength(1);

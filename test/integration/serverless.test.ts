@@ -275,12 +275,41 @@ describe('npx sls package with another runEvery', () => {
 });
 
 describe('npx sls invoke local -f check', () => {
-  it('answers the report on a dry run, here with every source unreachable', () => {
-    const { code, stdout } = sls(['invoke', 'local', '-f', 'check', '--data', '{"dryRun":true}']);
+  it('prints only the answer on stdout, a dry run here with every source unreachable', () => {
+    const { code, stdout, stderr } = sls(['invoke', 'local', '-f', 'check', '--data', '{"dryRun":true}']);
     expect(code).toBe(0);
-    const answer = JSON.parse(stdout.slice(stdout.indexOf('{\n')));
+    // stdout is the answer alone, one JSON object: a script can pipe it to jq.
+    const answer = JSON.parse(stdout);
     expect(answer.report).toMatch(/^Stalewatch — .*\n8 checks: 8 could not run/);
+    expect(answer).toMatchObject({ dryRun: true, results: expect.any(Array) });
     expect(answer.results).toHaveLength(8);
+    // At the default warning level, the "done" info line is not logged at all.
+    expect(stderr).not.toContain('"message":"done"');
+  });
+
+  it('logs to stderr, never stdout, at the level LOG_LEVEL asks for', () => {
+    const { code, stdout, stderr } = sls(['invoke', 'local', '-f', 'check', '--data', '{"dryRun":true}'], {
+      LOG_LEVEL: 'INFO',
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toHaveProperty('report');
+    expect(stderr).toContain('"level":"INFO","message":"done"');
+  });
+
+  it.each([
+    [
+      'a field that does not exist',
+      '{"onyl":["placements"]}',
+      'InvalidPayloadError',
+      /did you mean "only"\?/,
+    ],
+    ['an id that names nothing', '{"only":["nope"],"dryRun":true}', 'UsageError', /"nope" is not a dataset/],
+  ])('answers %s with the error’s own class name and what to do', (_what, data, errorType, message) => {
+    const { code, stdout } = sls(['invoke', 'local', '-f', 'check', '--data', data]);
+    expect(code).not.toBe(0);
+    const answer = JSON.parse(stdout);
+    expect(answer.errorType).toBe(errorType);
+    expect(answer.errorMessage).toMatch(message);
   });
 });
 

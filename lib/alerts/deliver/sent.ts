@@ -18,8 +18,11 @@ export type Claim =
 export interface SentRecord {
   /** Claims a message until `leaseUntil`, unless it was sent or another claim on it still holds at `now`. */
   claim(key: string, delivery: string, now: Date, leaseUntil: Date): Promise<Claim>;
-  /** Records that a channel accepted the message (whoever holds the claim: it was sent). */
-  markSent(key: string, delivery: string, at: Date): Promise<void>;
+  /**
+   * Records that a channel accepted the message (whoever holds the claim: it was sent). `signal` stops
+   * the write (and the client's retries) when the invocation has no time left for it.
+   */
+  markSent(key: string, delivery: string, at: Date, signal?: AbortSignal): Promise<void>;
   /** Gives up a claim after the channel refused the message, so that a retry can send it at once. */
   release(key: string, delivery: string, token: string): Promise<void>;
 }
@@ -63,12 +66,13 @@ export function dynamoSentRecord(client: DynamoDBClient, table: string): SentRec
       // Released between the two calls (no item): busy until now, so the caller claims again.
       return { status: 'busy', leaseUntil: item ? new Date(item.leaseUntil) : now };
     },
-    async markSent(k, delivery, at) {
+    async markSent(k, delivery, at, signal) {
       await doc.send(
         new PutCommand({
           TableName: table,
           Item: { ...key(k, delivery), sentAt: at.toISOString(), expiresAt: expiresAt(at) },
         }),
+        { abortSignal: signal },
       );
     },
     async release(k, delivery, token) {
