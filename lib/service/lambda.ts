@@ -73,8 +73,12 @@ export function emitRunMetrics(metrics: Metrics, report: RunReport, config: Conf
     single.addDimension('check', result.check.id);
     single.addMetric('CheckStatus', MetricUnit.NoUnit, STATUS_VALUE[result.status]);
     const observed = result.observed;
-    if (observed && 'ageSeconds' in observed && observed.ageSeconds !== null)
-      single.addMetric('CheckAgeSeconds', MetricUnit.Seconds, observed.ageSeconds);
+    if (observed && 'ageSeconds' in observed && observed.ageSeconds !== null) {
+      // A single metric publishes at its first addMetric: the age needs one of its own.
+      const age = toStderr(metrics.singleMetric());
+      age.addDimension('check', result.check.id);
+      age.addMetric('CheckAgeSeconds', MetricUnit.Seconds, observed.ageSeconds);
+    }
   }
   metrics.addMetric('ChecksRun', MetricUnit.Count, report.results.length);
   metrics.addMetric('ChecksStale', MetricUnit.Count, counts.warn + counts.fail);
