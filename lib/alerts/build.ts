@@ -137,6 +137,9 @@ export function alertOf(
           rerun: rerunCommand(d.dataset),
         }
       : null,
+    ...(kind === 'stale' || kind === 'still-stale' || kind === 'error'
+      ? { loop: { dataset: d.dataset } }
+      : {}),
     key: d.eventId,
   };
 }

@@ -20,7 +20,7 @@ const SECRET_MAX_AGE_SECONDS = 300;
 const DYNAMODB_ATTEMPTS = 6;
 
 /** Reads a secret reference from SSM (decrypted) or Secrets Manager, through Powertools (cached). */
-async function resolveSecret(ref: SecretRef): Promise<string> {
+export async function resolveSecret(ref: SecretRef): Promise<string> {
   const value =
     ref.store === 'ssm'
       ? await ssm().getParameter(ref.name, { decrypt: true, maxAge: SECRET_MAX_AGE_SECONDS })

@@ -31,6 +31,11 @@ export interface Alert {
   } | null;
   /** Digest entries, oldest first. */
   items?: Array<{ title: string; line: string; staleSince: Moment | null }>;
+  /**
+   * The dataset a stale or error message is about: what its "I'm on it" and "Snooze" buttons act on
+   * (only when the settings name a Slack app). Absent on recoveries and digests.
+   */
+  loop?: { dataset: string };
   /** Ids that make the message unique, for the sent-record: the event id, or the digest fire it answers. */
   key: string;
 }

@@ -254,7 +254,7 @@ async function deliver(contact: Contact, alert: Alert, run: Delivering) {
   const { ports } = run;
   if (contact.slack) {
     const ref = contact.slack;
-    const messages = toSlack(alert);
+    const messages = toSlack(alert, { buttons: Boolean(ports.config().settings.slackApp) });
     for (const [i, message] of messages.entries()) {
       await sendOnce(
         alert.key,

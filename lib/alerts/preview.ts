@@ -8,7 +8,7 @@ import { digestEntries, digestOf, type StaleCheck } from './digest';
 import { type Email, toEmail } from './email';
 import type { Alert } from './model';
 import { recipientsOf } from './recipients';
-import { blockKitBuilderUrl, type SlackMessage, toSlack } from './slack';
+import { blockKitBuilderUrl, type SlackMessage, type SlackOptions, toSlack } from './slack';
 
 /** The events a run causes from an empty state: what the first run of a new deployment would send. */
 export function eventsFromEmptyState(config: Config, report: RunReport): EventEntry[] {
@@ -85,10 +85,13 @@ function combine(emails: Email[]): Email {
 }
 
 /** The messages of each contact that would hear something: Slack for every contact, email for those with an address. */
-export function previews(byContact: Map<string, { contact: Contact; alerts: Alert[] }>): ContactPreview[] {
+export function previews(
+  byContact: Map<string, { contact: Contact; alerts: Alert[] }>,
+  slack: SlackOptions = {},
+): ContactPreview[] {
   return [...byContact.values()].map(({ contact, alerts }) => ({
     contact,
-    slack: alerts.flatMap(toSlack),
+    slack: alerts.flatMap((alert) => toSlack(alert, slack)),
     email: contact.email ? combine(alerts.map(toEmail)) : null,
   }));
 }

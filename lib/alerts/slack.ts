@@ -1,4 +1,5 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
+import { loopButtons } from '../core/loop/interaction';
 import type { Alert, Moment } from './model';
 
 /** A message as an incoming webhook takes it. */
@@ -89,13 +90,21 @@ function bodyBlocks(alert: Alert): KnownBlock[] {
   return blocks;
 }
 
+/** How a contact's Slack messages are shaped beyond the alert itself. */
+export interface SlackOptions {
+  /** "I'm on it" and "Snooze" buttons on stale and error messages: only with a Slack app (`slackApp`). */
+  buttons?: boolean;
+}
+
 /**
  * An alert as Slack messages: a header, the facts, what it means and what to do, and (for the platform
  * team) the technical part; with a plain `text` for notifications and clients without blocks. Content
  * past 50 blocks goes on in further messages, marked (part 2 of 3).
  */
-export function toSlack(alert: Alert): SlackMessage[] {
+export function toSlack(alert: Alert, options: SlackOptions = {}): SlackMessage[] {
   const body = bodyBlocks(alert);
+  // The buttons go last, after everything they act on, so they land in the last part.
+  if (options.buttons && alert.loop) body.push(loopButtons(alert.loop.dataset));
   const perMessage = SLACK_LIMITS.blocks - 1;
   const parts = Math.max(1, Math.ceil(body.length / perMessage));
   return Array.from({ length: parts }, (_, i) => {

@@ -50,6 +50,7 @@ function resolveSettings({ value, unset }: ParsedFile<SettingsFile>): Settings {
       quietHours: value.notify.quietHours ?? null,
     },
     metrics: value.metrics,
+    slackApp: value.slackApp ? { signingSecret: secretRef(value.slackApp.signingSecret) as SecretRef } : null,
   };
 }
 

@@ -214,7 +214,9 @@ const SECRET_REF_EXAMPLE = '${ssm:/stalewatch/slack/placements}';
 
 /** What is wrong with a `${ssm:…}` / `${secret:…}` reference that matches the pattern, or null. */
 function secretRefProblem(s: string): string | null {
-  if (LOOKS_LIKE_URL.test(s) || looksSecret(s)) {
+  // The name alone: `${secret:…}` itself reads as `secret:` followed by a value.
+  const name = /^\$\{(?:ssm|secret):(.*)\}$/.exec(s)?.[1] ?? s;
+  if (LOOKS_LIKE_URL.test(s) || looksSecret(name)) {
     return (
       'is a secret: keep the webhook URL in SSM Parameter Store (a SecureString) or Secrets Manager and write where it is, ' +
       `e.g. ${SECRET_REF_EXAMPLE} — this looks like the URL itself where the parameter's name goes (it is not shown here); ` +
@@ -358,6 +360,16 @@ export const settingsSchema = z
     contacts: z.record(refName('contact', 'placements-lead'), contactSchema).default({}),
     notify: notifySchema.prefault({}),
     holidays: holidayRegion().optional().describe('No deadline falls on these public holidays.'),
+    slackApp: z
+      .strictObject({
+        signingSecret: secretRef().describe(
+          "Where the Slack app's signing secret is kept: ${secret:stalewatch/slack-signing-secret} (docs/slack-app.md).",
+        ),
+      })
+      .optional()
+      .describe(
+        "The Slack app that answers the buttons on stale and error messages (I'm on it, Snooze). Without it, messages have no buttons.",
+      ),
     metrics: metricsLevel()
       .default('run')
       .describe(

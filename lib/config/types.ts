@@ -55,6 +55,8 @@ export interface Settings {
   notify: NotifySettings;
   /** The CloudWatch metrics of a run: a few per run (`run`), or also per check (`perCheck`). */
   metrics: MetricsLevel;
+  /** The Slack app that answers the buttons on messages; null: plain incoming webhooks, no buttons. */
+  slackApp?: { signingSecret: SecretRef } | null;
 }
 
 /** `run`: a handful of metrics per run; `perCheck`: also each check's status and age. */

@@ -24,6 +24,11 @@ export async function startNotifyStandIns() {
     slack: [] as Array<{ path: string; body: Record<string, unknown> }>,
     slackScript: [] as ScriptedAnswer[],
     slackCalls: 0,
+    /** Secrets Manager's secrets by name (GetSecretValue), and the names asked for. */
+    secrets: {} as Record<string, string>,
+    secretReads: [] as string[],
+    /** What was posted to a click's `response_url` (`<address>/actions/…`). */
+    responses: [] as Array<{ path: string; body: Record<string, unknown> }>,
   };
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -41,6 +46,33 @@ export async function startNotifyStandIns() {
           { Parameter: { Name: body.Name, Type: 'SecureString', Value: value, Version: 1 } },
           'application/x-amz-json-1.1',
         );
+      }
+      if (request.headers['x-amz-target'] === 'secretsmanager.GetSecretValue') {
+        state.secretReads.push(body.SecretId);
+        const value = state.secrets[body.SecretId];
+        if (value === undefined)
+          return reply(
+            400,
+            {
+              __type: 'ResourceNotFoundException',
+              message: 'Secrets Manager can’t find the specified secret.',
+            },
+            'application/x-amz-json-1.1',
+          );
+        return reply(
+          200,
+          {
+            ARN: `arn:aws:secretsmanager:eu-west-2:123456789012:secret:${body.SecretId}-AbCdEf`,
+            Name: body.SecretId,
+            SecretString: value,
+            VersionId: 'v1',
+          },
+          'application/x-amz-json-1.1',
+        );
+      }
+      if (request.url?.startsWith('/actions/')) {
+        state.responses.push({ path: request.url, body });
+        return response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       }
       if (request.url === '/v2/email/outbound-emails') {
         state.email.push(body);
@@ -81,6 +113,8 @@ export async function startNotifyStandIns() {
       state.slack = [];
       state.slackScript = [];
       state.slackCalls = 0;
+      state.secretReads = [];
+      state.responses = [];
     },
     stop: () =>
       new Promise<void>((resolve) => {

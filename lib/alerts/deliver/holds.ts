@@ -98,6 +98,32 @@ export function dynamoHolds(client: DynamoDBClient, table: string) {
       );
       return answer.Item?.until ? new Date(answer.Item.until) : null;
     },
+    /**
+     * Snoozes `dataset` until `until` unless a snooze already runs as long or longer (a conditional
+     * write: a repeated click changes nothing); the snooze on record afterwards.
+     */
+    async extendSnooze(dataset: string, until: Date): Promise<Date> {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              pk: `SNOOZE#${dataset}`,
+              sk: 'SNOOZE',
+              until: until.toISOString(),
+              expiresAt: Math.floor(until.getTime() / 1000) + 86_400,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR #until < :until',
+            ExpressionAttributeNames: { '#until': 'until' },
+            ExpressionAttributeValues: { ':until': until.toISOString() },
+          }),
+        );
+        return until;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      return (await this.snoozedUntil(dataset)) ?? until;
+    },
     async snooze(dataset: string, until: Date): Promise<void> {
       await doc.send(
         new PutCommand({

@@ -26,7 +26,9 @@ function writePreviews(
   now: Date,
 ): string[] {
   mkdirSync(PREVIEW_DIR, { recursive: true });
-  return previews(alertsByContact(config, events, now)).flatMap((preview) =>
+  return previews(alertsByContact(config, events, now), {
+    buttons: Boolean(config.settings.slackApp),
+  }).flatMap((preview) =>
     Object.entries(previewFiles(preview)).map(([name, content]) => {
       writeFileSync(join(PREVIEW_DIR, name), content);
       return join(PREVIEW_DIR, name);

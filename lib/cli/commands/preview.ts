@@ -26,7 +26,7 @@ export async function previewCommand(io: CliIo, flags: PreviewFlags): Promise<nu
     : alertsByContact(config, eventsFromEmptyState(config, report), report.now);
   mkdirSync(flags.out, { recursive: true });
   const written: string[] = [];
-  for (const preview of previews(byContact)) {
+  for (const preview of previews(byContact, { buttons: Boolean(config.settings.slackApp) })) {
     for (const [name, content] of Object.entries(previewFiles(preview))) {
       writeFileSync(join(flags.out, name), content);
       written.push(join(flags.out, name));

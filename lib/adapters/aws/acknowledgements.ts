@@ -1,0 +1,99 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { AcknowledgementStore } from '../../app/interactions';
+import { type Acknowledgement, acknowledgementSchema } from '../../core/loop/acknowledgement';
+
+/** An acknowledgement whose end was never recorded (a recovery notify could not finish) lapses after this. */
+const KEEP_DAYS = 30;
+
+const isConditionFailure = (error: unknown) =>
+  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
+
+const key = (dataset: string) => ({ pk: `DATASET#${dataset}`, sk: 'ACK' });
+
+function fromItem(item: Record<string, unknown>): Acknowledgement | null {
+  const parsed = acknowledgementSchema.safeParse({
+    dataset: item.dataset,
+    by: item.by,
+    slackUserId: item.slackUserId ?? null,
+    at: item.at,
+    via: item.via,
+  });
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * Who is on each dataset, in the state table (`pk = DATASET#<dataset>`, `sk = ACK`). The first
+ * acknowledgement of a stale spell is kept: a second click, at once or later, and Slack's retries, find
+ * it there (a conditional write) and change nothing.
+ */
+export function dynamoAcknowledgements(client: DynamoDBClient, table: string): AcknowledgementStore {
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    async acknowledge(ack) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              ...key(ack.dataset),
+              ...ack,
+              expiresAt: Math.floor(Date.parse(ack.at) / 1000) + KEEP_DAYS * 86_400,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return { recorded: true, current: ack };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: table, Key: key(ack.dataset), ConsistentRead: true }),
+      );
+      return { recorded: false, current: (Item && fromItem(Item)) ?? ack };
+    },
+
+    async current(datasets) {
+      const found = new Map<string, Acknowledgement>();
+      const unique = [...new Set(datasets)];
+      for (let i = 0; i < unique.length; i += 100) {
+        let keys: Array<Record<string, unknown>> = unique.slice(i, i + 100).map(key);
+        for (let tries = 0; keys.length > 0 && tries < 8; tries++) {
+          const answer = await doc.send(
+            new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+          );
+          for (const item of answer.Responses?.[table] ?? []) {
+            const ack = fromItem(item);
+            if (ack) found.set(ack.dataset, ack);
+          }
+          keys = answer.UnprocessedKeys?.[table]?.Keys ?? [];
+          if (keys.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** tries));
+        }
+      }
+      return found;
+    },
+
+    async end(dataset, at) {
+      try {
+        await doc.send(
+          new DeleteCommand({
+            TableName: table,
+            Key: key(dataset),
+            ConditionExpression: '#at = :at',
+            ExpressionAttributeNames: { '#at': 'at' },
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        );
+      } catch (error) {
+        // Already ended, or someone acknowledged again since: nothing to end.
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+  };
+}

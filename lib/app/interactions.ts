@@ -1,0 +1,164 @@
+import type { Config } from '../config/types';
+import { type Acknowledgement, sinceWhen, whoIsOnIt } from '../core/loop/acknowledgement';
+import {
+  ACTIONS,
+  clickerName,
+  type Interaction,
+  parseInteraction,
+  updatedMessage,
+} from '../core/loop/interaction';
+import { MAX_BODY_BYTES, verifySlackSignature } from '../core/loop/signature';
+import { nextWorkingMorning } from '../core/loop/snooze-time';
+import type { HolidayCalendar } from '../time/holidays';
+import { formatLocal } from '../time/zone';
+
+/** Who is on which dataset: one acknowledgement per dataset, until it recovers. */
+export interface AcknowledgementStore {
+  /**
+   * Records `ack` unless the dataset already has one (a conditional write): the acknowledgement on
+   * record afterwards, which is the earlier one when two clicks race or Slack retries.
+   */
+  acknowledge(ack: Acknowledgement): Promise<{ recorded: boolean; current: Acknowledgement }>;
+  /** The acknowledgements of these datasets (those that have one). */
+  current(datasets: readonly string[]): Promise<Map<string, Acknowledgement>>;
+  /** Ends the acknowledgement made at `at` (the dataset recovered); a later one is kept. */
+  end(dataset: string, at: string): Promise<void>;
+}
+
+/** Snoozes set at run time (`stalewatch snooze`, the Snooze button). */
+export interface SnoozeStore {
+  /** Snoozes `dataset` until `until`, unless it is already snoozed as long or longer; the snooze now on record. */
+  extend(dataset: string, until: Date): Promise<Date>;
+}
+
+/** What the interactions function needs from the outside world. */
+export interface InteractionPorts {
+  config: () => Config;
+  clock: () => Date;
+  /** The Slack app's signing secret (cached); null when the settings name no Slack app. */
+  signingSecret: () => Promise<string | null>;
+  acknowledgements: AcknowledgementStore;
+  snoozes: SnoozeStore;
+  /** The settings' public holidays, for "the next working day". */
+  holidays: () => Pick<HolidayCalendar, 'isDayOff'>;
+  /** Posts to a click's `response_url` (Slack's way to update the message that was clicked). */
+  respond: (responseUrl: string, message: unknown) => Promise<void>;
+}
+
+/** A Lambda function URL request, as much of it as is read. */
+export interface FunctionUrlRequest {
+  headers?: Record<string, string | undefined> | null;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+}
+
+/** A function URL answer. */
+export interface FunctionUrlAnswer {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const answer = (statusCode: number, body: string): FunctionUrlAnswer => ({
+  statusCode,
+  headers: { 'content-type': 'text/plain; charset=utf-8' },
+  body,
+});
+
+/** What a refused request is told: nothing about why (the reason is for the log). */
+const REFUSED = answer(401, 'Not a valid Slack request');
+
+/** Escapes what Slack's mrkdwn treats as markup in a name people typed. */
+const mrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The raw body, or null when it is larger than Slack would ever send (checked before decoding). */
+function rawBody(request: FunctionUrlRequest): Buffer | null {
+  const body = request.body ?? '';
+  if (!request.isBase64Encoded) {
+    return Buffer.byteLength(body) > MAX_BODY_BYTES ? null : Buffer.from(body, 'utf8');
+  }
+  if (body.length > Math.ceil(MAX_BODY_BYTES / 3) * 4) return null;
+  return Buffer.from(body, 'base64');
+}
+
+/** What a click did, to say in the updated message and in the answer. */
+interface Outcome {
+  line: string;
+}
+
+async function acknowledge(i: Interaction, dataset: string, ports: InteractionPorts): Promise<Outcome> {
+  const now = ports.clock();
+  const zone = ports.config().settings.timezone;
+  const { current } = await ports.acknowledgements.acknowledge({
+    dataset,
+    by: clickerName(i).slice(0, 80),
+    slackUserId: i.user.id,
+    at: now.toISOString(),
+    via: 'slack',
+  });
+  const who = current.slackUserId
+    ? `<@${current.slackUserId}> (${sinceWhen(current, zone, now)})`
+    : mrkdwn(whoIsOnIt(current, zone, now));
+  return { line: `:raising_hand: *Who is on it:* ${who}` };
+}
+
+async function snooze(i: Interaction, dataset: string, ports: InteractionPorts): Promise<Outcome> {
+  const now = ports.clock();
+  const zone = ports.config().settings.timezone;
+  const until = await ports.snoozes.extend(dataset, nextWorkingMorning(now, zone, ports.holidays()));
+  return {
+    line: `:zzz: *Snoozed* by <@${i.user.id}>: no alerts about this dataset until ${mrkdwn(formatLocal(until, zone, now))}`,
+  };
+}
+
+/**
+ * A click on "I'm on it" or "Snooze until tomorrow 09:00" (SPEC.md "People and the loop back"). The
+ * function URL is open to anyone (auth NONE), so Slack's signature is the only gate: a request that is
+ * not signed with the app's signing secret, is older than five minutes, or is larger than 64 KB is
+ * answered 401 and changes nothing. A signed click records who is on it (or the snooze) with a
+ * conditional write, so a retry or a second click at once changes nothing twice, and then replaces the
+ * clicked message, through its `response_url`, with one that says so.
+ */
+export async function handleInteraction(
+  request: FunctionUrlRequest,
+  ports: InteractionPorts,
+  log: (reason: string) => void = () => {},
+): Promise<FunctionUrlAnswer> {
+  const headers = Object.fromEntries(
+    Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+  );
+  const body = rawBody(request);
+  if (!body) {
+    log(`refused: the body is over ${MAX_BODY_BYTES} bytes`);
+    return REFUSED;
+  }
+  const secret = await ports.signingSecret();
+  if (!secret) {
+    log('refused: the settings name no Slack app (slackApp.signingSecret)');
+    return REFUSED;
+  }
+  const verdict = verifySlackSignature(
+    {
+      body,
+      timestamp: headers['x-slack-request-timestamp'],
+      signature: headers['x-slack-signature'],
+    },
+    secret,
+    ports.clock(),
+  );
+  if (!verdict.ok) {
+    log(`refused: ${verdict.reason}`);
+    return REFUSED;
+  }
+  const interaction = parseInteraction(body.toString('utf8'));
+  const action = interaction?.actions[0];
+  if (!interaction || !action) return answer(400, 'Not a Stalewatch button');
+  const dataset = ports.config().datasets.find((d) => d.id === action.value);
+  if (!dataset) return answer(400, `No dataset "${action.value}" in this deployment's checks`);
+  const outcome =
+    action.action_id === ACTIONS.ack
+      ? await acknowledge(interaction, dataset.id, ports)
+      : await snooze(interaction, dataset.id, ports);
+  await ports.respond(interaction.response_url, updatedMessage(interaction, outcome.line));
+  return answer(200, '');
+}

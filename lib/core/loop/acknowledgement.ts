@@ -1,0 +1,38 @@
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import { z } from 'zod';
+import { formatLocal } from '../../time/zone';
+
+/**
+ * "Who is on it": someone said they are handling a dataset that is stale or cannot be checked, from
+ * Slack's "I'm on it" button or `stalewatch ack`. One per dataset, kept until the dataset recovers.
+ * The status page, messages and the digest all read this one shape.
+ */
+export const acknowledgementSchema = z.strictObject({
+  dataset: z.string(),
+  /** The name people read: the Slack user's name, or `ack --by`. */
+  by: z.string().min(1).max(80),
+  /** The Slack user who clicked, to mention them (`<@U…>`); null from the CLI. */
+  slackUserId: z.string().nullable(),
+  /** When they said so (ISO). */
+  at: z.iso.datetime({ offset: true }),
+  /** Where it came from, for the record. */
+  via: z.enum(['slack', 'cli']),
+});
+
+export type Acknowledgement = z.output<typeof acknowledgementSchema>;
+
+/**
+ * "Jane Smith (since 10:02)" in `zone`: the time alone on the day it was said, the day and time on
+ * a later day ("since Monday 23 November 10:02").
+ */
+export function whoIsOnIt(ack: Pick<Acknowledgement, 'by' | 'at'>, zone: string, now: Date): string {
+  return `${ack.by} (${sinceWhen(ack, zone, now)})`;
+}
+
+/** "since 10:02" on the day it was said, "since Monday 23 November 10:02" later. */
+export function sinceWhen(ack: Pick<Acknowledgement, 'at'>, zone: string, now: Date): string {
+  const at = new Date(ack.at);
+  const sameDay = format(new TZDate(at, zone), 'yyyy-MM-dd') === format(new TZDate(now, zone), 'yyyy-MM-dd');
+  return `since ${sameDay ? format(new TZDate(at, zone), 'HH:mm') : formatLocal(at, zone, now)}`;
+}

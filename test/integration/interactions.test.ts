@@ -1,0 +1,271 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
+import { dynamoAcknowledgements } from '../../lib/adapters/aws/acknowledgements';
+import { alertOf } from '../../lib/alerts/build';
+import { dynamoHolds } from '../../lib/alerts/deliver/holds';
+import { toSlack } from '../../lib/alerts/slack';
+import { compileConfig } from '../../lib/config/compiled';
+import { loadConfig } from '../../lib/config/load';
+import type { Config } from '../../lib/config/types';
+import { slackSignature } from '../../lib/core/loop/signature';
+import { startDynamo } from '../helpers/aws';
+import { fakeDateOnly } from '../helpers/clock';
+import { sampleDetail } from '../helpers/events';
+import { startNotifyStandIns } from '../helpers/stand-ins';
+import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
+
+const SIGNING_SECRET = 'signing-secret-for-tests-0123456789';
+const SECRET_NAME = 'stalewatch/slack-signing-secret';
+/** Monday 23 November 2026, 10:02 in London (GMT). */
+const NOW = new Date('2026-11-23T10:02:00Z');
+const TABLE = 'stalewatch-test-state';
+
+type Answer = { statusCode: number; body: string };
+
+describe('Slack buttons reach the interactions function through its URL', () => {
+  const saved = { ...process.env };
+  let dynamo: Awaited<ReturnType<typeof startDynamo>>;
+  let standIns: Awaited<ReturnType<typeof startNotifyStandIns>>;
+  let config: Config;
+  let handler: (event: unknown, context: Context) => Promise<Answer>;
+  let n = 0;
+  const context = { getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+
+  /** The message Stalewatch posted for a stale dataset, with its buttons, as Slack sends it back. */
+  const postedMessage = () => {
+    const detail = sampleDetail({ subscribers: [] });
+    const contact = config.settings.contacts['placements-lead'];
+    if (!contact) throw new Error('no contact');
+    const alert = alertOf('Dataset Stale', detail, contact, { settings: config.settings, now: NOW });
+    if (!alert) throw new Error('no alert');
+    return toSlack(alert, { buttons: true })[0];
+  };
+
+  /** A click as Slack posts it: form-encoded `payload`, signed with `secret` at `at`. */
+  const click = (options: {
+    action?: 'stalewatch-ack' | 'stalewatch-snooze';
+    user?: { id: string; name: string };
+    at?: Date;
+    secret?: string;
+    dataset?: string;
+    pad?: number;
+    base64?: boolean;
+  }) => {
+    const payload = {
+      type: 'block_actions',
+      user: options.user ?? { id: 'U012AB3CD', username: 'jane.smith', name: 'Jane Smith' },
+      response_url: `${standIns.address}/actions/T1/${++n}/token`,
+      actions: [
+        {
+          type: 'button',
+          action_id: options.action ?? 'stalewatch-ack',
+          block_id: 'stalewatch-loop',
+          value: options.dataset ?? 'placements',
+        },
+      ],
+      message: postedMessage(),
+      padding: 'x'.repeat(options.pad ?? 0),
+    };
+    const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const timestamp = String(Math.floor((options.at ?? new Date()).getTime() / 1000));
+    return {
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': timestamp,
+        'x-slack-signature': slackSignature(body, timestamp, options.secret ?? SIGNING_SECRET),
+      },
+      body: options.base64 ? Buffer.from(body).toString('base64') : body,
+      isBase64Encoded: options.base64 ?? false,
+    };
+  };
+
+  const acks = () => dynamoAcknowledgements(dynamo.client, TABLE).current(['placements']);
+  const snoozed = () => dynamoHolds(dynamo.client, TABLE).snoozedUntil('placements');
+
+  beforeAll(async () => {
+    fakeDateOnly(NOW);
+    standIns = await startNotifyStandIns();
+    dynamo = await startDynamo();
+    await dynamo.createTable(TABLE);
+    const settings = `${SETTINGS}slackApp:\n  signingSecret: \${secret:${SECRET_NAME}}\n`;
+    config = await loadConfig({
+      dir: writeTree({ 'stalewatch.yml': settings, 'placements.yml': PLACEMENTS }),
+      env: {},
+    });
+    const configFile = join(writeTree({}), 'compiled.json');
+    writeFileSync(configFile, compileConfig(config, [2026]));
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-west-2',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.address,
+      STALEWATCH_STATE_TABLE: TABLE,
+      STALEWATCH_CONFIG_FILE: configFile,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    });
+    handler = require('../../functions/interactions').handler;
+  });
+
+  beforeEach(async () => {
+    // Each test from nobody on it and no snooze.
+    for (const pk of ['DATASET#placements', 'SNOOZE#placements'])
+      await dynamo.client.send(
+        new DeleteItemCommand({
+          TableName: TABLE,
+          Key: { pk: { S: pk }, sk: { S: pk.startsWith('DATASET') ? 'ACK' : 'SNOOZE' } },
+        }),
+      );
+    standIns.reset();
+    standIns.state.secrets[SECRET_NAME] = SIGNING_SECRET;
+    jest.setSystemTime(NOW);
+  });
+
+  afterAll(async () => {
+    jest.useRealTimers();
+    process.env = saved;
+    await Promise.all([dynamo.stop(), standIns.stop()]);
+  });
+
+  it("records who clicked I'm on it and replaces the message's buttons with who is on it", async () => {
+    // Act
+    const answer = await handler(click({}), context);
+    // Assess: the state says Jane since 10:02, and the message was updated through its response_url.
+    expect(answer.statusCode).toBe(200);
+    expect([...(await acks()).values()]).toEqual([
+      {
+        dataset: 'placements',
+        by: 'Jane Smith',
+        slackUserId: 'U012AB3CD',
+        at: NOW.toISOString(),
+        via: 'slack',
+      },
+    ]);
+    expect(standIns.state.responses).toHaveLength(1);
+    const update = standIns.state.responses[0]?.body as { replace_original: boolean; blocks: unknown[] };
+    expect(update.replace_original).toBe(true);
+    const text = JSON.stringify(update.blocks);
+    expect(text).toContain('Who is on it:* <@U012AB3CD> (since 10:02)');
+    expect(text).toContain('Trainee placements data is 3 days out of date');
+    expect(text).not.toContain('stalewatch-ack');
+    expect(standIns.state.secretReads).toEqual(expect.arrayContaining([SECRET_NAME]));
+  });
+
+  it('accepts the body base64-encoded, as function URLs pass a form body', async () => {
+    const answer = await handler(click({ base64: true }), context);
+    expect(answer.statusCode).toBe(200);
+    expect((await acks()).get('placements')?.by).toBe('Jane Smith');
+  });
+
+  it.each([
+    ['signed with another secret', () => click({ secret: 'not-the-signing-secret' })],
+    ['signed six minutes ago', () => click({ at: new Date(NOW.getTime() - 6 * 60_000) })],
+    ['signed six minutes ahead', () => click({ at: new Date(NOW.getTime() + 6 * 60_000) })],
+    [
+      'with its body changed after signing',
+      () => {
+        const request = click({});
+        return { ...request, body: request.body.replace('placements', 'placementz') };
+      },
+    ],
+    [
+      'with the dataset swapped for another after signing',
+      () => {
+        const request = click({});
+        return { ...request, body: request.body.replace('stalewatch-ack', 'stalewatch-snooze') };
+      },
+    ],
+    ['over 64 KB, even when signed', () => click({ pad: 70_000 })],
+    [
+      'with no signature',
+      () => {
+        const request = click({});
+        const { 'x-slack-signature': _gone, ...headers } = request.headers;
+        return { ...request, headers };
+      },
+    ],
+  ])('refuses a click %s with 401 and changes nothing', async (_name, forge) => {
+    // Act
+    const answer = await handler(forge(), context);
+    // Assess
+    expect(answer.statusCode).toBe(401);
+    expect(answer.body).not.toContain(SIGNING_SECRET);
+    expect((await acks()).size).toBe(0);
+    expect(await snoozed()).toBeNull();
+    expect(standIns.state.responses).toEqual([]);
+  });
+
+  it('changes nothing when Slack retries the same click a minute later', async () => {
+    // Prepare: the click, signed once.
+    const request = click({});
+    await handler(request, context);
+    // Act: Slack sends the same request again (same timestamp and payload), a minute later.
+    jest.setSystemTime(new Date(NOW.getTime() + 60_000));
+    const again = await handler(request, context);
+    // Assess: still Jane since 10:02, one record.
+    expect(again.statusCode).toBe(200);
+    expect([...(await acks()).values()].map((a) => [a.by, a.at])).toEqual([
+      ['Jane Smith', NOW.toISOString()],
+    ]);
+    expect(JSON.stringify(standIns.state.responses[1]?.body)).toContain('(since 10:02)');
+  });
+
+  it('keeps the first of two clicks at once, and both messages say who that is', async () => {
+    // Act: Jane and Sam click at the same moment.
+    const [jane, sam] = await Promise.all([
+      handler(click({ user: { id: 'U0JANE', name: 'Jane Smith' } }), context),
+      handler(click({ user: { id: 'U0SAM', name: 'Sam Patel' } }), context),
+    ]);
+    // Assess: one acknowledgement, and both updates name the same person.
+    expect([jane.statusCode, sam.statusCode]).toEqual([200, 200]);
+    const current = [...(await acks()).values()];
+    expect(current).toHaveLength(1);
+    const who = current[0]?.slackUserId;
+    expect(standIns.state.responses.map((r) => JSON.stringify(r.body).includes(`<@${who}>`))).toEqual([
+      true,
+      true,
+    ]);
+  });
+
+  it('snoozes until 09:00 on the next working day, and a second click changes nothing', async () => {
+    // Prepare: Thursday 24 December 2026, 16:00; Friday is Christmas, Monday the Boxing Day substitute.
+    const christmasEve = new Date('2026-12-24T16:00:00Z');
+    jest.setSystemTime(christmasEve);
+    // Act
+    const first = await handler(click({ action: 'stalewatch-snooze', at: christmasEve }), context);
+    const second = await handler(click({ action: 'stalewatch-snooze', at: christmasEve }), context);
+    // Assess: Tuesday 29 December 09:00 in London.
+    expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
+    expect((await snoozed())?.toISOString()).toBe('2026-12-29T09:00:00.000Z');
+    expect(JSON.stringify(standIns.state.responses[0]?.body)).toContain(
+      'no alerts about this dataset until Tuesday 29 December 09:00',
+    );
+  });
+
+  it('answers 400 to a signed click about a dataset this deployment does not have', async () => {
+    const answer = await handler(click({ dataset: 'no-such-dataset' }), context);
+    expect(answer.statusCode).toBe(400);
+    expect((await acks()).size).toBe(0);
+  });
+
+  // Last: the rotated secret stays cached for the tests after it.
+  it('reads a rotated signing secret within five minutes: clicks signed with the old one are refused', async () => {
+    // Prepare: a click read the secret (cached; after every other test's time); then the secret is
+    // rotated, and six minutes pass.
+    const later = new Date('2026-12-31T10:00:00Z');
+    jest.setSystemTime(later);
+    await handler(click({ action: 'stalewatch-snooze' }), context);
+    standIns.state.secrets[SECRET_NAME] = 'the-rotated-signing-secret';
+    const sixMinutesOn = new Date(later.getTime() + 6 * 60_000);
+    jest.setSystemTime(sixMinutesOn);
+    // Act
+    const old = await handler(click({}), context);
+    const rotated = await handler(click({ secret: 'the-rotated-signing-secret' }), context);
+    // Assess
+    expect([old.statusCode, rotated.statusCode]).toEqual([401, 200]);
+    expect((await acks()).get('placements')?.at).toBe(sixMinutesOn.toISOString());
+  });
+});
