@@ -84,7 +84,10 @@ function notifierStatements(config, stage) {
       Effect: 'Allow',
       Action: [
         'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
         'dynamodb:PutItem',
+        // The latest event per check and contact (holds.ts isLatest) is a conditional UpdateItem.
+        'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
         'dynamodb:Query',
         'dynamodb:Scan',
@@ -112,6 +115,33 @@ function notifierStatements(config, stage) {
       Action: ['sqs:SendMessage'],
       Resource: { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'Arn'] },
     },
+  ];
+}
+
+/**
+ * The interactions function's IAM: acknowledgements and snoozes in the state table, and the Slack app's
+ * signing secret (Secrets Manager, or SSM) that `slackApp.signingSecret` names; nothing else.
+ */
+function interactionsStatements(config) {
+  const ref = config.settings.slackApp?.signingSecret;
+  return [
+    {
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+    },
+    ...(ref?.store === 'secret'
+      ? [
+          {
+            Effect: 'Allow',
+            Action: ['secretsmanager:GetSecretValue'],
+            Resource: arn('secretsmanager', `secret:${ref.name}-*`),
+          },
+        ]
+      : []),
+    ...(ref?.store === 'ssm'
+      ? [{ Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: arn('ssm', `parameter${ref.name}`) }]
+      : []),
   ];
 }
 
@@ -181,6 +211,7 @@ module.exports = async ({ options = {} } = {}) => {
     timezone: schedules.digest.timezone,
     digest: schedules.digest.expression,
     notifierStatements: notifierStatements(config, options.stage ?? 'dev'),
+    interactionsStatements: interactionsStatements(config),
     // EventBridge Scheduler invokes digest with digest's own role (by name: GetAtt would be circular).
     digestStatements: [
       ...notifierStatements(config, options.stage ?? 'dev'),

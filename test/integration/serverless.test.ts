@@ -98,7 +98,7 @@ describe('npx sls package (offline)', () => {
       f.Properties.Runtime,
       f.Properties.Architectures,
     ]);
-    expect(functions).toEqual(Array(5).fill(['nodejs22.x', ['arm64']]));
+    expect(functions).toEqual(Array(6).fill(['nodejs22.x', ['arm64']]));
   });
 
   it('routes the bus’s events to notify with a retry policy and a dead-letter queue', () => {
@@ -221,6 +221,26 @@ describe('npx sls package (offline)', () => {
       'arn:aws:rds:eu-west-2:000000000000:cluster:unset-tis-cluster-arn',
       'arn:aws:rds:eu-west-2:000000000000:cluster:unset-warehouse-cluster-arn',
     ]);
+  });
+
+  it("gives Slack's buttons a public function URL whose role reads only the signing secret and the state table", () => {
+    const url = Object.values(resources).find((r) => r.Type === 'AWS::Lambda::Url');
+    expect(url?.Properties).toMatchObject({ AuthType: 'NONE' });
+    const template = JSON.parse(
+      readFileSync(join(ROOT, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'),
+    );
+    expect(template.Outputs.SlackInteractivityUrl.Value).toEqual({
+      'Fn::GetAtt': ['InteractionsLambdaFunctionUrl', 'FunctionUrl'],
+    });
+    const interactions = statementsOf('interactions');
+    const actions = interactions.flatMap((s) => [s.Action].flat()).filter((a) => !a.startsWith('logs:'));
+    expect(actions.sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'secretsmanager:GetSecretValue',
+    ]);
+    const secret = interactions.find((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+    expect(JSON.stringify(secret?.Resource)).toContain('secret:stalewatch/slack-signing-secret-*');
   });
 
   it('takes the sources’ ARNs from the config when their variables are set', () => {
