@@ -1,4 +1,5 @@
 import type { Contact, Settings } from '../config/types';
+import { type Acknowledgement, whoIsOnIt } from '../core/loop/acknowledgement';
 import type { CheckEventDetail, DetailType } from '../events/types';
 import { formatAge } from '../time/zone';
 import type { Alert, Moment } from './model';
@@ -8,6 +9,8 @@ import { ageInWords, expectedInWords, moment } from './words';
 export interface AlertContext {
   settings: Pick<Settings, 'timezone' | 'contacts' | 'notify'>;
   now: Date;
+  /** Who said they are on the dataset, if anyone: "Who is on it: Jane Smith (since 10:02)". */
+  acknowledgement?: Pick<Acknowledgement, 'by' | 'at'> | null;
 }
 
 const KIND: Record<Exclude<DetailType, 'Check Run Completed'>, Alert['kind']> = {
@@ -116,7 +119,12 @@ export function alertOf(
   } else {
     facts.push(fact('Since', moment(d.now, zone, ctx.now), ''));
   }
-  facts.push({ label: 'Who is on it', value: ownersInWords(d, ctx.settings.contacts) });
+  facts.push({
+    label: 'Who is on it',
+    value: ctx.acknowledgement
+      ? whoIsOnIt(ctx.acknowledgement, zone, ctx.now)
+      : ownersInWords(d, ctx.settings.contacts),
+  });
   const platform = contact.audience === 'platform';
   return {
     kind,

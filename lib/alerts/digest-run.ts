@@ -53,8 +53,10 @@ export async function runDigest(
   const entries = digestEntries(config, await ports.staleStates());
   const fire = digestFire(config.settings.notify.digest, zone, now) ?? now;
   const key = `digest:${fire.toISOString()}`;
+  const acknowledgements =
+    (await ports.loop?.acknowledgements.current(entries.map((e) => e.dataset))) ?? new Map();
   const messages = Object.values(config.settings.contacts).flatMap((contact) => {
-    const alert = digestOf(contact, entries, zone, now, key);
+    const alert = digestOf(contact, entries, zone, now, key, acknowledgements);
     return alert ? [{ contact, alert }] : [];
   });
   return deliverAll(messages, ports, timeLeft);

@@ -1,4 +1,5 @@
 import type { Config, Contact } from '../config/types';
+import { type Acknowledgement, whoIsOnIt } from '../core/loop/acknowledgement';
 import type { Alert } from './model';
 import { moment } from './words';
 
@@ -53,6 +54,7 @@ export function digestOf(
   zone: string,
   now: Date,
   key: string,
+  acknowledgements: ReadonlyMap<string, Pick<Acknowledgement, 'by' | 'at'>> = new Map(),
 ): Alert | null {
   const theirs = entries
     .filter((e) => e.owners.includes(contact.id) || e.subscribers.includes(contact.id))
@@ -75,11 +77,13 @@ export function digestOf(
     items: theirs.map((e) => {
       const since = moment(e.staleSince, zone, now);
       const updated = moment(e.lastUpdatedAt, zone, now);
+      const ack = acknowledgements.get(e.dataset);
       const line = [
         since ? `stale since ${since.text}` : 'stale',
         updated ? `last updated ${updated.text}` : 'no data',
+        ...(ack ? [`who is on it: ${whoIsOnIt(ack, zone, now)}`] : []),
       ].join('; ');
-      return { title: e.title, line, staleSince: since };
+      return { title: e.title, line, staleSince: since, onIt: ack ? whoIsOnIt(ack, zone, now) : null };
     }),
     key,
   };

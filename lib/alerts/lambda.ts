@@ -43,6 +43,7 @@ export function notifyPorts(
     sent: NotifyPorts['sent'];
     holds: ReturnType<typeof import('./deliver/holds').dynamoHolds>;
     ses: import('@aws-sdk/client-sesv2').SESv2Client;
+    acknowledgements: import('../app/interactions').AcknowledgementStore;
   } | null = null;
   const load = () => {
     if (!deps) {
@@ -51,8 +52,11 @@ export function notifyPorts(
       const { SESv2Client } = require('@aws-sdk/client-sesv2') as typeof import('@aws-sdk/client-sesv2');
       const { dynamoSentRecord } = require('./deliver/sent') as typeof import('./deliver/sent');
       const { dynamoHolds } = require('./deliver/holds') as typeof import('./deliver/holds');
+      const { dynamoAcknowledgements } =
+        require('../adapters/aws/acknowledgements') as typeof import('../adapters/aws/acknowledgements');
       const dynamo = new DynamoDBClient({ maxAttempts: DYNAMODB_ATTEMPTS });
       deps = {
+        acknowledgements: dynamoAcknowledgements(dynamo, stateTable),
         sent: dynamoSentRecord(dynamo, stateTable),
         holds: dynamoHolds(dynamo, stateTable),
         ses: new SESv2Client({}),
@@ -91,6 +95,16 @@ export function notifyPorts(
     hold: (message) => load().holds.hold(message),
     heldDue: (now) => load().holds.heldDue(now),
     isLatest: (checkId, contactId, eventAt) => load().holds.isLatest(checkId, contactId, eventAt),
+    loop: {
+      acknowledgements: {
+        acknowledge: (ack) => load().acknowledgements.acknowledge(ack),
+        current: (datasets) => load().acknowledgements.current(datasets),
+        end: (dataset, at) => load().acknowledgements.end(dataset, at),
+      },
+      // A check never run has no state: it has not failed.
+      allPassing: async (checkIds) =>
+        [...(await service.store.load(checkIds)).values()].every((s) => s.status === 'pass'),
+    },
     staleStates: () => service.store.staleStates(),
   };
 }

@@ -30,7 +30,13 @@ export interface Alert {
     rerun: string;
   } | null;
   /** Digest entries, oldest first. */
-  items?: Array<{ title: string; line: string; staleSince: Moment | null }>;
+  items?: Array<{
+    title: string;
+    line: string;
+    staleSince: Moment | null;
+    /** "Jane Smith (since 10:02)" when someone is on it; `line` says it too. */
+    onIt?: string | null;
+  }>;
   /**
    * The dataset a stale or error message is about: what its "I'm on it" and "Snooze" buttons act on
    * (only when the settings name a Slack app). Absent on recoveries and digests.

@@ -1,4 +1,6 @@
+import type { AcknowledgementStore } from '../app/interactions';
 import type { Config, Contact, SecretRef } from '../config/types';
+import type { Acknowledgement } from '../core/loop/acknowledgement';
 import type { CheckEventDetail, DetailType } from '../events/types';
 import { DETAIL_TYPES } from '../events/types';
 import { alertOf } from './build';
@@ -47,6 +49,14 @@ export interface NotifyPorts {
    * false, noting nothing, when a message of a later event about that check already went to them.
    */
   isLatest: (checkId: string, contactId: string, eventAt: string) => Promise<boolean>;
+  /**
+   * Who is on which dataset ("I'm on it", `stalewatch ack`), and whether a dataset's checks are all
+   * back to normal (pass): an acknowledgement ends when they are. Absent: no one is ever on it.
+   */
+  loop?: {
+    acknowledgements: AcknowledgementStore;
+    allPassing: (checkIds: readonly string[]) => Promise<boolean>;
+  };
 }
 
 export interface NotifyOutcome {
@@ -305,9 +315,17 @@ export async function notify(
     run.outcome.skipped.push(`${detail.dataset} is snoozed`);
     return run.outcome;
   }
+  const acknowledgement =
+    (await ports.loop?.acknowledgements.current([detail.dataset]))?.get(detail.dataset) ?? null;
+  if (acknowledgement && detailType === DETAIL_TYPES['still-stale']) {
+    // Someone is on it: reminders stop until the dataset recovers (SPEC.md "Who is on it").
+    run.outcome.skipped.push(`${detail.dataset}: ${acknowledgement.by} is on it, so no reminder`);
+    return run.outcome;
+  }
   const quietEnd = quietUntil(now, config.settings.notify.quietHours, config.settings.timezone);
+  const ctx = { settings: config.settings, now, acknowledgement };
   for (const { contact } of recipientsOf(detailType as DetailType, detail, config.settings)) {
-    const alert = alertOf(detailType as DetailType, detail, contact, { settings: config.settings, now });
+    const alert = alertOf(detailType as DetailType, detail, contact, ctx);
     if (!alert || !(await inOrder(run, detail.checkId, contact.id, detail.now))) continue;
     if (quietEnd && !isUrgent(alert)) {
       const held = { releaseAt: quietEnd.toISOString(), contactId: contact.id, alert };
@@ -317,7 +335,28 @@ export async function notify(
     }
     await deliver(contact, alert, run);
   }
-  return finish(run);
+  const outcome = await finish(run);
+  if (acknowledgement) await endIfRecovered(detailType, detail, acknowledgement, ports);
+  return outcome;
+}
+
+/**
+ * Ends an acknowledgement once its dataset is back to normal: after the recovery message (which still
+ * says who was on it) has gone, and only when every check of the dataset passes again.
+ */
+async function endIfRecovered(
+  detailType: string,
+  detail: CheckEventDetail,
+  acknowledgement: Acknowledgement,
+  ports: NotifyPorts,
+) {
+  if (detailType !== DETAIL_TYPES.recovered && detailType !== DETAIL_TYPES['error-recovered']) return;
+  const checkIds = ports
+    .config()
+    .checks.filter((c) => c.dataset === detail.dataset)
+    .map((c) => c.id);
+  if (ports.loop && (await ports.loop.allPassing(checkIds)))
+    await ports.loop.acknowledgements.end(detail.dataset, acknowledgement.at);
 }
 
 /**

@@ -71,7 +71,7 @@ function bodyBlocks(alert: Alert): KnownBlock[] {
       ...sections(
         alert.items.map(
           (i) =>
-            `• *${escapeMrkdwn(i.title)}*: ${i.staleSince ? `stale since ${slackTime(i.staleSince)}` : escapeMrkdwn(i.line)}`,
+            `• *${escapeMrkdwn(i.title)}*: ${i.staleSince ? `stale since ${slackTime(i.staleSince)}` : escapeMrkdwn(i.line)}${i.onIt && i.staleSince ? `; who is on it: ${escapeMrkdwn(i.onIt)}` : ''}`,
         ),
       ),
     );

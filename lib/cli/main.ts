@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, UsageError } from '../errors';
+import { type AckFlags, ackCommand } from './commands/ack';
 import { demoCommand } from './commands/demo';
 import { explainCommand } from './commands/explain';
 import { type PreviewFlags, previewCommand } from './commands/preview';
@@ -85,6 +86,19 @@ function program(io: CliIo, exit: { code: number }): Command {
     .addOption(checksOption())
     .action(async (dataset: string, flags: SnoozeFlags) => {
       exit.code = await snoozeCommand(io, dataset, flags);
+    });
+
+  cli
+    .command('ack')
+    .description("say who is on a dataset (as Slack's I'm on it does), in the deployed service")
+    .argument('<dataset>', 'a dataset id')
+    .requiredOption('--by <name>', 'who is on it, as people should read it')
+    .option('--stage <stage>', 'the deployed stage', 'dev')
+    .option('--region <region>', "the stack's region (default: the AWS SDK's settings)")
+    .option('--table <name>', 'the state table (default stalewatch-<stage>-state)')
+    .addOption(checksOption())
+    .action(async (dataset: string, flags: AckFlags) => {
+      exit.code = await ackCommand(io, dataset, flags);
     });
 
   cli

@@ -234,11 +234,7 @@ describe('npx sls package (offline)', () => {
     });
     const interactions = statementsOf('interactions');
     const actions = interactions.flatMap((s) => [s.Action].flat()).filter((a) => !a.startsWith('logs:'));
-    expect(actions.sort()).toEqual([
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'secretsmanager:GetSecretValue',
-    ]);
+    expect(actions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'secretsmanager:GetSecretValue']);
     const secret = interactions.find((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
     expect(JSON.stringify(secret?.Resource)).toContain('secret:stalewatch/slack-signing-secret-*');
   });
