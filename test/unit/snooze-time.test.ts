@@ -16,9 +16,9 @@ describe('Snooze until tomorrow 09:00', () => {
       '2026-12-29T09:00:00.000Z',
     ],
     [
-      'a Saturday before the clocks go forward: 09:00 BST on Monday',
+      'Easter Saturday, as the clocks go forward: 09:00 BST on the Tuesday after Easter Monday',
       '2027-03-27T10:00:00Z',
-      '2027-03-29T08:00:00.000Z',
+      '2027-03-30T08:00:00.000Z',
     ],
     ['late on a Thursday: Friday', '2026-11-26T23:30:00Z', '2026-11-27T09:00:00.000Z'],
   ])('from %s', (_name, now, expected) => {
