@@ -21,6 +21,7 @@ function configWith(timezone = 'Europe/London'): Config {
     },
     datasets: [],
     checks: [],
+    alarms: [],
     warnings: [],
   };
 }
