@@ -16,10 +16,12 @@ const isMap = (v: unknown): v is Loose => typeof v === 'object' && v !== null &&
 
 /** A dataset's fields that an alarm file does not have, and what to write instead. */
 const DATASET_ONLY: Record<string, string> = {
-  dataset: 'an alarm file is named by its alarm — remove dataset:, or remove alarm: if this file describes a table',
+  dataset:
+    'an alarm file is named by its alarm — remove dataset:, or remove alarm: if this file describes a table',
   source: 'an alarm is read from CloudWatch, not a source — remove source:',
   table: 'a file watches either a table or an alarm — remove table:, or put the alarm in a file of its own',
-  checks: 'CloudWatch decides when an alarm goes off; Stalewatch only words it — remove checks: (change the alarm itself in CloudWatch)',
+  checks:
+    'CloudWatch decides when an alarm goes off; Stalewatch only words it — remove checks: (change the alarm itself in CloudWatch)',
 };
 
 /** True for a file's data that has `alarm:` at its top: an alarm file. */

@@ -8,7 +8,14 @@ import { crossCheck } from './cross-check';
 import { interpolateEnv } from './interpolate';
 import { locate, type ParsedFile, type YamlData } from './parsed-file';
 import { resolveConfig } from './resolve';
-import { type AlarmFile, alarmFileSchema, type DatasetFile, datasetSchema, jsonSchemas, settingsSchema } from './schema';
+import {
+  type AlarmFile,
+  alarmFileSchema,
+  type DatasetFile,
+  datasetSchema,
+  jsonSchemas,
+  settingsSchema,
+} from './schema';
 import type { Config } from './types';
 import { whereIssues } from './where';
 import { parseYamlFile, type YamlFile } from './yaml-file';
@@ -58,7 +65,10 @@ export async function loadConfig({ dir, env }: LoadOptions): Promise<Config> {
   const { settingsPath, datasetPaths } = listConfigFiles(dir, issues);
   const settings = settingsPath ? readSafely(settingsPath, 'settings', env, issues) : null;
   const datasets = datasetPaths.map((file) => readSafely(file, 'dataset', env, issues));
-  const [alarms, tables] = [datasets.filter((d) => d.kind === 'alarm'), datasets.filter((d) => d.kind !== 'alarm')];
+  const [alarms, tables] = [
+    datasets.filter((d) => d.kind === 'alarm'),
+    datasets.filter((d) => d.kind !== 'alarm'),
+  ];
   if (settings?.yamlData) {
     const yamlDatasets = tables.flatMap((d) => d.yamlData ?? []);
     const yamlAlarms = alarms.flatMap((d) => d.yamlData ?? []);

@@ -1,8 +1,8 @@
 import { formatConfigIssue } from '../errors';
 import { parseLocalDateTime } from '../time/zone';
+import { resolveAlarm } from './alarm';
 import { checkId, defaultCheckName } from './check-id';
 import { locate, type ParsedFile } from './parsed-file';
-import { resolveAlarm } from './alarm';
 import {
   type AlarmFile,
   type CheckEntry,

@@ -529,14 +529,17 @@ export const ALARM_NAME_MAX = 255;
 /** What is wrong with an `alarm:` pattern, or null: a name, or a prefix ending in one `*`. */
 export function alarmPatternProblem(s: string): string | null {
   const example = 'tis-prod-website-health, or tis-prod-* for every alarm whose name starts so';
-  if (NOT_IN_ALARM_NAME.test(s)) return `contains a control character or line break — write the alarm's name, e.g. ${example}`;
-  if (s.length > ALARM_NAME_MAX) return `is longer than ${ALARM_NAME_MAX} characters, the longest CloudWatch alarm name — e.g. ${example}`;
+  if (NOT_IN_ALARM_NAME.test(s))
+    return `contains a control character or line break — write the alarm's name, e.g. ${example}`;
+  if (s.length > ALARM_NAME_MAX)
+    return `is longer than ${ALARM_NAME_MAX} characters, the longest CloudWatch alarm name — e.g. ${example}`;
   if (s === '*' || s.trim() === '*')
     return 'would watch every alarm in the account — write a prefix before the *, e.g. tis-prod-*';
   const star = s.indexOf('*');
   if (star !== -1 && star !== s.length - 1)
     return `${show(s)} has a * that is not at its end — a pattern is a prefix followed by *, e.g. tis-prod-*`;
-  if (s !== s.trim()) return `${show(s)} starts or ends with a space — write the alarm's name exactly, e.g. ${example}`;
+  if (s !== s.trim())
+    return `${show(s)} starts or ends with a space — write the alarm's name exactly, e.g. ${example}`;
   return null;
 }
 
@@ -551,9 +554,14 @@ export const alarmFileSchema = z
   .strictObject({
     alarm: text('tis-prod-website-health', {
       test: (s) => alarmPatternProblem(s) === null,
-      explain: (s) => alarmPatternProblem(s) ?? `${show(s)} is not an alarm name — e.g. tis-prod-website-health`,
-    }).describe('A CloudWatch alarm name, or a prefix ending in * (tis-prod-*): every alarm whose name starts so.'),
-    title: audienceFields.title.describe('What the alarm watches, as data leads say it: TIS website, TIS database disk space.'),
+      explain: (s) =>
+        alarmPatternProblem(s) ?? `${show(s)} is not an alarm name — e.g. tis-prod-website-health`,
+    }).describe(
+      'A CloudWatch alarm name, or a prefix ending in * (tis-prod-*): every alarm whose name starts so.',
+    ),
+    title: audienceFields.title.describe(
+      'What the alarm watches, as data leads say it: TIS website, TIS database disk space.',
+    ),
     owner: audienceFields.owner,
     subscribers: audienceFields.subscribers,
     snooze: audienceFields.snooze,
@@ -564,7 +572,9 @@ export const alarmFileSchema = z
         error: (iss) => `${show(iss.input)} is not a unit — write ${ALARM_UNITS.join(', ')}`,
       })
       .optional()
-      .describe("How the alarm's metric is counted, when CloudWatch's event does not say (well-known AWS metrics are known)."),
+      .describe(
+        "How the alarm's metric is counted, when CloudWatch's event does not say (well-known AWS metrics are known).",
+      ),
   })
   .meta({ title: 'Stalewatch alarm (checks/*.yml with alarm:)' });
 
