@@ -123,7 +123,8 @@ function notifierStatements(config, stage) {
  */
 function alarmEventOf(config) {
   const names = alarmNameFilter(config.alarms);
-  if (names.length === 0) return { schedule: { rate: 'rate(1 day)', enabled: false, input: { release: true } } };
+  if (names.length === 0)
+    return { schedule: { rate: 'rate(1 day)', enabled: false, input: { release: true } } };
   return {
     eventBridge: {
       pattern: {
