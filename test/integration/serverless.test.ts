@@ -138,10 +138,12 @@ describe('npx sls package (offline)', () => {
     expect(actions).not.toContain('dynamodb:BatchGetItem');
     const permission = ofType('AWS::Lambda::Permission')
       .map(([, p]) => p.Properties)
-      .find((p) => JSON.stringify(p.SourceArn).includes('rule3'));
+      .find((p) => JSON.stringify(p.SourceArn).includes('notify-rule-3'));
     expect(permission).toEqual(
       expect.objectContaining({ Principal: 'events.amazonaws.com', Action: 'lambda:InvokeFunction' }),
     );
+    // Only that rule, on the default bus (no bus name in its ARN), may invoke notify with alarm events.
+    expect(JSON.stringify(permission?.SourceArn)).toContain('["rule","stalewatch-test-notify-rule-3"]');
   });
 
   it('keeps what notify and digest still fail to deliver after Lambda’s own retries in the same queue', () => {
