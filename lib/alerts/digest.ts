@@ -1,3 +1,4 @@
+import { watchOf } from '../config/alarm';
 import type { Config, Contact } from '../config/types';
 import { type Acknowledgement, whoIsOnIt } from '../core/loop/acknowledgement';
 import type { Alert } from './model';
@@ -11,6 +12,8 @@ export interface DigestEntry {
   lastUpdatedAt: string | null;
   owners: string[];
   subscribers: string[];
+  /** A CloudWatch alarm in ALARM (no "last updated" to say). */
+  alarm?: true;
 }
 
 /** What is known of one stale check: a run's result, or its stored state. */
@@ -22,11 +25,27 @@ export interface StaleCheck {
 
 /** Each dataset with a stale check, once, with the earliest staleSince of its stale checks. */
 export function digestEntries(
-  config: Pick<Config, 'checks' | 'datasets'>,
+  config: Pick<Config, 'checks' | 'datasets'> & Partial<Pick<Config, 'alarms'>>,
   stale: readonly StaleCheck[],
 ): DigestEntry[] {
   const byDataset = new Map<string, DigestEntry>();
   for (const check of stale) {
+    // An alarm's state (lib/core/alarms/news.ts): listed under its file's title, once per alarm.
+    const watch = check.checkId.startsWith('alarm/')
+      ? watchOf(config.alarms ?? [], check.checkId.slice('alarm/'.length))
+      : null;
+    if (watch) {
+      byDataset.set(check.checkId, {
+        dataset: check.checkId,
+        title: watch.title,
+        staleSince: check.staleSince,
+        lastUpdatedAt: null,
+        owners: watch.owners,
+        subscribers: watch.subscribers,
+        alarm: true,
+      });
+      continue;
+    }
     const datasetId = config.checks.find((c) => c.id === check.checkId)?.dataset;
     const dataset = config.datasets.find((d) => d.id === datasetId);
     if (!dataset) continue;
@@ -79,8 +98,12 @@ export function digestOf(
       const updated = moment(e.lastUpdatedAt, zone, now);
       const ack = acknowledgements.get(e.dataset);
       const line = [
-        since ? `stale since ${since.text}` : 'stale',
-        updated ? `last updated ${updated.text}` : 'no data',
+        e.alarm
+          ? `a problem since ${since?.text ?? 'its alarm went off'}`
+          : [
+              since ? `stale since ${since.text}` : 'stale',
+              updated ? `last updated ${updated.text}` : 'no data',
+            ].join('; '),
         ...(ack ? [`who is on it: ${whoIsOnIt(ack, zone, now)}`] : []),
       ].join('; ');
       return { title: e.title, line, staleSince: since, onIt: ack ? whoIsOnIt(ack, zone, now) : null };

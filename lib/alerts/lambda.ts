@@ -1,3 +1,4 @@
+import type { AlarmStore } from '../app/alarms';
 import type { Config, SecretRef } from '../config/types';
 import type { ServicePorts } from '../service/handlers';
 import type { CheckState } from '../state/types';
@@ -38,10 +39,11 @@ export function notifyPorts(
   env: Readonly<Record<string, string | undefined>>,
   service: ServicePorts,
   stateTable: string,
-): NotifyPorts & { staleStates: () => Promise<CheckState[]> } {
+): NotifyPorts & { staleStates: () => Promise<CheckState[]>; alarms: AlarmStore } {
   let deps: {
     sent: NotifyPorts['sent'];
     holds: ReturnType<typeof import('./deliver/holds').dynamoHolds>;
+    alarms: AlarmStore;
     ses: import('@aws-sdk/client-sesv2').SESv2Client;
     acknowledgements: import('../app/interactions').AcknowledgementStore;
   } | null = null;
@@ -54,11 +56,14 @@ export function notifyPorts(
       const { dynamoHolds } = require('./deliver/holds') as typeof import('./deliver/holds');
       const { dynamoAcknowledgements } =
         require('../adapters/aws/acknowledgements') as typeof import('../adapters/aws/acknowledgements');
+      const { dynamoAlarmStore } =
+        require('../adapters/dynamo-alarms') as typeof import('../adapters/dynamo-alarms');
       const dynamo = new DynamoDBClient({ maxAttempts: DYNAMODB_ATTEMPTS });
       deps = {
         acknowledgements: dynamoAcknowledgements(dynamo, stateTable),
         sent: dynamoSentRecord(dynamo, stateTable),
         holds: dynamoHolds(dynamo, stateTable),
+        alarms: dynamoAlarmStore(dynamo, stateTable),
         ses: new SESv2Client({}),
       };
     }
@@ -106,5 +111,11 @@ export function notifyPorts(
         [...(await service.store.load(checkIds)).values()].every((s) => s.status === 'pass'),
     },
     staleStates: () => service.store.staleStates(),
+    alarms: {
+      load: (checkId) => load().alarms.load(checkId),
+      save: (state, version) => load().alarms.save(state, version),
+      remindAt: (checkId, at) => load().alarms.remindAt(checkId, at),
+      remindersDue: (now) => load().alarms.remindersDue(now),
+    },
   };
 }
