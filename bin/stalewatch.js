@@ -6,7 +6,7 @@ require('tsx/cjs');
 // we pin works on Node 20 (laptops); Lambda runs Node 22. Keep the report's stderr for what matters.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { randomUUID } = require('node:crypto');
-const { main } = require('../lib/cli/main.ts');
+const { main } = require('../lib/runtime/cli/main.ts');
 
 main(process.argv.slice(2), {
   env: process.env,

@@ -1,7 +1,7 @@
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { notifyPorts } from '../lib/alerts/lambda';
-import { countdown, notify, releaseHeld } from '../lib/alerts/notify';
-import { lambdaPorts } from '../lib/service/lambda';
+import { countdown, notify, releaseHeld } from '../lib/app/notify';
+import { notifyPorts } from '../lib/runtime/lambda/alerts';
+import { lambdaPorts } from '../lib/runtime/lambda/service';
 
 const service = lambdaPorts(process.env, ['STALEWATCH_STATE_TABLE']);
 const ports = notifyPorts(process.env, service.ports, service.environment.stateTable);

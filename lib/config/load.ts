@@ -2,13 +2,13 @@ import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from '
 import { join, sep } from 'node:path';
 import { visit } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError, type ConfigIssue, messageOf } from '../errors';
+import { ConfigError, type ConfigIssue, messageOf } from '../core/errors';
+import type { Config } from '../core/model/config';
 import { crossCheck } from './cross-check';
 import { interpolateEnv } from './interpolate';
 import { locate, type ParsedFile, type YamlData } from './parsed-file';
 import { resolveConfig } from './resolve';
 import { datasetSchema, jsonSchemas, settingsSchema } from './schema';
-import type { Config } from './types';
 import { whereIssues } from './where';
 import { parseYamlFile, type YamlFile } from './yaml-file';
 import { describeIssue, fallbackMessage } from './zod-issues';

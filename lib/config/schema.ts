@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { cronProblem } from '../time/cron';
-import { digestProblem, runEveryProblem } from '../time/deployed-schedules';
-import { DURATION_PATTERN, durationProblem, durationSeconds, MAX_DURATION } from '../time/duration';
-import { isKnownRegion, REGION_ALIASES } from '../time/holidays';
-import { isTimeZone, readLocalDateTime } from '../time/zone';
-import { CONTROL_CHARACTER, looksSecret, quote } from '../util/quote';
+import { cronProblem } from '../core/time/cron';
+import { digestProblem, runEveryProblem } from '../core/time/deployed-schedules';
+import { DURATION_PATTERN, durationProblem, durationSeconds, MAX_DURATION } from '../core/time/duration';
+import { isKnownRegion, REGION_ALIASES } from '../core/time/holidays';
+import { isTimeZone, readLocalDateTime } from '../core/time/zone';
+import { CONTROL_CHARACTER, looksSecret, quote } from '../core/util/quote';
 import { WHERE_MAX_LENGTH } from './sql/limits';
 
 /**

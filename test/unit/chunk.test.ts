@@ -1,5 +1,5 @@
-import { chunkChecks, STATEMENT_LIMITS } from '../../lib/sources/observe';
-import { batchStatement } from '../../lib/sources/sql';
+import { batchStatement } from '../../lib/adapters/sql/dialects';
+import { chunkChecks, STATEMENT_LIMITS } from '../../lib/adapters/sql/observe';
 import { rowCount } from '../helpers/checks';
 
 const many = (n: number, where: string | null = null) =>

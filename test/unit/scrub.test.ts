@@ -1,11 +1,11 @@
+import { GUARD_TRIPPED } from '../../lib/adapters/sql/dialects';
 import {
   databaseErrorText,
   redactUrl,
   redactUrlsIn,
   scrubQuotedValues,
   statementErrorOf,
-} from '../../lib/sources/scrub';
-import { GUARD_TRIPPED } from '../../lib/sources/sql';
+} from '../../lib/adapters/sql/scrub';
 
 describe('a database message, as results and events carry it', () => {
   it.each([

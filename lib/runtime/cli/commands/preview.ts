@@ -1,0 +1,42 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  alertsByContact,
+  digestAlerts,
+  eventsFromEmptyState,
+  previewFiles,
+  previews,
+} from '../../../app/preview';
+import type { CliIo } from '../io';
+import { exitCodeOf, type RunFlags, runOnce } from './run';
+
+export interface PreviewFlags extends RunFlags {
+  out: string;
+  digest?: boolean;
+}
+
+/**
+ * `stalewatch preview`: runs the checks as `run` does and writes, without sending, the messages the run
+ * would send from an empty state (or, with --digest, the digests), one set of files per contact.
+ */
+export async function previewCommand(io: CliIo, flags: PreviewFlags): Promise<number> {
+  const { config, report } = await runOnce(io, flags);
+  const byContact = flags.digest
+    ? digestAlerts(config, report)
+    : alertsByContact(config, eventsFromEmptyState(config, report), report.now);
+  mkdirSync(flags.out, { recursive: true });
+  const written: string[] = [];
+  for (const preview of previews(byContact)) {
+    for (const [name, content] of Object.entries(previewFiles(preview))) {
+      writeFileSync(join(flags.out, name), content);
+      written.push(join(flags.out, name));
+    }
+  }
+  io.stdout.write(
+    written.length > 0
+      ? `Wrote ${written.length} files for ${byContact.size} contact(s) in ${flags.out}:\n${written.map((w) => `  ${w}`).join('\n')}\n` +
+          'Open a *.slack-links.txt link to see a message in Slack’s Block Kit Builder.\n'
+      : `Nobody would hear anything from this run; nothing written to ${flags.out}.\n`,
+  );
+  return exitCodeOf(report);
+}
