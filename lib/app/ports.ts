@@ -1,4 +1,4 @@
-import type { Dialect } from '../adapters/sql/dialects';
+import type { Dialect } from '../core/sql';
 
 /**
  * An open connection to a database that runs one SELECT and returns its first row by column name, or

@@ -1,8 +1,8 @@
-import { observeSource } from '../adapters/sql/observe';
 import { messageOf, secondsText } from '../core/errors';
 import { evaluate } from '../core/evaluate/evaluate';
 import type { CheckResult, Observation, PreviousState } from '../core/evaluate/types';
 import type { Check, Config } from '../core/model/config';
+import { observeSource } from './observe';
 import type { SourceConnector } from './ports';
 
 /** One run: when, its id, and a result per check, in config order. */

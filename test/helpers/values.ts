@@ -1,4 +1,4 @@
-import type { Dialect } from '../../lib/adapters/sql/dialects';
+import type { Dialect } from '../../lib/core/sql';
 import { SETTINGS } from './tree';
 
 /** The run's time in the value tests: every "ago" and "ahead" below is from here. */

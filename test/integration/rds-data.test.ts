@@ -1,6 +1,6 @@
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { DEFAULT_RETRY, type RetryPolicy, rdsDataConnector } from '../../lib/adapters/aws/rds-data';
-import { observeSource } from '../../lib/adapters/sql/observe';
+import { observeSource } from '../../lib/app/observe';
 import { runChecks } from '../../lib/app/run';
 import type { Check, Config, SourceConfig } from '../../lib/core/model/config';
 import { type Backend, openBackend } from '../../tools/data-api/backends';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { DEFAULT_RETRY, rdsDataConnector } from '../../lib/adapters/aws/rds-data';
 import { connectorForUrl } from '../../lib/adapters/sql/connect';
-import { observeSource } from '../../lib/adapters/sql/observe';
+import { observeSource } from '../../lib/app/observe';
 import type { SourceConnector } from '../../lib/app/ports';
 import { alertsByContact, eventsFromEmptyState, previewFiles, previews } from '../../lib/app/preview';
 import { runChecks } from '../../lib/app/run';

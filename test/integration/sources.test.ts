@@ -1,5 +1,5 @@
 import { connectorForUrl } from '../../lib/adapters/sql/connect';
-import { observeSource } from '../../lib/adapters/sql/observe';
+import { observeSource } from '../../lib/app/observe';
 import type { SourceConnector, SqlConnection } from '../../lib/app/ports';
 import type { Check } from '../../lib/core/model/config';
 import { freshness, rowCount } from '../helpers/checks';

@@ -1,5 +1,5 @@
-import { batchStatement } from '../../lib/adapters/sql/dialects';
-import { chunkChecks, STATEMENT_LIMITS } from '../../lib/adapters/sql/observe';
+import { chunkChecks, STATEMENT_LIMITS } from '../../lib/app/observe';
+import { batchStatement } from '../../lib/core/sql';
 import { rowCount } from '../helpers/checks';
 
 const many = (n: number, where: string | null = null) =>

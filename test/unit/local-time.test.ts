@@ -1,6 +1,6 @@
-import { parseTimestamp } from '../../lib/adapters/sql/timestamp';
 import { loadConfig } from '../../lib/config/load';
 import { ConfigError, formatConfigIssue } from '../../lib/core/errors';
+import { parseTimestamp } from '../../lib/core/time/timestamp';
 import { parseLocalDateTime } from '../../lib/core/time/zone';
 import { parseNow } from '../../lib/runtime/cli/options';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';

@@ -1,4 +1,3 @@
-import { GUARD_TRIPPED } from '../../lib/adapters/sql/dialects';
 import {
   databaseErrorText,
   redactUrl,
@@ -6,6 +5,7 @@ import {
   scrubQuotedValues,
   statementErrorOf,
 } from '../../lib/adapters/sql/scrub';
+import { GUARD_TRIPPED } from '../../lib/core/sql';
 
 describe('a database message, as results and events carry it', () => {
   it.each([

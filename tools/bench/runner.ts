@@ -3,9 +3,9 @@
 // what it measured as JSON. Kept apart from the database so that its peak RSS is the checker's alone.
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { DEFAULT_RETRY, rdsDataConnector, rowOf, statementCommand } from '../../lib/adapters/aws/rds-data';
-import { quoteIdentifier, quoteTable } from '../../lib/adapters/sql/dialects';
 import { runChecks } from '../../lib/app/run';
 import { loadConfig } from '../../lib/config/load';
+import { quoteIdentifier, quoteTable } from '../../lib/core/sql';
 
 const [checksDir, endpoint, threadsText] = process.argv.slice(2) as [string, string, string];
 const client = new RDSDataClient({

@@ -1,5 +1,5 @@
 import { SideEffectError, StatementError } from '../../core/errors';
-import { GUARD_TRIPPED } from './dialects';
+import { GUARD_TRIPPED } from '../../core/sql';
 
 /**
  * What leaves the source layer in an error: the database's code and words, never a value from a row,

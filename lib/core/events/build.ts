@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { checkExpression } from '../../adapters/sql/dialects';
 import type { RunReport } from '../../app/run';
 import type { Breach, CheckResult } from '../evaluate/types';
 import type { Dataset, Engine, Status } from '../model/config';
 import type { CheckState, TransitionKind } from '../model/state';
 import { resultMessage } from '../report/message';
+import { checkExpression } from '../sql';
 import { fitEvent } from './fit';
 import {
   type BreachJson,

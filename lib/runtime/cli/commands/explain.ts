@@ -1,6 +1,6 @@
-import { batchStatement } from '../../../adapters/sql/dialects';
 import { selectChecks } from '../../../app/select';
 import { loadConfig } from '../../../config/load';
+import { batchStatement } from '../../../core/sql';
 import { type CliIo, EXIT } from '../io';
 
 /** `stalewatch explain ID`: the SQL each check (or each check of a dataset) runs. */

@@ -1,10 +1,10 @@
-import type { SourceConnector, SqlConnection } from '../../app/ports';
-import { messageOf, QueryTimeoutError, StatementError, UnguardedStatementError } from '../../core/errors';
-import type { Observation } from '../../core/evaluate/types';
-import type { Check } from '../../core/model/config';
-import { chunkWithin } from '../../core/util/chunk';
-import { checkExpression, guardedStatement } from './dialects';
-import { parseTimestamp, UnreadableTimestampError } from './timestamp';
+import { messageOf, QueryTimeoutError, StatementError, UnguardedStatementError } from '../core/errors';
+import type { Observation } from '../core/evaluate/types';
+import type { Check } from '../core/model/config';
+import { checkExpression, guardedStatement } from '../core/sql';
+import { parseTimestamp, UnreadableTimestampError } from '../core/time/timestamp';
+import { chunkWithin } from '../core/util/chunk';
+import type { SourceConnector, SqlConnection } from './ports';
 
 /**
  * When one source's checks are split over several statements. The Data API takes at most 64 KiB of

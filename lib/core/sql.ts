@@ -1,4 +1,4 @@
-import type { Check } from '../../core/model/config';
+import type { Check } from './model/config';
 
 /** The SQL dialect of a source. */
 export type Dialect = 'postgres' | 'mysql';

@@ -1,7 +1,7 @@
-import { inTheFuture } from '../../core/evaluate/freshness';
-import type { ColumnUnit } from '../../core/model/config';
-import { spanInWords } from '../../core/time/duration';
-import { instantOfLocalTime } from '../../core/time/zone';
+import { inTheFuture } from '../evaluate/freshness';
+import type { ColumnUnit } from '../model/config';
+import { spanInWords } from './duration';
+import { instantOfLocalTime } from './zone';
 
 /**
  * A freshness column's newest value that is not a time Stalewatch can judge. The message names the
