@@ -1,5 +1,4 @@
-import type { Claim, SentRecord } from '../adapters/aws/sent';
-import { DeliveryError } from '../adapters/slack/webhook';
+import { DeliveryError } from '../core/errors';
 import type { CheckEventDetail, DetailType } from '../core/events/types';
 import { DETAIL_TYPES } from '../core/events/types';
 import { alertOf } from '../core/messages/build';
@@ -9,6 +8,7 @@ import { quietUntil } from '../core/messages/quiet-hours';
 import { recipientsOf } from '../core/messages/recipients';
 import { type SlackMessage, toSlack } from '../core/messages/slack';
 import type { Config, Contact, SecretRef } from '../core/model/config';
+import type { Claim, SentRecord } from './ports';
 
 /** A message held back by quiet hours, to deliver when they end. */
 export interface HeldMessage {

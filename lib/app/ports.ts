@@ -1,4 +1,6 @@
-import type { Dialect } from '../core/sql';
+import type { EventEntry } from '../core/events/types';
+import type { Engine } from '../core/model/config';
+import type { CheckState } from '../core/model/state';
 
 /**
  * An open connection to a database that runs one SELECT and returns its first row by column name, or
@@ -8,7 +10,7 @@ import type { Dialect } from '../core/sql';
  * throws has had quoted values and passwords taken out (`scrub.ts`).
  */
 export interface SqlConnection {
-  readonly dialect: Dialect;
+  readonly dialect: Engine;
   /**
    * `signal` is aborted when the run's time is up: the connection stops waiting at once (rejecting),
    * and cancels the statement on the database where it can (`pg_cancel_backend`, `KILL QUERY`).
@@ -22,7 +24,7 @@ export interface SqlConnection {
 export interface SourceConnector {
   /** The source's name in config: `tis`. */
   readonly source: string;
-  readonly dialect: Dialect;
+  readonly dialect: Engine;
   /** Shown in reports: `postgres://…@host/db` with no password, `pglite:`, `rds-data:…`. */
   readonly description: string;
   /** The longest one statement may run (the source's `statementTimeout`). */
@@ -32,3 +34,94 @@ export interface SourceConnector {
 
 /** A source's statement timeout when nothing says otherwise (SPEC.md: `statementTimeout`, 30s). */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
+/**
+ * Check state and the outbox in one DynamoDB table:
+ * - `pk = CHECK#<checkId>`: `sk = STATE` for the current state, `sk = RUN#<time>` for history (TTL);
+ * - `pk = OUTBOX#<source>`, `sk = <run time>#<n>#<eventId>`: one item per event not yet accepted by
+ *   EventBridge, so a run reads its source's pending events oldest first with one Query.
+ * How a transition and its events are written together without a transaction: see `recordRun`.
+ */
+export interface StateStore {
+  load(checkIds: readonly string[]): Promise<Map<string, StoredState>>;
+  /** Writes events to the outbox, uncommitted (kept if already there: a retry writes the same items). */
+  prepare(items: readonly OutboxItem[]): Promise<void>;
+  /**
+   * Writes `state`, naming the outbox items it commits, if the stored version is still
+   * `expectedVersion`; false when another run got there.
+   */
+  save(state: CheckState, expectedVersion: number, outbox: readonly OutboxItem[]): Promise<boolean>;
+  /** Marks outbox items committed (publishable); an item already gone (published) stays gone. */
+  commit(items: readonly OutboxItem[]): Promise<void>;
+  /** Every event waiting in the outboxes of these sources, oldest first, committed or not. */
+  outbox(sources: readonly string[]): Promise<OutboxItem[]>;
+  /** Removes outbox items once EventBridge has accepted their events. */
+  remove(items: readonly OutboxItem[]): Promise<void>;
+  /** Keeps what a run saw, for `historyDays`. */
+  recordHistory(states: readonly CheckState[]): Promise<void>;
+  /** Every check that is stale now (warn or fail): what digests list. */
+  staleStates(): Promise<CheckState[]>;
+}
+
+export type StoredState = CheckState & {
+  /** The `eventId`s of the outbox items that the write of this state committed. */
+  outboxEventIds: string[];
+  /** Events an older version kept inside the state item (`outbox`): moved to outbox items by the next run. */
+  legacyOutbox: EventEntry[];
+};
+
+/** One event in the outbox. */
+export interface OutboxItem {
+  /** The source of its check: each source has its own outbox. */
+  source: string;
+  /** `<run time>#<n>#<eventId>`: oldest first, and a check's events of one run in order (`n`). */
+  sk: string;
+  checkId: string;
+  runId: string;
+  /** True once the state write that caused it succeeded: only committed events are published. */
+  committed: boolean;
+  event: EventEntry;
+}
+
+/** The outbox items of one check's events of one run, in order (uncommitted). */
+export function outboxItemsOf(events: readonly EventEntry[]): OutboxItem[] {
+  return events.flatMap((event, n) =>
+    'checkId' in event.detail
+      ? [
+          {
+            source: event.detail.source,
+            sk: `${event.time}#${n}#${event.detail.eventId}`,
+            checkId: event.detail.checkId,
+            runId: event.detail.runId,
+            committed: false,
+            event,
+          },
+        ]
+      : [],
+  );
+}
+
+/** What a claim on one message found: it is now ours to send, a channel already has it, or another invocation is sending it. */
+export type Claim =
+  | { status: 'claimed'; token: string }
+  | { status: 'sent' }
+  | { status: 'busy'; leaseUntil: Date };
+
+/**
+ * Which messages are being sent and which a channel has accepted, in the state table
+ * (`pk = SENT#<message key>`, `sk = <contact>#<channel>#<part>`). A message is claimed (a conditional
+ * write) before it is sent and recorded once the channel accepts it, so that of two invocations sending
+ * the same message only one sends it. A claim lapses at `leaseUntil`, after which another invocation may
+ * take it over: that is how a message whose sender crashed before sending is still delivered.
+ */
+export interface SentRecord {
+  /** Claims a message until `leaseUntil`, unless it was sent or another claim on it still holds at `now`. */
+  claim(key: string, delivery: string, now: Date, leaseUntil: Date): Promise<Claim>;
+  /**
+   * Records that a channel accepted the message (whoever holds the claim: it was sent). `signal` stops
+   * the write (and the client's retries) when the invocation has no time left for it.
+   */
+  markSent(key: string, delivery: string, at: Date, signal?: AbortSignal): Promise<void>;
+  /** Gives up a claim after the channel refused the message, so that a retry can send it at once. */
+  release(key: string, delivery: string, token: string): Promise<void>;
+}

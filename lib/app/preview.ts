@@ -7,8 +7,8 @@ import type { Alert } from '../core/messages/model';
 import { recipientsOf } from '../core/messages/recipients';
 import { blockKitBuilderUrl, type SlackMessage, toSlack } from '../core/messages/slack';
 import type { Config, Contact } from '../core/model/config';
+import type { RunReport } from '../core/model/run';
 import { transitionsOf } from '../core/transition';
-import type { RunReport } from './run';
 
 /** The events a run causes from an empty state: what the first run of a new deployment would send. */
 export function eventsFromEmptyState(config: Config, report: RunReport): EventEntry[] {

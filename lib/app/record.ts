@@ -1,16 +1,11 @@
-import {
-  type OutboxItem,
-  outboxItemsOf,
-  type StateStore,
-  type StoredState,
-} from '../adapters/aws/dynamo-state';
 import { EventsNotPublishedError } from '../core/errors';
 import { checkEvent, runCompletedEvent } from '../core/events/build';
 import type { EventEntry } from '../core/events/types';
 import type { Config } from '../core/model/config';
+import type { RunReport } from '../core/model/run';
 import type { CheckState } from '../core/model/state';
 import { nextState, transitionsOf } from '../core/transition';
-import type { RunReport } from './run';
+import { type OutboxItem, outboxItemsOf, type StateStore, type StoredState } from './ports';
 
 /** Where a run's outcome goes: the state table and the event bus. */
 export interface RecordPorts {

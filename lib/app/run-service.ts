@@ -1,8 +1,9 @@
 import type { Check, Config } from '../core/model/config';
+import type { RunReport } from '../core/model/run';
 import { toPreviousState } from '../core/transition';
 import type { SourceConnector } from './ports';
 import { type RecordPorts, recordRun } from './record';
-import { type RunReport, runChecks } from './run';
+import { runChecks } from './run';
 
 export interface ServiceRunInput {
   config: Config;

@@ -2,15 +2,9 @@ import { messageOf, secondsText } from '../core/errors';
 import { evaluate } from '../core/evaluate/evaluate';
 import type { CheckResult, Observation, PreviousState } from '../core/evaluate/types';
 import type { Check, Config } from '../core/model/config';
+import type { RunReport } from '../core/model/run';
 import { observeSource } from './observe';
 import type { SourceConnector } from './ports';
-
-/** One run: when, its id, and a result per check, in config order. */
-export interface RunReport {
-  runId: string;
-  now: Date;
-  results: CheckResult[];
-}
 
 export interface RunInput {
   config: Config;

@@ -172,3 +172,8 @@ export class EventsNotPublishedError extends Error {
     this.eventIds = notPublished.map((e) => e.detail.eventId);
   }
 }
+
+/** A message a channel did not accept; the invocation fails so that EventBridge retries it. */
+export class DeliveryError extends Error {
+  override readonly name: string = 'DeliveryError';
+}

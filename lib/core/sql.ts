@@ -1,7 +1,4 @@
-import type { Check } from './model/config';
-
-/** The SQL dialect of a source. */
-export type Dialect = 'postgres' | 'mysql';
+import type { Check, Engine as Dialect } from './model/config';
 
 /**
  * Quotes an identifier for the dialect. Config has already refused anything but letters, digits and

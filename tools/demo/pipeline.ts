@@ -5,10 +5,10 @@ import dynalite from 'dynalite';
 import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
 import { STATE_TABLE_KEYS } from '../../lib/adapters/aws/table';
 import type { SourceConnector } from '../../lib/app/ports';
-import type { RunReport } from '../../lib/app/run';
 import { runService } from '../../lib/app/run-service';
 import type { EventEntry } from '../../lib/core/events/types';
 import type { Config } from '../../lib/core/model/config';
+import type { RunReport } from '../../lib/core/model/run';
 
 /** The production pipeline on a laptop: state in an in-process DynamoDB (dynalite), events kept in memory. */
 export async function localPipeline() {

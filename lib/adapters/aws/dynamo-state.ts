@@ -8,74 +8,9 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { OutboxItem, StateStore, StoredState } from '../../app/ports';
 import type { EventEntry } from '../../core/events/types';
 import type { CheckState } from '../../core/model/state';
-
-/**
- * Check state and the outbox in one DynamoDB table:
- * - `pk = CHECK#<checkId>`: `sk = STATE` for the current state, `sk = RUN#<time>` for history (TTL);
- * - `pk = OUTBOX#<source>`, `sk = <run time>#<n>#<eventId>`: one item per event not yet accepted by
- *   EventBridge, so a run reads its source's pending events oldest first with one Query.
- * How a transition and its events are written together without a transaction: see `recordRun`.
- */
-export interface StateStore {
-  load(checkIds: readonly string[]): Promise<Map<string, StoredState>>;
-  /** Writes events to the outbox, uncommitted (kept if already there: a retry writes the same items). */
-  prepare(items: readonly OutboxItem[]): Promise<void>;
-  /**
-   * Writes `state`, naming the outbox items it commits, if the stored version is still
-   * `expectedVersion`; false when another run got there.
-   */
-  save(state: CheckState, expectedVersion: number, outbox: readonly OutboxItem[]): Promise<boolean>;
-  /** Marks outbox items committed (publishable); an item already gone (published) stays gone. */
-  commit(items: readonly OutboxItem[]): Promise<void>;
-  /** Every event waiting in the outboxes of these sources, oldest first, committed or not. */
-  outbox(sources: readonly string[]): Promise<OutboxItem[]>;
-  /** Removes outbox items once EventBridge has accepted their events. */
-  remove(items: readonly OutboxItem[]): Promise<void>;
-  /** Keeps what a run saw, for `historyDays`. */
-  recordHistory(states: readonly CheckState[]): Promise<void>;
-  /** Every check that is stale now (warn or fail): what digests list. */
-  staleStates(): Promise<CheckState[]>;
-}
-
-export type StoredState = CheckState & {
-  /** The `eventId`s of the outbox items that the write of this state committed. */
-  outboxEventIds: string[];
-  /** Events an older version kept inside the state item (`outbox`): moved to outbox items by the next run. */
-  legacyOutbox: EventEntry[];
-};
-
-/** One event in the outbox. */
-export interface OutboxItem {
-  /** The source of its check: each source has its own outbox. */
-  source: string;
-  /** `<run time>#<n>#<eventId>`: oldest first, and a check's events of one run in order (`n`). */
-  sk: string;
-  checkId: string;
-  runId: string;
-  /** True once the state write that caused it succeeded: only committed events are published. */
-  committed: boolean;
-  event: EventEntry;
-}
-
-/** The outbox items of one check's events of one run, in order (uncommitted). */
-export function outboxItemsOf(events: readonly EventEntry[]): OutboxItem[] {
-  return events.flatMap((event, n) =>
-    'checkId' in event.detail
-      ? [
-          {
-            source: event.detail.source,
-            sk: `${event.time}#${n}#${event.detail.eventId}`,
-            checkId: event.detail.checkId,
-            runId: event.detail.runId,
-            committed: false,
-            event,
-          },
-        ]
-      : [],
-  );
-}
 
 /** How long history items, and outbox items whose state write lost or never happened, are kept. */
 export const HISTORY_DAYS = 30;

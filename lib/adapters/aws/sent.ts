@@ -1,31 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-
-/** What a claim on one message found: it is now ours to send, a channel already has it, or another invocation is sending it. */
-export type Claim =
-  | { status: 'claimed'; token: string }
-  | { status: 'sent' }
-  | { status: 'busy'; leaseUntil: Date };
-
-/**
- * Which messages are being sent and which a channel has accepted, in the state table
- * (`pk = SENT#<message key>`, `sk = <contact>#<channel>#<part>`). A message is claimed (a conditional
- * write) before it is sent and recorded once the channel accepts it, so that of two invocations sending
- * the same message only one sends it. A claim lapses at `leaseUntil`, after which another invocation may
- * take it over: that is how a message whose sender crashed before sending is still delivered.
- */
-export interface SentRecord {
-  /** Claims a message until `leaseUntil`, unless it was sent or another claim on it still holds at `now`. */
-  claim(key: string, delivery: string, now: Date, leaseUntil: Date): Promise<Claim>;
-  /**
-   * Records that a channel accepted the message (whoever holds the claim: it was sent). `signal` stops
-   * the write (and the client's retries) when the invocation has no time left for it.
-   */
-  markSent(key: string, delivery: string, at: Date, signal?: AbortSignal): Promise<void>;
-  /** Gives up a claim after the channel refused the message, so that a retry can send it at once. */
-  release(key: string, delivery: string, token: string): Promise<void>;
-}
+import type { Claim, SentRecord } from '../../app/ports';
 
 /** Sent records expire after this many days (DynamoDB TTL). */
 const KEEP_DAYS = 14;

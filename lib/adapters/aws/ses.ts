@@ -1,6 +1,6 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { DeliveryError } from '../../core/errors';
 import type { Email } from '../../core/messages/email';
-import { DeliveryError } from '../slack/webhook';
 
 /** Sends one email through SES v2 (`AWS_ENDPOINT_URL_SESV2` is honoured); the SDK retries throttling and 5xx. */
 export async function sendEmail(client: SESv2Client, from: string, to: string, email: Email): Promise<void> {

@@ -1,10 +1,6 @@
+import { DeliveryError } from '../../core/errors';
 import type { SlackMessage } from '../../core/messages/slack';
 import type { SecretRef } from '../../core/model/config';
-
-/** A message a channel did not accept; the invocation fails so that EventBridge retries it. */
-export class DeliveryError extends Error {
-  override readonly name: string = 'DeliveryError';
-}
 
 /** A webhook secret that holds something other than a webhook URL. Says where it is kept, never what it holds. */
 export class WebhookSecretError extends DeliveryError {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { RunReport } from '../../app/run';
 import type { Breach, CheckResult } from '../evaluate/types';
 import type { Dataset, Engine, Status } from '../model/config';
+import type { RunReport } from '../model/run';
 import type { CheckState, TransitionKind } from '../model/state';
 import { resultMessage } from '../report/message';
 import { checkExpression } from '../sql';

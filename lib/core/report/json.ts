@@ -1,5 +1,5 @@
-import type { RunReport } from '../../app/run';
 import type { Config } from '../model/config';
+import type { RunReport } from '../model/run';
 import { resultMessage } from './message';
 
 /** A result as `run --format json` prints it (SPEC.md "CLI"). */

@@ -1,8 +1,8 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import type { RunReport } from '../../app/run';
 import type { CheckResult } from '../evaluate/types';
 import type { Config, Status } from '../model/config';
+import type { RunReport } from '../model/run';
 import { formatWhen } from '../time/zone';
 import { resultMessage } from './message';
 

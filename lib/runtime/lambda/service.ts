@@ -5,13 +5,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import type { StateStore } from '../../adapters/aws/dynamo-state';
 import { connectorsFor, sourceOverrides } from '../../adapters/sql/connect';
 import type { ServicePorts } from '../../app/handlers';
-import type { SourceConnector } from '../../app/ports';
-import type { RunReport } from '../../app/run';
+import type { SourceConnector, StateStore } from '../../app/ports';
 import { readCompiledConfig } from '../../config/compiled';
 import type { Config } from '../../core/model/config';
+import type { RunReport } from '../../core/model/run';
 import { serviceEnvironment } from './environment';
 
 // The AWS SDK clients, the state store and the Data API source load on first use, not at module init:

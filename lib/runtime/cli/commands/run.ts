@@ -1,10 +1,11 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { productionConnectors } from '../../../adapters/aws/production';
 import { connectorsFor, sourceOverrides } from '../../../adapters/sql/connect';
-import { type RunReport, runChecks } from '../../../app/run';
+import { runChecks } from '../../../app/run';
 import { parseOnly, selectChecks } from '../../../app/select';
 import { loadConfig } from '../../../config/load';
 import type { Config } from '../../../core/model/config';
+import type { RunReport } from '../../../core/model/run';
 import { toRunJson } from '../../../core/report/json';
 import { formatTextReport } from '../../../core/report/text';
 import { type CliIo, EXIT } from '../io';
