@@ -1,7 +1,8 @@
 import { digestEntries, digestOf } from '../core/messages/digest';
 import type { CheckState } from '../core/model/state';
 import { CronSchedule } from '../core/time/cron';
-import { countdown, deliverAll, type NotifyOutcome, type NotifyPorts, type TimeLeft } from './notify';
+import { countdown, deliverAll, type NotifyOutcome, type TimeLeft } from './notify';
+import type { NotifyPorts } from './ports';
 
 /**
  * How far ahead of the function's clock a fire may be and still be the one an invocation answers:

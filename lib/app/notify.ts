@@ -2,52 +2,13 @@ import { DeliveryError } from '../core/errors';
 import type { CheckEventDetail, DetailType } from '../core/events/types';
 import { DETAIL_TYPES } from '../core/events/types';
 import { alertOf } from '../core/messages/build';
-import { type Email, toEmail } from '../core/messages/email';
+import { toEmail } from '../core/messages/email';
 import type { Alert } from '../core/messages/model';
 import { quietUntil } from '../core/messages/quiet-hours';
 import { recipientsOf } from '../core/messages/recipients';
-import { type SlackMessage, toSlack } from '../core/messages/slack';
-import type { Config, Contact, SecretRef } from '../core/model/config';
-import type { Claim, SentRecord } from './ports';
-
-/** A message held back by quiet hours, to deliver when they end. */
-export interface HeldMessage {
-  releaseAt: string;
-  contactId: string;
-  /** The check its event is about (null: held by a version that did not keep it). */
-  checkId: string | null;
-  /** Its event's time (the run's `now`): held messages are delivered in this order. */
-  eventAt: string;
-  alert: Alert;
-}
-
-/** What notify needs from the outside world: the real ones in `functions/notify.ts`, local ones in tests. */
-export interface NotifyPorts {
-  config: () => Config;
-  clock: () => Date;
-  sent: SentRecord;
-  /** Waits while another invocation is sending a message this one has to send too. */
-  sleep: (ms: number) => Promise<void>;
-  /** The Slack webhook URL kept in SSM or Secrets Manager (cached). */
-  slackUrl: (ref: SecretRef) => Promise<string>;
-  /** The sender address of emails, from SSM (cached); null: email is not set up. */
-  emailFrom: () => Promise<string | null>;
-  postSlack: (url: string, message: SlackMessage) => Promise<void>;
-  sendEmail: (from: string, to: string, email: Email) => Promise<void>;
-  /** A snooze set with `stalewatch snooze` (the dataset file's `snooze` is in the config). */
-  snoozedUntil: (dataset: string) => Promise<Date | null>;
-  hold: (message: HeldMessage) => Promise<void>;
-  /**
-   * Held messages whose quiet hours are over, in the order of their events, and a way to drop each once
-   * delivered.
-   */
-  heldDue: (now: Date) => Promise<Array<HeldMessage & { done: () => Promise<void> }>>;
-  /**
-   * Notes that a message of the event at `eventAt` about `checkId` goes to `contactId` (sent or held);
-   * false, noting nothing, when a message of a later event about that check already went to them.
-   */
-  isLatest: (checkId: string, contactId: string, eventAt: string) => Promise<boolean>;
-}
+import { toSlack } from '../core/messages/slack';
+import type { Contact } from '../core/model/config';
+import type { Claim, NotifyPorts } from './ports';
 
 export interface NotifyOutcome {
   sent: number;

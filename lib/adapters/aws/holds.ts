@@ -7,7 +7,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { HeldMessage } from '../../app/notify';
+import type { HeldMessage } from '../../app/ports';
 import type { Alert } from '../../core/messages/model';
 
 /** Times inside a stored alert (`Moment.at`) come back as Dates. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Claim, SentRecord } from '../../app/ports';
+import type { SentRecord } from '../../app/ports';
 
 /** Sent records expire after this many days (DynamoDB TTL). */
 const KEEP_DAYS = 14;

@@ -1,5 +1,5 @@
 import type { ServicePorts } from '../../app/handlers';
-import type { NotifyPorts } from '../../app/notify';
+import type { NotifyPorts } from '../../app/ports';
 import type { Config, SecretRef } from '../../core/model/config';
 import type { CheckState } from '../../core/model/state';
 
