@@ -1,18 +1,32 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, UsageError } from '../../core/errors';
-import { demoCommand } from './commands/demo';
-import { explainCommand } from './commands/explain';
-import { type PreviewFlags, previewCommand } from './commands/preview';
-import { type RunFlags, runCommand } from './commands/run';
-import { type SnoozeFlags, snoozeCommand } from './commands/snooze';
-import { validateCommand } from './commands/validate';
+import type { PreviewFlags } from './commands/preview';
+import type { RunFlags } from './commands/run';
+import type { SnoozeFlags } from './commands/snooze';
 import { type CliIo, EXIT } from './io';
+
+/**
+ * Each command's module, loaded when the command runs (a `require`, so that the bundle in dist/cli.js
+ * initialises it then and not at start).
+ */
+const commands = {
+  validate: () => require('./commands/validate') as typeof import('./commands/validate'),
+  run: () => require('./commands/run') as typeof import('./commands/run'),
+  preview: () => require('./commands/preview') as typeof import('./commands/preview'),
+  explain: () => require('./commands/explain') as typeof import('./commands/explain'),
+  snooze: () => require('./commands/snooze') as typeof import('./commands/snooze'),
+  demo: () => require('./commands/demo') as typeof import('./commands/demo'),
+};
 
 const DEFAULT_CHECKS = './checks';
 const DEFAULT_TIMEOUT = '120s';
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** Builds the command line; each action stores its exit code in `exit`. */
+/**
+ * Builds the command line; each action stores its exit code in `exit`. A command's module (and the
+ * drivers, SDK clients or demo database it needs) is loaded only when that command runs, so `--help`
+ * and `validate` start without them.
+ */
 function program(io: CliIo, exit: { code: number }): Command {
   const cli = new Command('stalewatch')
     .description('Tells the people who own a dataset when it has gone stale, and since when.')
@@ -40,6 +54,7 @@ function program(io: CliIo, exit: { code: number }): Command {
     .description('check every config file; exit 0 when valid, 2 when not')
     .addOption(checksOption())
     .action(async (flags: { checks: string }) => {
+      const { validateCommand } = commands.validate();
       exit.code = await validateCommand(io, flags.checks);
     });
 
@@ -50,6 +65,7 @@ function program(io: CliIo, exit: { code: number }): Command {
         'run checks once and print the results; exit 0 all pass or warn, 1 any fail or error, 2 bad config',
       ),
   ).action(async (flags: RunFlags) => {
+    const { runCommand } = commands.run();
     exit.code = await runCommand(io, flags);
   });
 
@@ -63,6 +79,7 @@ function program(io: CliIo, exit: { code: number }): Command {
     .requiredOption('--out <dir>', 'the folder to write <contact>.slack.json, .email.html, .email.txt to')
     .option('--digest', 'write the weekday digests instead')
     .action(async (flags: PreviewFlags) => {
+      const { previewCommand } = commands.preview();
       exit.code = await previewCommand(io, flags);
     });
 
@@ -72,6 +89,7 @@ function program(io: CliIo, exit: { code: number }): Command {
     .argument('<id>', 'a dataset id or a check id')
     .addOption(checksOption())
     .action(async (id: string, flags: { checks: string }) => {
+      const { explainCommand } = commands.explain();
       exit.code = await explainCommand(io, id, flags.checks);
     });
 
@@ -84,6 +102,7 @@ function program(io: CliIo, exit: { code: number }): Command {
     .option('--table <name>', 'the state table (default stalewatch-<stage>-state)')
     .addOption(checksOption())
     .action(async (dataset: string, flags: SnoozeFlags) => {
+      const { snoozeCommand } = commands.snooze();
       exit.code = await snoozeCommand(io, dataset, flags);
     });
 
@@ -92,6 +111,7 @@ function program(io: CliIo, exit: { code: number }): Command {
     .description('run the shipped checks on an embedded database with sample data')
     .option('--now <iso>', "the demo's time (default: the clock); without an offset, in Europe/London")
     .action(async (flags: { now?: string }) => {
+      const { demoCommand } = commands.demo();
       exit.code = await demoCommand(io, flags);
     });
   return cli;

@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { localPipeline } from '../../../../tools/demo/pipeline';
 import { sampleSql } from '../../../../tools/demo/sample';
@@ -12,8 +12,20 @@ import { formatLocal } from '../../../core/time/zone';
 import type { CliIo } from '../io';
 import { parseNow } from '../options';
 
+/**
+ * The folder of the repository this code runs from: the nearest one up with a package.json. Found, not
+ * counted, because the same code runs from `lib/runtime/cli/commands` (tests, tsx) and from the
+ * compiled `dist/cli.js` (`npx stalewatch`).
+ */
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return from;
+  }
+}
+
 /** The checks the service ships with, which the demo runs. */
-export const SHIPPED_CHECKS = join(__dirname, '..', '..', '..', '..', 'checks');
+export const SHIPPED_CHECKS = join(packageRoot(__dirname), 'checks');
 
 const MINUTE = 60_000;
 
