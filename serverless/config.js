@@ -35,7 +35,7 @@ function envNames() {
 
 /**
  * date-holidays bundled on its own, for runSource and check to load when a deadline falls in a year
- * that the compiled config has no days off for (lib/time/holidays.ts, docs/operations.md "Bundles").
+ * that the compiled config has no days off for (lib/core/time/holidays.ts, docs/operations.md "Bundles").
  */
 function writeHolidaysBundle() {
   buildSync({

@@ -1,3 +1,4 @@
+import { MissingPortError } from '../core/errors';
 import type { Config } from '../core/model/config';
 import { toRunJson } from '../core/report/json';
 import { formatTextReport } from '../core/report/text';
@@ -7,7 +8,7 @@ import type { RecordPorts } from './record';
 import { runService } from './run-service';
 import { parseOnly, selectChecks } from './select';
 
-/** What the functions need, given by `functions/*` (real defaults in `deps.ts`) or by a test. */
+/** What the functions need, given by `functions/*` (the real ones composed in `lib/runtime/lambda/service.ts`) or by a test. */
 export interface ServicePorts extends RecordPorts {
   config: () => Config;
   connectors: (config: Config) => Record<string, SourceConnector>;
@@ -32,7 +33,7 @@ export async function dispatch(event: { id?: string; time?: string } | undefined
   const runId = event?.id ?? ports.newRunId();
   const now = (event?.time ? new Date(event.time) : ports.clock()).toISOString();
   const sources = [...new Set(config.checks.map((c) => c.source))];
-  if (!ports.invokeRunSource) throw new Error('dispatch needs invokeRunSource');
+  if (!ports.invokeRunSource) throw new MissingPortError('dispatch', 'invokeRunSource');
   await Promise.all(sources.map((source) => ports.invokeRunSource?.({ source, runId, now })));
   return { runId, now, sources };
 }

@@ -1,4 +1,4 @@
-import { DeliveryError } from '../core/errors';
+import { DeliveryError, UnknownEventError } from '../core/errors';
 import type { CheckEventDetail, DetailType } from '../core/events/types';
 import { DETAIL_TYPES } from '../core/events/types';
 import { alertOf } from '../core/messages/build';
@@ -253,7 +253,7 @@ export async function notify(
   timeLeft: TimeLeft = countdown(DEFAULT_REMAINING_MS),
 ): Promise<NotifyOutcome> {
   const detailType = event['detail-type'] ?? '';
-  if (!KNOWN.includes(detailType)) throw new Error(`notify does not handle "${detailType}" events`);
+  if (!KNOWN.includes(detailType)) throw new UnknownEventError('notify', detailType);
   const detail = event.detail as CheckEventDetail;
   const config = ports.config();
   const now = ports.clock();

@@ -6,7 +6,7 @@ import { type Email, toEmail } from '../core/messages/email';
 import type { Alert } from '../core/messages/model';
 import { recipientsOf } from '../core/messages/recipients';
 import { blockKitBuilderUrl, type SlackMessage, toSlack } from '../core/messages/slack';
-import type { Config, Contact } from '../core/model/config';
+import { type Config, type Contact, engineOf } from '../core/model/config';
 import type { RunReport } from '../core/model/run';
 import { transitionsOf } from '../core/transition';
 
@@ -24,7 +24,7 @@ export function eventsFromEmptyState(config: Config, report: RunReport): EventEn
         dataset,
         report,
         config.settings.timezone,
-        config.settings.sources[result.check.source]?.engine ?? 'postgres',
+        engineOf(config, result.check),
       ),
     );
   });

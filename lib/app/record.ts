@@ -1,7 +1,7 @@
 import { EventsNotPublishedError } from '../core/errors';
 import { checkEvent, runCompletedEvent } from '../core/events/build';
 import type { EventEntry } from '../core/events/types';
-import type { Config } from '../core/model/config';
+import { type Config, engineOf } from '../core/model/config';
 import type { RunReport } from '../core/model/run';
 import type { CheckState } from '../core/model/state';
 import { nextState, transitionsOf } from '../core/transition';
@@ -97,7 +97,7 @@ export async function recordRun(
     if (previous?.runId === report.runId || (previous && isNewer(previous))) return;
     const kinds = transitionsOf(previous, result, report.now, config.settings.notify.remindEvery);
     const dataset = datasets.get(result.check.dataset) ?? { subscribers: [], impact: null, action: null };
-    const engine = config.settings.sources[result.check.source]?.engine ?? 'postgres';
+    const engine = engineOf(config, result.check);
     const events = kinds.map((kind) => checkEvent(kind, result, previous, dataset, report, zone, engine));
     const state = nextState(previous, result, kinds, report.now, report.runId);
     const items = outboxItemsOf(events);

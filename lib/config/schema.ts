@@ -13,7 +13,7 @@ import { WHERE_MAX_LENGTH } from './sql/limits';
  * (`npm run schema`), and every message here says what is wrong and how to write it instead.
  */
 
-/** A value in a message: quoted, shortened, never a secret (lib/util/quote.ts). */
+/** A value in a message: quoted, shortened, never a secret (lib/core/util/quote.ts). */
 const show = quote;
 
 /** A rule on text: a regular expression (published in the JSON Schema) or a test, and the message. */

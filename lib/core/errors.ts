@@ -177,3 +177,36 @@ export class EventsNotPublishedError extends Error {
 export class DeliveryError extends Error {
   override readonly name: string = 'DeliveryError';
 }
+
+/** A use case was composed without a port it needs: a wiring mistake in the runtime, not bad input. */
+export class MissingPortError extends Error {
+  override readonly name = 'MissingPortError';
+  constructor(
+    readonly useCase: string,
+    readonly port: string,
+  ) {
+    super(`${useCase} needs ${port}`);
+  }
+}
+
+/** An event of a detail-type the use case does not handle (the bus rule routed it here by mistake). */
+export class UnknownEventError extends Error {
+  override readonly name = 'UnknownEventError';
+  constructor(
+    readonly useCase: string,
+    readonly detailType: string,
+  ) {
+    super(`${useCase} does not handle "${detailType}" events`);
+  }
+}
+
+/** A secret (a Slack webhook, an SSM parameter) that is empty or not text. Names where it is kept, never its value. */
+export class SecretValueError extends Error {
+  override readonly name = 'SecretValueError';
+  constructor(
+    readonly store: string,
+    readonly secretName: string,
+  ) {
+    super(`The secret at ${store}:${secretName} is empty or not text`);
+  }
+}

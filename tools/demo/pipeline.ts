@@ -6,7 +6,7 @@ import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
 import { STATE_TABLE_KEYS } from '../../lib/adapters/aws/table';
 import type { SourceConnector } from '../../lib/app/ports';
 import { runService } from '../../lib/app/run-service';
-import type { EventEntry } from '../../lib/core/events/types';
+import { type EventEntry, RUN_COMPLETED } from '../../lib/core/events/types';
 import type { Config } from '../../lib/core/model/config';
 import type { RunReport } from '../../lib/core/model/run';
 
@@ -35,7 +35,7 @@ export async function localPipeline() {
         { config, checks: config.checks, connectors, now, runId, source: null },
         { store, publish: async (events) => void published.push(...events) },
       );
-      return { report, events: published.filter((e) => e.detailType !== 'Check Run Completed') };
+      return { report, events: published.filter((e) => e.detailType !== RUN_COMPLETED) };
     },
     stop: async () => {
       client.destroy();

@@ -1,5 +1,5 @@
 /**
- * The state table's keys: declared once, used by `serverless.yml` (through `serverless/resources.js`),
+ * The state table's keys: declared once, used by `serverless.yml` (through `serverless/config.js`),
  * the tests and the demo.
  */
 export const STATE_TABLE_KEYS = {

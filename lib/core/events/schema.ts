@@ -3,7 +3,7 @@ import { RUN_COMPLETED_MAX_IDS } from './types';
 
 /**
  * The `detail` of each event, as zod schemas: published as JSON Schema in docs/events/ (`npm run schema`)
- * and checked against the events the service really emits (test/integration/events-schema.test.ts).
+ * and checked against the events the service really emits (test/integration/service.test.ts).
  * Used by tooling and tests only; the functions build events from the types in ./types.ts.
  */
 

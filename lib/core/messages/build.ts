@@ -1,4 +1,4 @@
-import type { CheckEventDetail, DetailType } from '../events/types';
+import { type CheckEventDetail, type DetailType, RUN_COMPLETED } from '../events/types';
 import type { Contact, Settings } from '../model/config';
 import { formatAge } from '../time/zone';
 import type { Alert, Moment } from './model';
@@ -10,7 +10,7 @@ export interface AlertContext {
   now: Date;
 }
 
-const KIND: Record<Exclude<DetailType, 'Check Run Completed'>, Alert['kind']> = {
+const KIND: Record<Exclude<DetailType, typeof RUN_COMPLETED>, Alert['kind']> = {
   'Dataset Stale': 'stale',
   'Dataset Still Stale': 'still-stale',
   'Dataset Recovered': 'recovered',
@@ -90,7 +90,7 @@ export function alertOf(
   contact: Contact,
   ctx: AlertContext,
 ): Alert | null {
-  if (detailType === 'Check Run Completed') return null;
+  if (detailType === RUN_COMPLETED) return null;
   const kind = KIND[detailType];
   const zone = ctx.settings.timezone;
   const since = moment(d.staleSince, zone, ctx.now);

@@ -1,4 +1,4 @@
-import type { CheckEventDetail, DetailType } from '../events/types';
+import { type CheckEventDetail, type DetailType, RUN_COMPLETED } from '../events/types';
 import type { Contact, Settings } from '../model/config';
 
 /** Who hears of an event, and why. */
@@ -22,7 +22,7 @@ export function recipientsOf(
       const found = contact(id);
       return found ? [{ contact: found, role }] : [];
     });
-  if (detailType === 'Check Run Completed') return [];
+  if (detailType === RUN_COMPLETED) return [];
   if (detailType === 'Check Error' || detailType === 'Check Recovered') {
     return settings.notify.errorsTo
       ? named([settings.notify.errorsTo], 'errors')

@@ -129,3 +129,8 @@ export interface Config {
   /** Things worth saying that do not make the config invalid (an unset `${env:…}`, no impact text). */
   warnings: string[];
 }
+
+/** The engine of a check's source; a check whose source is not configured is read as PostgreSQL's. */
+export function engineOf(config: Pick<Config, 'settings'>, check: Pick<Check, 'source'>): Engine {
+  return config.settings.sources[check.source]?.engine ?? 'postgres';
+}

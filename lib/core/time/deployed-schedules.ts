@@ -21,7 +21,7 @@ export class UndeployableScheduleError extends Error {
 /**
  * The dispatch schedule for `runEvery`. A period that divides an hour (or a day, in whole hours) is a
  * cron aligned to the UTC clock, so 15m runs at :00, :15, :30 and :45; any other number of whole
- * minutes, up to 84 hours (lib/time/alarm-window.ts), is a rate, which runs exactly that far apart from
+ * minutes, up to 84 hours (lib/core/time/alarm-window.ts), is a rate, which runs exactly that far apart from
  * the time of deployment.
  */
 export function dispatchScheduleExpression(runEvery: string): string {

@@ -44,7 +44,7 @@ const ISO =
   /^(\d{4,6})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?(\s+BC)?$/i;
 
 /**
- * Reads the text that the SQL made of the newest value of a freshness column (`lib/sources/sql.ts`):
+ * Reads the text that the SQL made of the newest value of a freshness column (`lib/core/sql.ts`):
  * - a number (integer, decimal or float columns): an epoch time in `columnUnit`, which must fall
  *   between 2000 and 2100, or the check is an error that names the unit to write;
  * - a date and time with an offset or `Z` (`timestamptz`), or `@` and epoch seconds (MySQL `TIMESTAMP`):

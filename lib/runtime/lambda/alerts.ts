@@ -1,5 +1,6 @@
 import type { ServicePorts } from '../../app/handlers';
 import type { NotifyPorts } from '../../app/ports';
+import { SecretValueError } from '../../core/errors';
 import type { Config, SecretRef } from '../../core/model/config';
 import type { CheckState } from '../../core/model/state';
 
@@ -25,8 +26,7 @@ async function resolveSecret(ref: SecretRef): Promise<string> {
     ref.store === 'ssm'
       ? await ssm().getParameter(ref.name, { decrypt: true, maxAge: SECRET_MAX_AGE_SECONDS })
       : await secrets().getSecret(ref.name, { maxAge: SECRET_MAX_AGE_SECONDS });
-  if (typeof value !== 'string' || !value)
-    throw new Error(`The secret at ${ref.store}:${ref.name} is empty or not text`);
+  if (typeof value !== 'string' || !value) throw new SecretValueError(ref.store, ref.name);
   return value;
 }
 

@@ -1,5 +1,6 @@
 import { selectChecks } from '../../../app/select';
 import { loadConfig } from '../../../config/load';
+import { engineOf } from '../../../core/model/config';
 import { batchStatement } from '../../../core/sql';
 import { type CliIo, EXIT } from '../io';
 
@@ -7,7 +8,7 @@ import { type CliIo, EXIT } from '../io';
 export async function explainCommand(io: CliIo, id: string, dir: string): Promise<number> {
   const config = await loadConfig({ dir, env: io.env });
   for (const check of selectChecks(config, [id])) {
-    const engine = config.settings.sources[check.source]?.engine ?? 'postgres';
+    const engine = engineOf(config, check);
     io.stdout.write(
       `-- ${check.id} (source ${check.source}, ${engine})\n${batchStatement(engine, [check])};\n\n`,
     );
