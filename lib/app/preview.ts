@@ -1,4 +1,4 @@
-import { checkEvent } from '../core/events/build';
+import { eventsOf } from '../core/events/build';
 import type { CheckEventDetail, EventEntry } from '../core/events/types';
 import { type AlertContext, alertOf } from '../core/messages/build';
 import { digestEntries, digestOf, type StaleCheck } from '../core/messages/digest';
@@ -6,28 +6,12 @@ import { type Email, toEmail } from '../core/messages/email';
 import type { Alert } from '../core/messages/model';
 import { recipientsOf } from '../core/messages/recipients';
 import { blockKitBuilderUrl, type SlackMessage, toSlack } from '../core/messages/slack';
-import { type Config, type Contact, engineOf } from '../core/model/config';
+import type { Config, Contact } from '../core/model/config';
 import type { RunReport } from '../core/model/run';
-import { transitionsOf } from '../core/transition';
 
 /** The events a run causes from an empty state: what the first run of a new deployment would send. */
 export function eventsFromEmptyState(config: Config, report: RunReport): EventEntry[] {
-  const datasets = new Map(config.datasets.map((d) => [d.id, d]));
-  return report.results.flatMap((result) => {
-    const kinds = transitionsOf(null, result, report.now, config.settings.notify.remindEvery);
-    const dataset = datasets.get(result.check.dataset) ?? { subscribers: [], impact: null, action: null };
-    return kinds.map((kind) =>
-      checkEvent(
-        kind,
-        result,
-        null,
-        dataset,
-        report,
-        config.settings.timezone,
-        engineOf(config, result.check),
-      ),
-    );
-  });
+  return report.results.flatMap((result) => eventsOf(config, report, result, null).events);
 }
 
 /** Every alert of every contact, in event order. */

@@ -1,10 +1,10 @@
 import { EventsNotPublishedError } from '../core/errors';
-import { checkEvent, runCompletedEvent } from '../core/events/build';
+import { eventsOf, runCompletedEvent } from '../core/events/build';
 import type { EventEntry } from '../core/events/types';
-import { type Config, engineOf } from '../core/model/config';
+import type { Config } from '../core/model/config';
 import type { RunReport } from '../core/model/run';
 import type { CheckState } from '../core/model/state';
-import { nextState, transitionsOf } from '../core/transition';
+import { nextState } from '../core/transition';
 import { type OutboxItem, outboxItemsOf, type StateStore, type StoredState } from './ports';
 
 /** Where a run's outcome goes: the state table and the event bus. */
@@ -87,18 +87,13 @@ export async function recordRun(
   await store.prepare(legacy);
   await store.commit(legacy);
 
-  const datasets = new Map(config.datasets.map((d) => [d.id, d]));
-  const zone = config.settings.timezone;
   const written: CheckState[] = [];
   const own: OutboxItem[] = [];
   const lost = new Set<string>();
   const record = async (result: RunReport['results'][number]) => {
     const previous = states.get(result.check.id) ?? null;
     if (previous?.runId === report.runId || (previous && isNewer(previous))) return;
-    const kinds = transitionsOf(previous, result, report.now, config.settings.notify.remindEvery);
-    const dataset = datasets.get(result.check.dataset) ?? { subscribers: [], impact: null, action: null };
-    const engine = engineOf(config, result.check);
-    const events = kinds.map((kind) => checkEvent(kind, result, previous, dataset, report, zone, engine));
+    const { kinds, events } = eventsOf(config, report, result, previous);
     const state = nextState(previous, result, kinds, report.now, report.runId);
     const items = outboxItemsOf(events);
     await store.prepare(items);

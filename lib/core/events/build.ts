@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Breach, CheckResult } from '../evaluate/types';
-import type { Dataset, Engine, Status } from '../model/config';
+import { type Config, type Dataset, type Engine, engineOf, type Status } from '../model/config';
 import type { RunReport } from '../model/run';
 import type { CheckState, TransitionKind } from '../model/state';
 import { resultMessage } from '../report/message';
 import { checkExpression } from '../sql';
+import { transitionsOf } from '../transition';
 import { fitEvent } from './fit';
 import {
   type BreachJson,
@@ -68,6 +69,40 @@ export function checkEvent(
     now: run.now.toISOString(),
   };
   return fitEvent({ detailType: DETAIL_TYPES[kind], detail, time: run.now.toISOString() });
+}
+
+const NO_DATASET = { subscribers: [], impact: null, action: null };
+const datasetsByConfig = new WeakMap<Config, Map<string, Dataset>>();
+
+/** The config's datasets by id, worked out once per config. */
+function datasetsOf(config: Config): Map<string, Dataset> {
+  let datasets = datasetsByConfig.get(config);
+  if (!datasets) {
+    datasets = new Map(config.datasets.map((d) => [d.id, d]));
+    datasetsByConfig.set(config, datasets);
+  }
+  return datasets;
+}
+
+/**
+ * What one check's result means given its previous state: the transitions, and the event of each, in
+ * order. The one place a result becomes events, for the service (lib/app/record.ts) and for previews
+ * from an empty state (lib/app/preview.ts).
+ */
+export function eventsOf(
+  config: Config,
+  report: RunReport,
+  result: CheckResult,
+  previous: CheckState | null,
+): { kinds: TransitionKind[]; events: EventEntry[] } {
+  const kinds = transitionsOf(previous, result, report.now, config.settings.notify.remindEvery);
+  const dataset = datasetsOf(config).get(result.check.dataset) ?? NO_DATASET;
+  const engine = engineOf(config, result.check);
+  const zone = config.settings.timezone;
+  return {
+    kinds,
+    events: kinds.map((kind) => checkEvent(kind, result, previous, dataset, report, zone, engine)),
+  };
 }
 
 /**
