@@ -3,10 +3,10 @@
 // with a per-call latency like the real one's, and runs, in one measured process, Stalewatch and the
 // one-query-per-table strategy on the same data. Prints a table; docs/performance.md keeps the figures.
 import { execFile } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { writeTree } from '../../test/helpers/tree';
 import { openBackend } from '../data-api/backends';
 import { startDataApi } from '../data-api/server';
 
@@ -21,6 +21,16 @@ const { values } = parseArgs({
 });
 const datasets = Number(values.datasets);
 const sources = Number(values.sources);
+
+/** Writes `files` (path → content) into a fresh temporary folder and returns the folder. */
+function writeTree(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'stalewatch-bench-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
 
 /** The checks tree: M sources, N datasets spread over them, each a freshness and a row-count check. */
 function checksTree(): string {
