@@ -51,13 +51,6 @@ module.exports = {
       to: { path: '^(functions|scripts|test|tools/(?!demo/))' },
     },
     {
-      name: 'tools-not-tests',
-      comment: 'Development tools stand on the product, not on the tests.',
-      severity: 'error',
-      from: { path: '^tools/' },
-      to: { path: '^test/' },
-    },
-    {
       name: 'functions-are-thin',
       comment:
         'A Lambda file wraps a use case with its ports: it imports the runtime and app, nothing below.',
