@@ -1,6 +1,5 @@
-import { DeliveryError, UnknownEventError } from '../core/errors';
-import type { CheckEventDetail, DetailType } from '../core/events/types';
-import { DETAIL_TYPES } from '../core/events/types';
+import { DeliveryError } from '../core/errors';
+import { parseCheckEvent } from '../core/events/parse';
 import { alertOf } from '../core/messages/build';
 import { toEmail } from '../core/messages/email';
 import type { Alert } from '../core/messages/model';
@@ -59,8 +58,6 @@ const emptyOutcome = (): NotifyOutcome => ({
   skipped: [],
   notRecorded: [],
 });
-
-const KNOWN: readonly string[] = Object.values(DETAIL_TYPES);
 
 /** Urgent messages (a failing dataset, a check that cannot run) are never held by quiet hours. */
 const isUrgent = (alert: Alert) => alert.tone === 'bad' && alert.kind !== 'still-stale';
@@ -316,14 +313,12 @@ export async function notify(
   ports: NotifyPorts,
   timeLeft: TimeLeft = countdown(DEFAULT_REMAINING_MS),
 ): Promise<NotifyOutcome> {
-  const detailType = event['detail-type'] ?? '';
-  if (!KNOWN.includes(detailType)) throw new UnknownEventError('notify', detailType);
-  const detail = event.detail as CheckEventDetail;
+  const { detailType, detail } = parseCheckEvent(event, 'notify');
   const config = ports.config();
   const now = ports.clock();
   const dataset = config.datasets.find((d) => d.id === detail.dataset);
-  const messages = recipientsOf(detailType as DetailType, detail, config.settings).flatMap(({ contact }) => {
-    const alert = alertOf(detailType as DetailType, detail, contact, { settings: config.settings, now });
+  const messages = recipientsOf(detailType, detail, config.settings).flatMap(({ contact }) => {
+    const alert = alertOf(detailType, detail, contact, { settings: config.settings, now });
     return alert ? [{ contact, alert }] : [];
   });
   const story: Story = {

@@ -200,6 +200,23 @@ export class UnknownEventError extends Error {
   }
 }
 
+/**
+ * An event of a known detail-type whose detail is not what Stalewatch emits (a hand-made test event, an
+ * event from another version): names each field that is wrong and how. The detail is not echoed.
+ */
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+  constructor(
+    readonly useCase: string,
+    readonly detailType: string,
+    /** Each problem as `field: what is wrong` (`detail` for the whole detail). */
+    readonly problems: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(`${useCase} cannot read this "${detailType}" event: ${problems.join('; ')}`, options);
+  }
+}
+
 /** A secret (a Slack webhook, an SSM parameter) that is empty or not text. Names where it is kept, never its value. */
 export class SecretValueError extends Error {
   override readonly name = 'SecretValueError';

@@ -65,7 +65,7 @@ export function fitEvent(event: EventEntry, budget = EVENT_BUDGET): EventEntry {
   if (eventSize(event) <= budget) return event;
   const detail = { ...event.detail } as Record<string, unknown>;
   const trimmed: Record<string, number> = { ...((detail.trimmed as Record<string, number>) ?? {}) };
-  const over = () => eventSize({ ...event, detail: { ...detail, trimmed } as EventEntry['detail'] }) - budget;
+  const over = () => eventSize({ ...event, detail: { ...detail, trimmed } } as EventEntry) - budget;
 
   for (let excess = over(); excess > 0; excess = over()) {
     const field = TEXTS.filter(
@@ -99,5 +99,6 @@ export function fitEvent(event: EventEntry, budget = EVENT_BUDGET): EventEntry {
     detail[field] = ELLIPSIS;
   }
 
-  return { ...event, detail: { ...detail, trimmed } as EventEntry['detail'] };
+  // Cut fields keep their types (a shorter text, a shorter list): the detail is still of its kind.
+  return { ...event, detail: { ...detail, trimmed } } as EventEntry;
 }
