@@ -1,4 +1,4 @@
-import type { Status } from '../config/types';
+import type { CheckKind, Status } from '../config/types';
 import type { Breach, Observed } from '../evaluate/types';
 
 /** The `source` of every Stalewatch event. */
@@ -30,7 +30,7 @@ export interface CheckEventDetail {
   checkId: string;
   dataset: string;
   title: string;
-  kind: 'freshness' | 'rowCount';
+  kind: CheckKind;
   source: string;
   table: string;
   owners: string[];

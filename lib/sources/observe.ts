@@ -2,6 +2,7 @@ import type { Check } from '../config/types';
 import { messageOf, QueryTimeoutError, StatementError, UnguardedStatementError } from '../errors';
 import type { Observation } from '../evaluate/types';
 import { chunkWithin } from '../util/chunk';
+import { readActivity } from './activity-sql';
 import { checkExpression, guardedStatement } from './sql';
 import { parseTimestamp, UnreadableTimestampError } from './timestamp';
 import type { SourceConnector, SqlConnection } from './types';
@@ -30,6 +31,7 @@ export function chunkChecks(dialect: SqlConnection['dialect'], checks: readonly 
 function toObservation(check: Check, value: unknown, sql: string, now: Date): Observation {
   try {
     const text = value === null || value === undefined ? null : String(value);
+    if (check.kind === 'activity') return readActivity(check.table, text, sql);
     if (check.kind === 'rowCount') {
       const rowCount = Number(text ?? 0);
       return Number.isSafeInteger(rowCount) && rowCount >= 0

@@ -1,4 +1,5 @@
 import type { Check } from '../config/types';
+import { activityExpression } from './activity-sql';
 
 /** The SQL dialect of a source. */
 export type Dialect = 'postgres' | 'mysql';
@@ -54,6 +55,9 @@ function countAsText(dialect: Dialect): string {
 
 /** The scalar expression that observes one check. */
 export function checkExpression(dialect: Dialect, check: Check): string {
+  if (check.kind === 'activity') {
+    return activityExpression(dialect, check.table, quoteTable(dialect, check.table));
+  }
   const where = check.kind === 'freshness' ? check.freshness.where : check.rowCount.where;
   const filter = where ? ` WHERE (${where})` : '';
   if (check.kind === 'freshness') return newestAsText(dialect, check.table, check.freshness.column, filter);
