@@ -7,6 +7,8 @@ import { type RunReport, runChecks } from '../../run/run';
 import { parseOnly, selectChecks } from '../../run/select';
 import { connectorsFor, sourceOverrides } from '../../sources/connect';
 import { productionConnectors } from '../../sources/production';
+import { readLocalState, writeLocalState } from '../../state/local-file';
+import { toPreviousState } from '../../state/transition';
 import { type CliIo, EXIT } from '../io';
 import { parseNow, parseSourceFlags, parseTimeout } from '../options';
 
@@ -18,6 +20,8 @@ export interface RunFlags {
   source?: string[];
   /** The run's time limit, a duration (`120s`); none when a caller other than the CLI runs it. */
   timeout?: string;
+  /** A local state file (`run --state FILE`): read before the run, written after it. */
+  state?: string;
 }
 
 /** Loads the config and runs the selected checks once, with local overrides applied. */
@@ -36,6 +40,7 @@ export async function runOnce(
   );
   const now = flags.now ? parseNow(flags.now, config.settings.timezone) : io.clock();
   const timeLimitMs = flags.timeout === undefined ? undefined : parseTimeout(flags.timeout);
+  const states = flags.state ? readLocalState(flags.state) : null;
   const report = await runChecks({
     config,
     checks,
@@ -44,7 +49,9 @@ export async function runOnce(
     runId: io.newRunId(),
     timeLimitMs,
     onSourceDone: progressLine(io),
+    previous: states ? (id) => toPreviousState(states.get(id) ?? null) : undefined,
   });
+  if (flags.state && states) writeLocalState(flags.state, states, report);
   return { config, report };
 }
 
@@ -75,6 +82,11 @@ export function exitCodeOf(report: RunReport): number {
 /** `stalewatch run`. */
 export async function runCommand(io: CliIo, flags: RunFlags): Promise<number> {
   const { config, report } = await runOnce(io, flags);
+  if (!flags.state && report.results.some((r) => r.check.kind === 'activity')) {
+    io.stderr.write(
+      'Activity checks compare a run with the one before: keep what they saw with --state FILE (e.g. --state .stalewatch/state.json).\n',
+    );
+  }
   printReport(io, config, report, flags.format);
   return exitCodeOf(report);
 }
