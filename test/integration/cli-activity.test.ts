@@ -12,10 +12,20 @@ import { SETTINGS, writeTree } from '../helpers/tree';
 
 const SERVERS: Array<[string, () => Promise<ScratchDatabase>]> = [
   ...(POSTGRES_URL
-    ? [['PostgreSQL', () => postgresScratch(POSTGRES_URL)] as [string, () => Promise<ScratchDatabase>]]
+    ? [
+        ['PostgreSQL', () => postgresScratch(POSTGRES_URL as string)] as [
+          string,
+          () => Promise<ScratchDatabase>,
+        ],
+      ]
     : []),
   ...(MYSQL_URL
-    ? [['MySQL (MariaDB)', () => mysqlScratch(MYSQL_URL)] as [string, () => Promise<ScratchDatabase>]]
+    ? [
+        ['MySQL (MariaDB)', () => mysqlScratch(MYSQL_URL as string)] as [
+          string,
+          () => Promise<ScratchDatabase>,
+        ],
+      ]
     : []),
 ];
 

@@ -6,7 +6,9 @@ import { loadConfig } from '../../config/load';
 import { localPipeline } from '../../demo/pipeline';
 import { sampleSql } from '../../demo/sample';
 import type { CheckEventDetail, EventEntry } from '../../events/types';
+import { resultMessage } from '../../report/message';
 import { formatTextReport } from '../../report/text';
+import type { RunReport } from '../../run/run';
 import { connectorForUrl } from '../../sources/connect';
 import { formatLocal } from '../../time/zone';
 import type { CliIo } from '../io';
@@ -44,6 +46,19 @@ function eventLines(events: readonly EventEntry[]): string[] {
 }
 
 /**
+ * What the activity checks (tables with no timestamp column) said in a run: with the state of the runs
+ * before, "has not changed since …".
+ */
+function activityLines(report: RunReport, zone: string): string {
+  const lines = report.results
+    .filter((r) => r.check.kind === 'activity')
+    .map((r) => `  ${r.status.toUpperCase().padEnd(5)} ${resultMessage(r, zone, report.now)}`);
+  return lines.length
+    ? `\nTables with no timestamp column, judged by whether they changed since the first run:\n${lines.join('\n')}\n`
+    : '';
+}
+
+/**
  * `stalewatch demo`: the shipped checks against sample data in the embedded database, through the same
  * code path as the deployed service (state in an in-process DynamoDB, events in memory): the report of
  * a first run and the events it publishes, then what a run 15 minutes later and a day later add.
@@ -76,6 +91,7 @@ export async function demoCommand(io: CliIo, flags: { now?: string } = {}): Prom
     io.stdout.write(
       `\nA day later, ${formatLocal(tomorrow, zone, now)}, when reminders are due:\n${eventLines(third.events).join('\n')}\n`,
     );
+    io.stdout.write(activityLines(third.report, zone));
     const written = writePreviews(config, first.events, now);
     io.stdout.write(
       `\nThe messages of the first run, as each contact would get them (not sent), are in ${PREVIEW_DIR}/:\n` +
