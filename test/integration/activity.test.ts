@@ -145,7 +145,10 @@ describe.each(ENGINES)('activity on %s', (_engine, open) => {
         const c = await connector.connect(signal);
         return {
           ...c,
-          queryRow: (sql: string, s?: AbortSignal) => (statements.push(sql), c.queryRow(sql, s)),
+          queryRow: (sql: string, s?: AbortSignal) => {
+            statements.push(sql);
+            return c.queryRow(sql, s);
+          },
         };
       },
     };
