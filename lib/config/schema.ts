@@ -492,7 +492,7 @@ export const checkSchema = z
         message:
           kinds.length === 0
             ? 'needs a kind — add freshness: (with column and warnAfter), rowCount: (with failBelow), or activity: (with warnAfter) for a table with no timestamp column'
-            : `has ${kinds.join(' and ')} — write them as ${kinds.length === 2 ? 'two' : 'separate'} checks`,
+            : `has ${kinds.length === 2 ? 'both ' : ''}${kinds.join(' and ')} — write them as ${kinds.length === 2 ? 'two' : 'separate'} checks`,
       });
     }
   });

@@ -282,7 +282,7 @@ describe('npx sls invoke local -f check', () => {
     const answer = JSON.parse(stdout);
     expect(answer.report).toMatch(/^Stalewatch — .*\n9 checks: 9 could not run/);
     expect(answer).toMatchObject({ dryRun: true, results: expect.any(Array) });
-    expect(answer.results).toHaveLength(8);
+    expect(answer.results).toHaveLength(9);
     // At the default warning level, the "done" info line is not logged at all.
     expect(stderr).not.toContain('"message":"done"');
   });

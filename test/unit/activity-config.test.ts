@@ -47,7 +47,7 @@ describe('activity checks in config', () => {
     ['  - activity: {warnAfter: 26h, column: updated_at}\n', 'column'],
     [
       '  - activity: {warnAfter: 26h}\n    rowCount: {failBelow: 1}\n',
-      'has rowCount and activity — write them as two checks',
+      'has both rowCount and activity — write them as two checks',
     ],
   ])('refuses %j, naming the file, line and field', async (checks, expected) => {
     // Act
