@@ -174,7 +174,7 @@ async function claimOrWait(key: string, delivery: string, label: string, run: De
 }
 
 /**
- * Sends one message unless a channel already has it: claim, send, record (SPEC.md "Nothing doubled").
+ * Sends one message unless a channel already has it: claim, send, record (docs/operations.md "Once-only delivery").
  * A refused send gives its claim back, so that a retry sends it at once.
  */
 async function sendOnce(key: string, delivery: string, send: () => Promise<void>, run: Delivering) {

@@ -109,7 +109,7 @@ export class SideEffectError extends StatementError {
 
 /**
  * The statement would not have run read-only with a statement timeout, so nothing was run: every check
- * of the source gets this error (SPEC.md "Safety of what runs on a source").
+ * of the source gets this error (docs/sources.md "Nothing written, nothing waited on for ever, nothing leaked").
  */
 export class UnguardedStatementError extends Error {
   override readonly name = 'UnguardedStatementError';

@@ -56,7 +56,7 @@ function cutText(text: string, bytes: number): string {
 }
 
 /**
- * The event, fitted under `budget` bytes (SPEC.md "Nothing lost": trimmed, never refused): the longest
+ * The event, fitted under `budget` bytes (docs/events.md "Delivery: nothing lost, nothing counted twice": trimmed, never refused): the longest
  * free texts are cut and end with "…", then the longest lists are capped. `detail.trimmed` says what was
  * cut and how long it was (characters of a text, items of a list), so a reader knows it is not whole.
  * An event that fits is returned as it is.
