@@ -1,7 +1,7 @@
 import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { handleInteraction } from '../lib/app/interactions';
 import { interactionPorts, refusalLogger } from '../lib/runtime/lambda/interactions';
-import { lambdaPorts } from '../lib/service/lambda';
+import { lambdaPorts } from '../lib/runtime/lambda/service';
 
 const service = lambdaPorts(process.env, ['STALEWATCH_STATE_TABLE']);
 const ports = interactionPorts(service.ports, service.environment.stateTable);

@@ -1,5 +1,4 @@
-import type { Config } from '../config/types';
-import { type Acknowledgement, sinceWhen, whoIsOnIt } from '../core/loop/acknowledgement';
+import { sinceWhen, whoIsOnIt } from '../core/loop/acknowledgement';
 import {
   ACTIONS,
   clickerName,
@@ -9,41 +8,8 @@ import {
 } from '../core/loop/interaction';
 import { MAX_BODY_BYTES, verifySlackSignature } from '../core/loop/signature';
 import { nextWorkingMorning } from '../core/loop/snooze-time';
-import type { HolidayCalendar } from '../time/holidays';
-import { formatLocal } from '../time/zone';
-
-/** Who is on which dataset: one acknowledgement per dataset, until it recovers. */
-export interface AcknowledgementStore {
-  /**
-   * Records `ack` unless the dataset already has one (a conditional write): the acknowledgement on
-   * record afterwards, which is the earlier one when two clicks race or Slack retries.
-   */
-  acknowledge(ack: Acknowledgement): Promise<{ recorded: boolean; current: Acknowledgement }>;
-  /** The acknowledgements of these datasets (those that have one). */
-  current(datasets: readonly string[]): Promise<Map<string, Acknowledgement>>;
-  /** Ends the acknowledgement made at `at` (the dataset recovered); a later one is kept. */
-  end(dataset: string, at: string): Promise<void>;
-}
-
-/** Snoozes set at run time (`stalewatch snooze`, the Snooze button). */
-export interface SnoozeStore {
-  /** Snoozes `dataset` until `until`, unless it is already snoozed as long or longer; the snooze now on record. */
-  extend(dataset: string, until: Date): Promise<Date>;
-}
-
-/** What the interactions function needs from the outside world. */
-export interface InteractionPorts {
-  config: () => Config;
-  clock: () => Date;
-  /** The Slack app's signing secret (cached); null when the settings name no Slack app. */
-  signingSecret: () => Promise<string | null>;
-  acknowledgements: AcknowledgementStore;
-  snoozes: SnoozeStore;
-  /** The settings' public holidays, for "the next working day". */
-  holidays: () => Pick<HolidayCalendar, 'isDayOff'>;
-  /** Posts to a click's `response_url` (Slack's way to update the message that was clicked). */
-  respond: (responseUrl: string, message: unknown) => Promise<void>;
-}
+import { formatLocal } from '../core/time/zone';
+import type { InteractionPorts } from './ports';
 
 /** A Lambda function URL request, as much of it as is read. */
 export interface FunctionUrlRequest {

@@ -1,6 +1,6 @@
 import { whoIsOnIt } from '../../lib/core/loop/acknowledgement';
 import { nextWorkingMorning } from '../../lib/core/loop/snooze-time';
-import { HolidayCalendar } from '../../lib/time/holidays';
+import { HolidayCalendar } from '../../lib/core/time/holidays';
 
 const england = new HolidayCalendar('england-and-wales');
 const at = (iso: string) => new Date(iso);

@@ -6,7 +6,7 @@ import {
   GetCommand,
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AcknowledgementStore } from '../../app/interactions';
+import type { AcknowledgementStore } from '../../app/ports';
 import { type Acknowledgement, acknowledgementSchema } from '../../core/loop/acknowledgement';
 
 /** An acknowledgement whose end was never recorded (a recovery notify could not finish) lapses after this. */

@@ -1,4 +1,4 @@
-import { DeliveryError } from '../../alerts/deliver/slack-webhook';
+import { DeliveryError } from '../../core/errors';
 
 /** Plain http only to this machine: the stand-ins of tests. */
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);

@@ -1,7 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { z } from 'zod';
-import { formatLocal } from '../../time/zone';
+import { formatLocal } from '../time/zone';
 
 /**
  * "Who is on it": someone said they are handling a dataset that is stale or cannot be checked, from

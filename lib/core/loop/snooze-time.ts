@@ -1,7 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, format } from 'date-fns';
-import type { HolidayCalendar } from '../../time/holidays';
-import { instantOfLocalTime } from '../../time/zone';
+import type { HolidayCalendar } from '../time/holidays';
+import { instantOfLocalTime } from '../time/zone';
 
 /** The hour of the morning that "Snooze until tomorrow 09:00" means, in `timezone`. */
 export const SNOOZE_MORNING_HOUR = 9;

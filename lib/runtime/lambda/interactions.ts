@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { resolveSecret } from '../../alerts/lambda';
-import type { InteractionPorts } from '../../app/interactions';
-import type { ServicePorts } from '../../service/handlers';
-import { HolidayCalendar } from '../../time/holidays';
+import type { ServicePorts } from '../../app/handlers';
+import type { InteractionPorts } from '../../app/ports';
+import { HolidayCalendar } from '../../core/time/holidays';
+import { resolveSecret } from './alerts';
 
 /**
  * The interactions function's ports in Lambda: config and clock from the service, the signing secret
@@ -25,7 +25,7 @@ export function interactionPorts(service: ServicePorts, stateTable: string): Int
       require('../../adapters/aws/acknowledgements') as typeof import('../../adapters/aws/acknowledgements')
     ).dynamoAcknowledgements(client(), stateTable);
   const holds = () =>
-    (require('../../alerts/deliver/holds') as typeof import('../../alerts/deliver/holds')).dynamoHolds(
+    (require('../../adapters/aws/holds') as typeof import('../../adapters/aws/holds')).dynamoHolds(
       client(),
       stateTable,
     );

@@ -1,0 +1,53 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoAcknowledgements } from '../../../adapters/aws/acknowledgements';
+import { loadConfig } from '../../../config/load';
+import { UsageError } from '../../../core/errors';
+import { whoIsOnIt } from '../../../core/loop/acknowledgement';
+import type { CliIo } from '../io';
+
+export interface AckFlags {
+  checks: string;
+  by: string;
+  stage: string;
+  region?: string;
+  table?: string;
+}
+
+/**
+ * `stalewatch ack <dataset> --by NAME`: what Slack's "I'm on it" does, from a terminal. Records who is
+ * on the dataset in the deployed state table (`--stage`, `--region`, or `--table`); reminders stop
+ * until it recovers, and every later message and the digest say who is on it. Someone already on it
+ * stays on it: the answer says who.
+ */
+export async function ackCommand(io: CliIo, dataset: string, flags: AckFlags): Promise<number> {
+  const config = await loadConfig({ dir: flags.checks, env: io.env });
+  const found = config.datasets.find((d) => d.id === dataset);
+  if (!found) {
+    const known = config.datasets.map((d) => d.id).join(', ');
+    throw new UsageError(`No dataset "${dataset}": acknowledge one of ${known || 'the datasets in checks/'}`);
+  }
+  const by = flags.by.trim();
+  if (!by || by.length > 80)
+    throw new UsageError('--by takes the name people should read, e.g. --by "Jane Smith"');
+  const now = io.clock();
+  const zone = config.settings.timezone;
+  const table = flags.table ?? `stalewatch-${flags.stage}-state`;
+  const client = new DynamoDBClient(flags.region ? { region: flags.region } : {});
+  try {
+    const { recorded, current } = await dynamoAcknowledgements(client, table).acknowledge({
+      dataset,
+      by,
+      slackUserId: null,
+      at: now.toISOString(),
+      via: 'cli',
+    });
+    io.stdout.write(
+      recorded
+        ? `Who is on ${found.title}: ${whoIsOnIt(current, zone, now)}. No reminders until it recovers (table ${table}).\n`
+        : `${found.title} already has someone on it: ${whoIsOnIt(current, zone, now)} (table ${table}).\n`,
+    );
+  } finally {
+    client.destroy();
+  }
+  return 0;
+}
