@@ -85,7 +85,6 @@ function notifierStatements(config, stage) {
       Effect: 'Allow',
       Action: [
         'dynamodb:GetItem',
-        'dynamodb:BatchGetItem',
         'dynamodb:PutItem',
         // The latest event per check and contact (holds.ts isLatest) is a conditional UpdateItem.
         'dynamodb:UpdateItem',

@@ -521,7 +521,8 @@ describe('the packaged runSource and check on data six years old, with dueBy che
       status,
       staleSince,
     }));
-  });
+    // Packaging six functions takes a minute and more on a loaded machine: the package step's own limit.
+  }, 180_000);
 
   afterAll(async () => {
     await stop?.();

@@ -1,13 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AcknowledgementStore } from '../../app/ports';
 import { type Acknowledgement, acknowledgementSchema } from '../../core/loop/acknowledgement';
+import { key as stateKey } from './dynamo-state';
 
 /** An acknowledgement whose end was never recorded (a recovery notify could not finish) lapses after this. */
 const KEEP_DAYS = 30;
@@ -60,22 +55,18 @@ export function dynamoAcknowledgements(client: DynamoDBClient, table: string): A
     },
 
     async current(datasets) {
+      // One GetItem each (notify asks for one dataset, the digest for its stale ones): notify's role
+      // needs no BatchGetItem.
       const found = new Map<string, Acknowledgement>();
-      const unique = [...new Set(datasets)];
-      for (let i = 0; i < unique.length; i += 100) {
-        let keys: Array<Record<string, unknown>> = unique.slice(i, i + 100).map(key);
-        for (let tries = 0; keys.length > 0 && tries < 8; tries++) {
-          const answer = await doc.send(
-            new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+      await Promise.all(
+        [...new Set(datasets)].map(async (dataset) => {
+          const { Item } = await doc.send(
+            new GetCommand({ TableName: table, Key: key(dataset), ConsistentRead: true }),
           );
-          for (const item of answer.Responses?.[table] ?? []) {
-            const ack = fromItem(item);
-            if (ack) found.set(ack.dataset, ack);
-          }
-          keys = answer.UnprocessedKeys?.[table]?.Keys ?? [];
-          if (keys.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** tries));
-        }
-      }
+          const ack = Item && fromItem(Item);
+          if (ack) found.set(dataset, ack);
+        }),
+      );
       return found;
     },
 
@@ -95,5 +86,29 @@ export function dynamoAcknowledgements(client: DynamoDBClient, table: string): A
         if (!isConditionFailure(error)) throw error;
       }
     },
+  };
+}
+
+/**
+ * Whether every one of these checks passes now (read from their state items, one GetItem each: a
+ * dataset has a few checks). A check with no state has never failed.
+ */
+export function dynamoAllPassing(client: DynamoDBClient, table: string) {
+  const doc = DynamoDBDocumentClient.from(client);
+  return async (checkIds: readonly string[]): Promise<boolean> => {
+    const states = await Promise.all(
+      checkIds.map((checkId) =>
+        doc.send(
+          new GetCommand({
+            TableName: table,
+            Key: stateKey(checkId),
+            ConsistentRead: true,
+            ProjectionExpression: '#status',
+            ExpressionAttributeNames: { '#status': 'status' },
+          }),
+        ),
+      ),
+    );
+    return states.every(({ Item }) => !Item || Item.status === 'pass');
   };
 }

@@ -18,7 +18,8 @@ import { abortableSleep } from '../sleep';
 /** How long history items, and outbox items whose state write lost or never happened, are kept. */
 export const HISTORY_DAYS = 30;
 
-const key = (checkId: string, sk = 'STATE') => ({ pk: `CHECK#${checkId}`, sk });
+/** The key of a check's state item (`sk = STATE`) or of one of its history items. */
+export const key = (checkId: string, sk = 'STATE') => ({ pk: `CHECK#${checkId}`, sk });
 const outboxKey = (item: Pick<OutboxItem, 'source' | 'sk'>) => ({ pk: `OUTBOX#${item.source}`, sk: item.sk });
 const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException ||

@@ -46,6 +46,7 @@ export function notifyPorts(
     alarms: AlarmStore;
     ses: import('@aws-sdk/client-sesv2').SESv2Client;
     acknowledgements: import('../../app/ports').AcknowledgementStore;
+    allPassing: (checkIds: readonly string[]) => Promise<boolean>;
   } | null = null;
   const load = () => {
     if (!deps) {
@@ -56,13 +57,14 @@ export function notifyPorts(
         require('../../adapters/aws/sent') as typeof import('../../adapters/aws/sent');
       const { dynamoHolds } =
         require('../../adapters/aws/holds') as typeof import('../../adapters/aws/holds');
-      const { dynamoAcknowledgements } =
+      const { dynamoAcknowledgements, dynamoAllPassing } =
         require('../../adapters/aws/acknowledgements') as typeof import('../../adapters/aws/acknowledgements');
       const { dynamoAlarmStore } =
         require('../../adapters/aws/alarms') as typeof import('../../adapters/aws/alarms');
       const dynamo = new DynamoDBClient({ maxAttempts: DYNAMODB_ATTEMPTS });
       deps = {
         acknowledgements: dynamoAcknowledgements(dynamo, stateTable),
+        allPassing: dynamoAllPassing(dynamo, stateTable),
         sent: dynamoSentRecord(dynamo, stateTable),
         holds: dynamoHolds(dynamo, stateTable),
         alarms: dynamoAlarmStore(dynamo, stateTable),
@@ -109,9 +111,7 @@ export function notifyPorts(
         current: (datasets) => load().acknowledgements.current(datasets),
         end: (dataset, at) => load().acknowledgements.end(dataset, at),
       },
-      // A check never run has no state: it has not failed.
-      allPassing: async (checkIds) =>
-        [...(await service.store.load(checkIds)).values()].every((s) => s.status === 'pass'),
+      allPassing: (checkIds) => load().allPassing(checkIds),
     },
     staleStates: () => service.store.staleStates(),
     alarms: {
