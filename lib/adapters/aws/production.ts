@@ -29,9 +29,8 @@ export function productionClients(env: Readonly<Record<string, string | undefine
   let secrets: SecretsManagerClient | null = null;
   return {
     forRun(): (source: SourceConfig) => SourceConnector {
-      const readSecret = rdsSecretReader(
-        (secrets ??= new SecretsManagerClient(standInCredentials(env, 'SECRETS_MANAGER'))),
-      );
+      secrets ??= new SecretsManagerClient(standInCredentials(env, 'SECRETS_MANAGER'));
+      const readSecret = rdsSecretReader(secrets);
       return (source) =>
         source.connection === 'direct'
           ? directConnector(source, readSecret)

@@ -3,8 +3,11 @@ import { messageOf, SourceSecretError, SourceUnavailableError } from '../../core
 import type { SourceConfig } from '../../core/model/config';
 import type { RdsSecret } from '../aws/secrets';
 import { statementTimeoutMsOf } from './connect';
-import { mysqlConnector } from './mysql';
-import { postgresConnector } from './postgres';
+
+// The drivers load when a direct source connects, not when this module does: a function whose sources
+// all go through the Data API carries neither driver (serverless.yml "esbuild"), and must not fail here.
+const postgres = () => require('./postgres') as typeof import('./postgres');
+const mysql = () => require('./mysql') as typeof import('./mysql');
 
 /** The engines an RDS secret's `engine` names, by the dialect they speak. */
 const ENGINE_FAMILY: Record<string, SourceConfig['engine']> = {
@@ -75,8 +78,8 @@ export function directConnector(
       const options = { tls: source.tls };
       const connector =
         source.engine === 'postgres'
-          ? postgresConnector(source.name, url, statementTimeoutMs, options)
-          : mysqlConnector(source.name, url, statementTimeoutMs, options);
+          ? postgres().postgresConnector(source.name, url, statementTimeoutMs, options)
+          : mysql().mysqlConnector(source.name, url, statementTimeoutMs, options);
       try {
         return await connector.connect(signal);
       } catch (error) {
