@@ -1,3 +1,4 @@
+import { activityExpression } from './activity-sql';
 import type { Check, Engine as Dialect } from './model/config';
 
 /**
@@ -51,6 +52,9 @@ function countAsText(dialect: Dialect): string {
 
 /** The scalar expression that observes one check. */
 export function checkExpression(dialect: Dialect, check: Check): string {
+  if (check.kind === 'activity') {
+    return activityExpression(dialect, check.table, quoteTable(dialect, check.table));
+  }
   const where = check.kind === 'freshness' ? check.freshness.where : check.rowCount.where;
   const filter = where ? ` WHERE (${where})` : '';
   if (check.kind === 'freshness') return newestAsText(dialect, check.table, check.freshness.column, filter);
