@@ -183,13 +183,13 @@ const NOT_BUNDLED = [
 const DRIVER = { postgres: 'pg', mysql: 'mysql2' };
 
 /**
- * runSource's and check's VPC, for `direct` sources ({} when there is none: no VpcConfig at all). An
+ * runSource's and check's VPC, for `direct` sources (false when there is none: no VpcConfig at all). An
  * id left as `${env:NAME}` because NAME was not set is packaged as it is, and refused by `sls deploy`.
  */
 function vpcOf(config) {
   const direct = Object.values(config.settings.sources).some((s) => s.connection === 'direct');
   const vpc = config.settings.vpc;
-  if (!direct || !vpc) return { vpc: {}, unset: [] };
+  if (!direct || !vpc) return { vpc: false, unset: [] };
   const ids = [...vpc.subnetIds, ...vpc.securityGroupIds];
   const unset = ids.flatMap((id) => /^\$\{env:(\w+)\}$/.exec(id)?.[1] ?? []);
   return { vpc: { subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds }, unset };

@@ -356,12 +356,20 @@ export const vpcSchema = z
       .array(awsId('subnet', 'subnet-0a1b2c3d4e5f60718'), {
         error: () => `must be a list of subnet ids — e.g. subnetIds: [subnet-0a1b2c3d4e5f60718]`,
       })
-      .min(1, { error: 'is empty — list at least one subnet, e.g. [subnet-0a1b2c3d4e5f60718]' }),
+      .min(1, { error: 'is empty — list at least one subnet, e.g. [subnet-0a1b2c3d4e5f60718]' })
+      .max(16, {
+        error:
+          'lists more than 16 subnets, the most a Lambda function takes — keep the private ones that reach the database',
+      }),
     securityGroupIds: z
       .array(awsId('sg', 'sg-0a1b2c3d4e5f60718'), {
         error: () => `must be a list of security group ids — e.g. securityGroupIds: [sg-0a1b2c3d4e5f60718]`,
       })
-      .min(1, { error: 'is empty — list at least one security group, e.g. [sg-0a1b2c3d4e5f60718]' }),
+      .min(1, { error: 'is empty — list at least one security group, e.g. [sg-0a1b2c3d4e5f60718]' })
+      .max(5, {
+        error:
+          'lists more than 5 security groups, the most a Lambda function takes — e.g. one that the database lets in',
+      }),
   })
   .describe(
     'The subnets and security groups of runSource and check, for sources with connection: direct (private subnets that reach the database).',
