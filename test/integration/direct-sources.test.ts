@@ -211,7 +211,7 @@ servers('direct sources, with their RDS secret from Secrets Manager, through the
       context,
     );
     expect(Object.values(byId(answer)).map((r) => r.status)).toEqual(['error', 'error']);
-    expect(bus.state.events.map((e) => e.DetailType)).toEqual(['Check Error', 'Check Error']);
+    expect(bus.state.events.filter((e) => e.DetailType === 'Check Error')).toHaveLength(2);
     expect(JSON.stringify(bus.state.events)).not.toContain(WRONG_PASSWORD);
   });
 });
