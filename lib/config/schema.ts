@@ -127,7 +127,7 @@ const holidayRegion = () =>
       `a country or country-state code such as GB-SCT, IE or DE-BY, or none`,
   });
 
-/** A newest value at most this far ahead of now counts as now (SPEC.md "Timestamps"). */
+/** A newest value at most this far ahead of now counts as now (docs/semantics.md "Values in the future"). */
 export const DEFAULT_FUTURE_TOLERANCE = '1h';
 /**
  * The most `futureTolerance` takes: a clock more than a day fast is no skew, and counting values
@@ -415,7 +415,7 @@ export const notifySchema = z.strictObject({
 
 /**
  * Which CloudWatch metrics a run emits: `run`, a few per run whatever its number of checks; `perCheck`,
- * also each check's status and age (SPEC.md "Cost and scale": CloudWatch bills every metric monthly).
+ * also each check's status and age (docs/operations.md "Costs": CloudWatch bills every metric monthly).
  */
 const metricsLevel = () =>
   z.enum(['run', 'perCheck'], {
@@ -699,7 +699,7 @@ export function alarmPatternProblem(s: string): string | null {
 export const ALARM_UNITS = ['bytes', 'percent', 'count', 'seconds', 'milliseconds'] as const;
 
 /**
- * A file under `checks/` that watches a CloudWatch alarm (SPEC.md "More kinds of staleness"): `alarm:`
+ * A file under `checks/` that watches a CloudWatch alarm (docs/config.md "An alarm file"): `alarm:`
  * instead of `table`, and the same people and words as a dataset file.
  */
 export const alarmFileSchema = z

@@ -33,7 +33,7 @@ export interface SourceConfig {
   columnTimezone: string;
   /** How far ahead of now a newest value may be and still count as now (a duration, default `1h`). */
   futureTolerance: string;
-  /** The longest one statement may run, as written (`30s`): SPEC.md "Safety of what runs on a source". */
+  /** The longest one statement may run, as written (`30s`): docs/sources.md "Nothing written, nothing waited on for ever, nothing leaked". */
   statementTimeout: string;
   /** `${env:…}` variables these fields need and the environment did not have. */
   unsetVariables: string[];
@@ -179,7 +179,7 @@ export interface AlarmWatch {
 export interface Config {
   settings: Settings;
   datasets: Dataset[];
-  /** The alarm files (SPEC.md "More kinds of staleness"); none when the folder has none. */
+  /** The alarm files (docs/config.md "An alarm file"); none when the folder has none. */
   alarms: AlarmWatch[];
   /** Every check of every dataset, in file order. */
   checks: Check[];
