@@ -138,7 +138,7 @@ describe('npx sls package (offline)', () => {
     expect(actions).not.toContain('dynamodb:BatchGetItem');
     const permission = ofType('AWS::Lambda::Permission')
       .map(([, p]) => p.Properties)
-      .find((p) => JSON.stringify(p.SourceArn).includes('notify-rule-3'));
+      .find((p) => JSON.stringify(p.SourceArn ?? null).includes('notify-rule-3'));
     expect(permission).toEqual(
       expect.objectContaining({ Principal: 'events.amazonaws.com', Action: 'lambda:InvokeFunction' }),
     );
