@@ -171,9 +171,7 @@ export function readExpression(dialect: Dialect, read: TableRead): string {
   if (read.checks.length === 1 && first) return checkExpression(dialect, first);
   const wheres = new Set(read.checks.map((c) => whereOf(c)));
   const sharedWhere = wheres.size === 1 ? ([...wheres][0] ?? null) : null;
-  const filter = wheres.has(null)
-    ? ''
-    : ` WHERE ${[...wheres].map((w) => `(${w})`).join(' OR ')}`;
+  const filter = wheres.has(null) ? '' : ` WHERE ${[...wheres].map((w) => `(${w})`).join(' OR ')}`;
   const values = read.checks.map((c) => aggregateOf(dialect, c, sharedWhere));
   const from = `FROM ${quoteTable(dialect, read.table)}${filter}`;
   if (dialect === 'postgres') return `(SELECT array_to_json(ARRAY[${values.join(', ')}])::text ${from})`;
@@ -264,5 +262,40 @@ export function guardedStatement(
     ') AS stalewatch_guard',
     "WHERE (SELECT setting::bigint FROM pg_catalog.pg_settings WHERE name = 'statement_timeout')",
     `  BETWEEN 1 AND ${ms}`,
+  ].join('\n');
+}
+
+/**
+ * The statement that asks the database for its plan of one check's read, as one row of JSON
+ * (PostgreSQL's `EXPLAIN (FORMAT JSON)`, MySQL's and MariaDB's `EXPLAIN FORMAT=JSON`). `EXPLAIN`
+ * without `ANALYZE` plans the statement and runs none of it.
+ */
+export function explainStatement(dialect: Dialect, check: Check): string {
+  const select = `SELECT ${checkExpression(dialect, check)} AS c0`;
+  return dialect === 'mysql' ? `EXPLAIN FORMAT=JSON ${select}` : `EXPLAIN (FORMAT JSON) ${select}`;
+}
+
+/**
+ * One row: the table's estimated number of rows (`row_estimate`, from the statistics the database
+ * keeps: `pg_class.reltuples`, `information_schema.TABLES.TABLE_ROWS`) and whether some index starts
+ * with `column` (`indexed`: `pg_index`, `information_schema.STATISTICS`).
+ */
+export function indexStatement(dialect: Dialect, table: string, column: string): string {
+  if (dialect === 'postgres') {
+    return [
+      'SELECT c.reltuples::bigint AS row_estimate, EXISTS (',
+      '  SELECT 1 FROM pg_catalog.pg_index i',
+      '  JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]',
+      `  WHERE i.indrelid = c.oid AND a.attname = ${literal(column)}`,
+      ') AS indexed',
+      `FROM pg_catalog.pg_class c WHERE c.oid = to_regclass(${literal(quoteTable(dialect, table))})`,
+    ].join('\n');
+  }
+  const [schema, name] = table.includes('.') ? table.split('.') : [null, table];
+  const at = `TABLE_SCHEMA = ${schema ? literal(schema) : 'DATABASE()'} AND TABLE_NAME = ${literal(name ?? table)}`;
+  return [
+    `SELECT (SELECT TABLE_ROWS FROM information_schema.TABLES WHERE ${at}) AS row_estimate,`,
+    `  EXISTS (SELECT 1 FROM information_schema.STATISTICS WHERE ${at}`,
+    `    AND COLUMN_NAME = ${literal(column)} AND SEQ_IN_INDEX = 1) AS indexed`,
   ].join('\n');
 }

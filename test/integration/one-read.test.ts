@@ -144,7 +144,11 @@ describe.each(ENGINES.filter(([name]) => !name.startsWith('PGlite')))(
     it('errors only the slow table’s checks, with the timeout, and answers the rest', async () => {
       // Prepare
       const connector = connectorForUrl('tis', db.url, { statementTimeoutMs: 500 });
-      const at = (name: string, id: string, c: Check): Check => ({ ...c, id, table: `${db.namespace}.${name}` });
+      const at = (name: string, id: string, c: Check): Check => ({
+        ...c,
+        id,
+        table: `${db.namespace}.${name}`,
+      });
       const checks = [
         at('placement', 'p/count', rowCount({ failBelow: 1 })),
         at('slow', 's/count', rowCount({ failBelow: 1 })),

@@ -11,7 +11,11 @@ const many = (n: number, where: string | null = null) =>
   }));
 /** `n` freshness checks, each on its own table. */
 const lookups = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({ ...freshness({ failAfter: '1d' }), id: `d${i}/f`, table: `public.t${i}` }));
+  Array.from({ length: n }, (_, i) => ({
+    ...freshness({ failAfter: '1d' }),
+    id: `d${i}/f`,
+    table: `public.t${i}`,
+  }));
 
 describe('splitting one source’s checks into statements', () => {
   it('keeps 400 newest-value lookups in one statement', () => {
@@ -51,7 +55,9 @@ describe('one read per table', () => {
     ]);
     const sql = batchStatement(d, [...onPlacement, elsewhere]);
     expect(sql.match(/FROM [`"]public[`"]\.[`"]placement[`"]/g)).toHaveLength(1);
-    expect(sql).toContain(d === 'postgres' ? "FILTER (WHERE (status = 'open'))" : "CASE WHEN (status = 'open')");
+    expect(sql).toContain(
+      d === 'postgres' ? "FILTER (WHERE (status = 'open'))" : "CASE WHEN (status = 'open')",
+    );
   });
 
   it('keeps freshness with a where a lookup when no count reads its rows', () => {

@@ -92,9 +92,14 @@ function program(io: CliIo, exit: { code: number }): Command {
     .description('print the SQL a check (or every check of a dataset) would run')
     .argument('<id>', 'a dataset id or a check id')
     .addOption(checksOption())
-    .action(async (id: string, flags: { checks: string }) => {
+    .option(
+      '--source <name=url>',
+      "ask this source for each check's plan (EXPLAIN, which runs nothing): postgres://…, mysql://…, pglite:[folder]",
+      collect,
+    )
+    .action(async (id: string, flags: { checks: string; source?: string[] }) => {
       const { explainCommand } = commands.explain();
-      exit.code = await explainCommand(io, id, flags.checks);
+      exit.code = await explainCommand(io, id, flags.checks, flags.source);
     });
 
   cli
