@@ -1,3 +1,4 @@
+import { readActivity } from '../core/activity-sql';
 import { messageOf, QueryTimeoutError, StatementError, UnguardedStatementError } from '../core/errors';
 import type { Observation } from '../core/evaluate/types';
 import type { Check } from '../core/model/config';
@@ -61,6 +62,7 @@ export function chunkChecks(dialect: SqlConnection['dialect'], checks: readonly 
 function toObservation(check: Check, value: unknown, sql: string, now: Date): Observation {
   try {
     const text = value === null || value === undefined ? null : String(value);
+    if (check.kind === 'activity') return readActivity(check.table, text, sql);
     if (check.kind === 'rowCount') {
       const rowCount = Number(text ?? 0);
       return Number.isSafeInteger(rowCount) && rowCount >= 0
@@ -87,9 +89,8 @@ function toObservation(check: Check, value: unknown, sql: string, now: Date): Ob
  *
  * A statement that the database refuses, that runs past the statement timeout, or in which a check wrote
  * or changed a setting, is split in two and each half tried again, down to the single reads at fault.
- * A shared read that the database refuses is tried again check by check, so one bad column costs only
- * its own check; a read that runs past the timeout alone gives its checks the timeout error (reading
- * the same table once per check would only time out again, once per check). Halves wait at the back of
+ * A shared read that the database refuses, or that runs past the timeout, is tried again check by
+ * check, so one bad column or one slow `where` costs only its own check. Halves wait at the back of
  * the queue, so every read that answers quickly is answered before a slow one is tried again: k reads at
  * fault among n cost about 2·k·log2(n) extra statements, and none when nothing is at fault.
  *
@@ -133,8 +134,12 @@ export async function observeSource(
         if (batch.length > 1) {
           const middle = Math.ceil(batch.length / 2);
           queue.push(batch.slice(0, middle), batch.slice(middle));
-        } else if (read && read.checks.length > 1 && !(error instanceof QueryTimeoutError)) {
-          queue.push(read.checks.map((check) => ({ table: read.table, checks: [check], scan: read.scan })));
+        } else if (read && read.checks.length > 1) {
+          const alone = read.checks.map((check) => ({ table: read.table, checks: [check], scan: read.scan }));
+          // Refused: one batch, halved down to the checks at fault. Too slow: one statement per check,
+          // so that a slow `where` costs only its own check and a slow table one timeout per check.
+          if (error instanceof QueryTimeoutError) queue.push(...alone.map((r) => [r]));
+          else queue.push(alone);
         } else {
           for (const check of read?.checks ?? []) {
             into.set(check.id, { kind: 'error', message: error.message, sql: expression(check) });

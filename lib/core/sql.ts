@@ -1,3 +1,4 @@
+import { activityExpression } from './activity-sql';
 import type { Check, Engine as Dialect } from './model/config';
 
 /**
@@ -57,6 +58,7 @@ function countAsText(dialect: Dialect): string {
 
 /** A check's `where`, or null. */
 export function whereOf(check: Check): string | null {
+  if (check.kind === 'activity') return null;
   return check.kind === 'freshness' ? check.freshness.where : check.rowCount.where;
 }
 
@@ -65,6 +67,9 @@ export function whereOf(check: Check): string | null {
  * events and errors carry, and what a statement runs when the check reads its table alone.
  */
 export function checkExpression(dialect: Dialect, check: Check): string {
+  if (check.kind === 'activity') {
+    return activityExpression(dialect, check.table, quoteTable(dialect, check.table));
+  }
   const where = whereOf(check);
   const filter = where ? ` WHERE (${where})` : '';
   if (check.kind === 'freshness') return newestAsText(dialect, check.table, check.freshness.column, filter);
@@ -120,7 +125,12 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][] {
  */
 export function planReads(dialect: Dialect, checks: readonly Check[]): TableRead[] {
   const reads: TableRead[] = [];
-  for (const onTable of groupBy(checks, (c) => c.table)) {
+  // Activity reads the database's statistics about a table, never the table: each is its own read.
+  for (const check of checks) {
+    if (check.kind === 'activity') reads.push({ table: check.table, checks: [check], scan: false });
+  }
+  const tableChecks = checks.filter((c) => c.kind !== 'activity');
+  for (const onTable of groupBy(tableChecks, (c) => c.table)) {
     const table = onTable[0]?.table ?? '';
     const counts = onTable.filter((c) => c.kind === 'rowCount');
     const scanned = new Set(counts.map((c) => whereOf(c) ?? ''));
@@ -140,6 +150,8 @@ export function planReads(dialect: Dialect, checks: readonly Check[]): TableRead
 
 /** One check's value inside a shared read: an aggregate, filtered to its own `where` when it differs. */
 function aggregateOf(dialect: Dialect, check: Check, sharedWhere: string | null): string {
+  // Never in a shared read (planReads): its own expression, should it ever be.
+  if (check.kind === 'activity') return checkExpression(dialect, check);
   const where = whereOf(check);
   const own = where !== null && where !== sharedWhere ? where : null;
   if (dialect === 'postgres') {

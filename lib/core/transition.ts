@@ -24,6 +24,7 @@ export function toPreviousState(state: CheckState | null): PreviousState | null 
     staleSince: state.staleSince ? new Date(state.staleSince) : null,
     lastUpdatedAt: state.lastUpdatedAt ? new Date(state.lastUpdatedAt) : null,
     rowCounts: state.rowCounts,
+    observed: state.observed,
   };
 }
 

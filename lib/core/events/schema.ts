@@ -18,6 +18,7 @@ const time = z.iso.datetime().describe('ISO-8601 UTC with milliseconds');
 const breach = z.union([
   z.object({ rule: z.literal('noData') }),
   z.object({ rule: z.enum(['warnAfter', 'failAfter']), duration: z.string() }),
+  z.object({ rule: z.literal('noChange'), limit: z.enum(['warnAfter', 'failAfter']), duration: z.string() }),
   z.object({ rule: z.literal('dueBy'), deadline: time, cron: z.string() }),
   z.object({ rule: z.enum(['failBelow', 'warnBelow', 'failAbove', 'warnAbove']), limit: z.number() }),
   z.object({
@@ -33,7 +34,7 @@ export const checkEventDetailSchema = z
     checkId: z.string(),
     dataset: z.string(),
     title: z.string(),
-    kind: z.enum(['freshness', 'rowCount']),
+    kind: z.enum(['freshness', 'rowCount', 'activity']),
     source: z.string(),
     table: z.string(),
     owners: z.array(z.string()),
@@ -45,6 +46,14 @@ export const checkEventDetailSchema = z
     staleForSeconds: z.number().int().nullable().describe('Dataset Recovered: how long it was stale'),
     observed: z
       .union([
+        // Activity first: a union takes the first shape that fits, and this one has ageSeconds too.
+        z.object({
+          ageSeconds: z.number().int().nullable(),
+          changeCounter: z.string().nullable(),
+          databaseChangedAt: time.nullable(),
+          countersReset: z.boolean(),
+          watchingSince: time.nullable(),
+        }),
         z.object({ ageSeconds: z.number().int().nullable() }),
         z.object({ rowCount: z.number().int(), previousRowCount: z.number().int().nullable() }),
       ])

@@ -1,5 +1,5 @@
 import type { Breach, Observed } from '../evaluate/types';
-import type { Status } from '../model/config';
+import type { CheckKind, Status } from '../model/config';
 
 /** The `source` of every Stalewatch event. */
 export const EVENT_SOURCE = 'stalewatch';
@@ -30,7 +30,7 @@ export interface CheckEventDetail {
   checkId: string;
   dataset: string;
   title: string;
-  kind: 'freshness' | 'rowCount';
+  kind: CheckKind;
   source: string;
   table: string;
   owners: string[];

@@ -94,6 +94,12 @@ export interface RowCountRule {
   failDropPercent: number | null;
 }
 
+/** How long a table may go without a change (`activity`): durations as written. */
+export interface ActivityRule {
+  warnAfter: string | null;
+  failAfter: string | null;
+}
+
 interface CheckBase {
   /** `<dataset>/<slug of name>`. */
   id: string;
@@ -108,8 +114,11 @@ interface CheckBase {
 
 export type FreshnessCheck = CheckBase & { kind: 'freshness'; freshness: FreshnessRule };
 export type RowCountCheck = CheckBase & { kind: 'rowCount'; rowCount: RowCountRule };
+export type ActivityCheck = CheckBase & { kind: 'activity'; activity: ActivityRule };
 /** One check of one dataset. */
-export type Check = FreshnessCheck | RowCountCheck;
+export type Check = FreshnessCheck | RowCountCheck | ActivityCheck;
+/** What a check judges: the newest timestamp, the number of rows, or whether the table changed. */
+export type CheckKind = Check['kind'];
 
 export interface Dataset {
   id: string;

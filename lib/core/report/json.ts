@@ -1,4 +1,5 @@
-import type { Config } from '../model/config';
+import type { Observed } from '../evaluate/types';
+import type { CheckKind, Config } from '../model/config';
 import type { RunReport } from '../model/run';
 import { resultMessage } from './message';
 
@@ -7,13 +8,13 @@ export interface ResultJson {
   id: string;
   dataset: string;
   title: string;
-  kind: 'freshness' | 'rowCount';
+  kind: CheckKind;
   source: string;
   status: 'pass' | 'warn' | 'fail' | 'error';
   owners: string[];
   lastUpdatedAt: string | null;
   staleSince: string | null;
-  observed: { ageSeconds: number | null } | { rowCount: number; previousRowCount: number | null } | null;
+  observed: Observed | null;
   message: string;
   error: string | null;
   sql: string | null;

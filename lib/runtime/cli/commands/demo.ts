@@ -9,6 +9,8 @@ import { alertsByContact, previewFiles, previews } from '../../../app/preview';
 import { loadConfig } from '../../../config/load';
 import { alarmPreview } from '../../../core/alarms/preview';
 import type { CheckEventDetail, EventEntry } from '../../../core/events/types';
+import type { RunReport } from '../../../core/model/run';
+import { resultMessage } from '../../../core/report/message';
 import { formatTextReport } from '../../../core/report/text';
 import { formatLocal } from '../../../core/time/zone';
 import type { CliIo } from '../io';
@@ -65,6 +67,19 @@ function eventLines(events: readonly EventEntry[]): string[] {
 }
 
 /**
+ * What the activity checks (tables with no timestamp column) said in a run: with the state of the runs
+ * before, "has not changed since …".
+ */
+function activityLines(report: RunReport, zone: string): string {
+  const lines = report.results
+    .filter((r) => r.check.kind === 'activity')
+    .map((r) => `  ${r.status.toUpperCase().padEnd(5)} ${resultMessage(r, zone, report.now)}`);
+  return lines.length
+    ? `\nTables with no timestamp column, judged by whether they changed since the first run:\n${lines.join('\n')}\n`
+    : '';
+}
+
+/**
  * `stalewatch demo`: the shipped checks against sample data in the embedded database, through the same
  * code path as the deployed service (state in an in-process DynamoDB, events in memory): the report of
  * a first run and the events it publishes, then what a run 15 minutes later and a day later add.
@@ -97,6 +112,7 @@ export async function demoCommand(io: CliIo, flags: { now?: string } = {}): Prom
     io.stdout.write(
       `\nA day later, ${formatLocal(tomorrow, zone, now)}, when reminders are due:\n${eventLines(third.events).join('\n')}\n`,
     );
+    io.stdout.write(activityLines(third.report, zone));
     // The seed's other two sample problems, "the app is down" and "resource usage is nearing its limit":
     // CloudWatch alarm events, worded through the alarm files in checks/alarms/.
     const alarms = alarmPreview(config, sampleAlarmEvents(now), now);
