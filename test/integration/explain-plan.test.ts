@@ -13,10 +13,15 @@ const ROWS = 150_000;
 
 const SERVERS: Array<[string, () => Promise<ScratchDatabase>]> = [
   ...(POSTGRES_URL
-    ? [['PostgreSQL', () => postgresScratch(POSTGRES_URL)] as [string, () => Promise<ScratchDatabase>]]
+    ? [
+        ['PostgreSQL', () => postgresScratch(POSTGRES_URL as string)] as [
+          string,
+          () => Promise<ScratchDatabase>,
+        ],
+      ]
     : []),
   ...(MYSQL_URL
-    ? [['MariaDB', () => mysqlScratch(MYSQL_URL)] as [string, () => Promise<ScratchDatabase>]]
+    ? [['MariaDB', () => mysqlScratch(MYSQL_URL as string)] as [string, () => Promise<ScratchDatabase>]]
     : []),
 ];
 
