@@ -102,7 +102,9 @@ describe('the deployed runSource writes the status page to the stack’s bucket 
     expect(text).toContain('Owner Placements data lead');
     expect(text).toContain('Who is on it Nobody has said yet');
     expect(text).toContain('On time 1 of 3 days seen in the last 30');
-    expect(text).toContain('21 Nov on time; 22 Nov late; 23 Nov out of date');
+    expect(s3.state.puts.at(-1)?.body).toContain(
+      'aria-label="Day by day, oldest first: 25 Oct to 20 Nov no record; 21 Nov on time; 22 Nov late; 23 Nov out of date"',
+    );
     expect(text).not.toMatch(/placements\/updated-recently|SELECT|public\.placement/);
   });
 
