@@ -9,8 +9,10 @@ export const hasChromium = existsSync(CHROMIUM);
 
 /** `describe`, or, without Chromium, a skipped `describe` and a line saying how to run it. */
 export function describeInChromium(name: string, body: () => void): void {
-  if (hasChromium) return describe(name, body);
-  // biome-ignore lint/suspicious/noConsole: the reason a suite is skipped belongs in the test output.
+  if (hasChromium) {
+    describe(name, body);
+    return;
+  }
   console.warn(
     `Skipped "${name}": no Chromium at ${CHROMIUM} (apt-get install chromium, or set STALEWATCH_CHROMIUM)`,
   );

@@ -249,8 +249,10 @@ describe('npx sls package (offline)', () => {
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
     });
     expect(policy?.Properties.Bucket).toEqual(ref);
-    const statements = (policy?.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> })
-      .Statement;
+    const document = policy?.Properties.PolicyDocument as
+      | { Statement: Array<Record<string, unknown>> }
+      | undefined;
+    const statements = document?.Statement ?? [];
     expect(statements).toEqual([
       expect.objectContaining({
         Effect: 'Deny',
@@ -264,7 +266,8 @@ describe('npx sls package (offline)', () => {
     expect(puts('runSource')).toEqual([{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: index }]);
     for (const role of ['dispatch', 'check', 'notify', 'digest']) expect(puts(role)).toEqual([]);
     const environment = (fn: string) =>
-      (resources[fn]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      (resources[fn]?.Properties.Environment as { Variables: Record<string, unknown> } | undefined)
+        ?.Variables ?? {};
     expect(environment('RunSourceLambdaFunction').STALEWATCH_STATUS_BUCKET).toEqual(ref);
     expect(environment('CheckLambdaFunction').STALEWATCH_STATUS_BUCKET).toBeUndefined();
   });

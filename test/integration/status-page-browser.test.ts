@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AxeResults } from 'axe-core';
 import type { Browser, Page } from 'puppeteer-core';
 import { loadConfig } from '../../lib/config/load';
-import { checkNowOfResult, historyOfResults, statusPageModel } from '../../lib/core/status';
+import { statusPageModel } from '../../lib/core/status';
 import { renderStatusPage } from '../../lib/core/status-page';
 import { demoStatusPage } from '../../lib/demo/status-page';
 import { describeInChromium, launchChromium } from '../helpers/browser';
