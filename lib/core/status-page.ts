@@ -1,6 +1,6 @@
 import { format, parseISO } from 'date-fns';
-import type { Status } from '../config/types';
-import { formatLocal, formatWhen } from '../time/zone';
+import type { Status } from './model/config';
+import { formatLocal, formatWhen } from './time/zone';
 import type { DayOutcome } from './history';
 import type { DatasetStatus, StatusPageModel } from './status';
 

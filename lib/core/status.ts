@@ -1,7 +1,7 @@
-import type { Config, Status } from '../config/types';
-import { worse } from '../evaluate/status';
-import type { CheckResult } from '../evaluate/types';
-import type { CheckState } from '../state/types';
+import type { Config, Status } from './model/config';
+import { worse } from './evaluate/status';
+import type { CheckResult } from './evaluate/types';
+import type { CheckState } from './model/state';
 import { type DailyRecord, dailyRecord, type HistoryEntry } from './history';
 
 /** How many days the status page's strip shows: the state table keeps history this long. */

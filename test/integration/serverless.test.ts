@@ -3,12 +3,12 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { connectorForUrl } from '../../lib/adapters/sql/connect';
+import { runChecks } from '../../lib/app/run';
 import { loadConfig } from '../../lib/config/load';
-import { startDataApi } from '../../lib/dev/data-api';
-import { openBackend } from '../../lib/dev/data-api-backends';
-import { toRunJson } from '../../lib/report/json';
-import { runChecks } from '../../lib/run/run';
-import { connectorForUrl } from '../../lib/sources/connect';
+import { toRunJson } from '../../lib/core/report/json';
+import { openBackend } from '../../tools/data-api/backends';
+import { startDataApi } from '../../tools/data-api/server';
 import { startDynamo, startEventRecorder } from '../helpers/aws';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
@@ -354,9 +354,9 @@ describe('npx sls invoke local -f check', () => {
     expect(code).toBe(0);
     // stdout is the answer alone, one JSON object: a script can pipe it to jq.
     const answer = JSON.parse(stdout);
-    expect(answer.report).toMatch(/^Stalewatch — .*\n8 checks: 8 could not run/);
+    expect(answer.report).toMatch(/^Stalewatch — .*\n9 checks: 9 could not run/);
     expect(answer).toMatchObject({ dryRun: true, results: expect.any(Array) });
-    expect(answer.results).toHaveLength(8);
+    expect(answer.results).toHaveLength(9);
     // At the default warning level, the "done" info line is not logged at all.
     expect(stderr).not.toContain('"message":"done"');
   });
