@@ -1,10 +1,12 @@
 import type { AlarmState } from '../core/alarms/news';
 import type { EventEntry } from '../core/events/types';
+import type { HistoryEntry } from '../core/history';
 import type { Email } from '../core/messages/email';
 import type { Alert } from '../core/messages/model';
 import type { SlackMessage } from '../core/messages/slack';
 import type { Config, Engine, SecretRef } from '../core/model/config';
 import type { CheckState } from '../core/model/state';
+import type { CheckNow } from '../core/status';
 
 /**
  * An open connection to a database that runs one SELECT and returns its first row by column name, or

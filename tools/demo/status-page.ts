@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { connectorForUrl } from '../../lib/adapters/sql/connect';
+import { runChecks } from '../../lib/app/run';
 import { loadConfig } from '../../lib/config/load';
 import type { HistoryEntry } from '../../lib/core/history';
 import { checkNowOfResult, historyOfResults, STATUS_DAYS, statusPageModel } from '../../lib/core/status';
 import { renderStatusPage } from '../../lib/core/status-page';
-import { runChecks } from '../../lib/app/run';
-import { connectorForUrl } from '../../lib/adapters/sql/connect';
 import { sampleSql } from './sample';
 
 const DAY = 86_400_000;

@@ -97,7 +97,9 @@ function program(io: CliIo, exit: { code: number }): Command {
   runOptions(
     cli
       .command('status')
-      .description('write the status page (index.html) of a run, with the deployed history when --stage is given'),
+      .description(
+        'write the status page (index.html) of a run, with the deployed history when --stage is given',
+      ),
   )
     .requiredOption('--out <dir>', 'the folder to write index.html to')
     .option('--stage <stage>', 'the deployed stage whose state adds since-when and the 30-day history')

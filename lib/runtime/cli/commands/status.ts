@@ -4,8 +4,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoStatusState } from '../../../adapters/aws/status-state';
 import type { StatusStatePort } from '../../../app/ports';
 import { statusPageOfRun } from '../../../app/status-page';
-import { STATUS_PAGE_FILE } from '../../../core/status-page';
 import { messageOf, UsageError } from '../../../core/errors';
+import { STATUS_PAGE_FILE } from '../../../core/status-page';
 import type { CliIo } from '../io';
 import { exitCodeOf, type RunFlags, runOnce } from './run';
 
