@@ -16,6 +16,8 @@ export interface ServicePorts extends RecordPorts {
   newRunId: () => string;
   /** Starts runSource for one source, asynchronously (Lambda `Event` invocation). */
   invokeRunSource?: (payload: { source: string; runId: string; now: string }) => Promise<void>;
+  /** Rewrites the status page from the state after a run; absent where the stack has no page bucket. */
+  writeStatusPage?: (config: Config, now: Date) => Promise<void>;
   /** Records a run's metrics: a few per run, and per check where the config asks (`emitRunMetrics`). */
   metrics?: (report: Awaited<ReturnType<typeof runService>>, config: Config) => void;
 }
@@ -55,12 +57,13 @@ export async function runSource(payload: unknown, ports: ServicePorts, remaining
     ports,
   );
   ports.metrics?.(report, config);
+  await ports.writeStatusPage?.(config, new Date(now));
   return toRunJson(report, config);
 }
 
 /**
  * `check`: the on-call entry point. Runs the checks `only` names (all when absent) and answers the text
- * report with SPEC.md's JSON and `dryRun`; a dry run changes no state and publishes nothing.
+ * report with the JSON of README.md "The command line" and `dryRun`; a dry run changes no state and publishes nothing.
  *
  * A check with `now` is always a dry run: it answers what the checks would say at that time, but a
  * state recorded at a time other than the present would send false news (a past time: "recovered",

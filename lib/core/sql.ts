@@ -232,8 +232,8 @@ export const GUARD_TRIPPED = 'stalewatch_guard: a check wrote or changed a setti
 
 /**
  * The statement a source runs: the reads of `planReads`, guarded so that it cannot write and
- * cannot run longer than `statementTimeoutMs`, whatever a `where` holds (SPEC.md "Safety of what runs
- * on a source"; docs/sources.md says what each engine and path relies on).
+ * cannot run longer than `statementTimeoutMs`, whatever a `where` holds (docs/sources.md "Nothing
+ * written, nothing waited on for ever, nothing leaked" says what each engine and path relies on).
  *
  * PostgreSQL: the FROM clause is read before any column, so it goes first: it makes the transaction
  * read-only (`set_config('transaction_read_only', 'on', true)`: `nextval`, `setval` and writes inside

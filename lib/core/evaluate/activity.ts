@@ -58,7 +58,7 @@ function lastChange(
 }
 
 /**
- * The verdict of an activity check (SPEC.md "More kinds of staleness"): the table's last change is the
+ * The verdict of an activity check (docs/semantics.md "Activity: tables with no timestamp column"): the table's last change is the
  * database's `UPDATE_TIME` (MySQL) or the run at which its change counter moved (PostgreSQL, kept in
  * state as `lastUpdatedAt`); a counter that went backwards (a restart, a failover, a statistics reset)
  * counts as a change and says so. Before there is a run to compare with, it passes, "watching since"

@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import { RUN_COMPLETED_MAX_IDS } from './types';
 
 /**
- * The `detail` of each event, as zod schemas: published as JSON Schema in docs/events/ (`npm run schema`)
- * and checked against the events the service really emits (test/integration/service.test.ts).
- * Used by tooling and tests only; the functions build events from the types in ./types.ts.
+ * The `detail` of each event, as zod schemas: the one description of an event. The types of ./types.ts
+ * are derived from them (`z.output`), notify parses every event it is given with them (./parse.ts), they
+ * are published as JSON Schema in docs/events/ (`npm run schema`), and checked against the events the
+ * service really emits (test/integration/service.test.ts).
  */
+
+/** `Check Run Completed` lists at most this many ids of each kind; `counts` has how many there were. */
+export const RUN_COMPLETED_MAX_IDS = 100;
 
 const status = z.enum(['pass', 'warn', 'fail', 'error']);
 const trimmed = z
@@ -15,7 +18,8 @@ const trimmed = z
     'Only on an event cut to fit EventBridge: each field that was cut (texts end with "…", lists keep their first items) and its length before, in characters or items',
   );
 const time = z.iso.datetime().describe('ISO-8601 UTC with milliseconds');
-const breach = z.union([
+/** A broken rule, as events carry it (`Breach` with its dates as ISO strings). */
+export const breachSchema = z.union([
   z.object({ rule: z.literal('noData') }),
   z.object({ rule: z.enum(['warnAfter', 'failAfter']), duration: z.string() }),
   z.object({ rule: z.literal('noChange'), limit: z.enum(['warnAfter', 'failAfter']), duration: z.string() }),
@@ -28,6 +32,7 @@ const breach = z.union([
   }),
 ]);
 
+/** The `detail` of a check's event. Carries no secret: no webhook, no credentials, no connection string. */
 export const checkEventDetailSchema = z
   .strictObject({
     eventId: z.string().describe('Stable for one run, check and meaning: deduplicate on it'),
@@ -58,7 +63,7 @@ export const checkEventDetailSchema = z
         z.object({ rowCount: z.number().int(), previousRowCount: z.number().int().nullable() }),
       ])
       .nullable(),
-    breaches: z.array(breach),
+    breaches: z.array(breachSchema),
     severity: z.enum(['warn', 'fail']),
     impact: z.string().nullable(),
     action: z.string().nullable(),
@@ -74,6 +79,7 @@ export const checkEventDetailSchema = z
   })
   .meta({ title: 'Stalewatch check event detail' });
 
+/** The `detail` of `Check Run Completed`: one per run (per source, in the service). */
 export const runCompletedDetailSchema = z
   .strictObject({
     eventId: z.string(),

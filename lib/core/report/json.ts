@@ -3,7 +3,7 @@ import type { CheckKind, Config } from '../model/config';
 import type { RunReport } from '../model/run';
 import { resultMessage } from './message';
 
-/** A result as `run --format json` prints it (SPEC.md "CLI"). */
+/** A result as `run --format json` prints it (README.md "The command line"). */
 export interface ResultJson {
   id: string;
   dataset: string;

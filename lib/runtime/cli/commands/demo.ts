@@ -8,7 +8,7 @@ import { connectorForUrl } from '../../../adapters/sql/connect';
 import { alertsByContact, previewFiles, previews } from '../../../app/preview';
 import { loadConfig } from '../../../config/load';
 import { alarmPreview } from '../../../core/alarms/preview';
-import type { CheckEventDetail, EventEntry } from '../../../core/events/types';
+import { type EventEntry, RUN_COMPLETED } from '../../../core/events/types';
 import type { RunReport } from '../../../core/model/run';
 import { resultMessage } from '../../../core/report/message';
 import { formatTextReport } from '../../../core/report/text';
@@ -60,8 +60,9 @@ function writePreviews(
 function eventLines(events: readonly EventEntry[]): string[] {
   if (events.length === 0)
     return ['  (nothing new to say: a dataset that stays stale is silent until its reminder is due)'];
-  return events.map((e) => {
-    const d = e.detail as CheckEventDetail;
+  return events.flatMap((e) => {
+    if (e.detailType === RUN_COMPLETED) return [];
+    const d = e.detail;
     return `  ${e.detailType.padEnd(20)} ${d.title} · ${d.checkId.split('/')[1]} → ${d.owners.join(', ')}`;
   });
 }
