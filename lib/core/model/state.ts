@@ -24,6 +24,7 @@ export interface CheckState {
   version: number;
 }
 
+/** Row counts kept per check: enough for a drop to be judged against recent runs, small in the item. */
 export const ROW_COUNTS_KEPT = 10;
 
 /** What a transition can mean, one per event `detail-type` (the event detail's `transition`). */
