@@ -9,7 +9,7 @@ import { connectorsFor, sourceOverrides } from '../../adapters/sql/connect';
 import type { ServicePorts } from '../../app/handlers';
 import type { SourceConnector, StateStore } from '../../app/ports';
 import { readCompiledConfig } from '../../config/compiled';
-import type { Config } from '../../core/model/config';
+import type { Config, SourceConfig } from '../../core/model/config';
 import type { RunReport } from '../../core/model/run';
 import { serviceEnvironment } from './environment';
 
@@ -104,15 +104,21 @@ export function lambdaPorts(
   const events = once(() => new (sdk('eventbridge').EventBridgeClient)({}));
   const lambda = once(() => new (sdk('lambda').LambdaClient)({}));
   const production = once(() => {
-    const { productionConnectors } =
+    const { productionClients } =
       require('../../adapters/aws/production') as typeof import('../../adapters/aws/production');
-    return productionConnectors(env, () => performance.now());
+    return productionClients(env, () => performance.now());
   });
 
   const ports: ServicePorts = {
     config,
-    connectors: (c: Config): Record<string, SourceConnector> =>
-      connectorsFor(c.settings.sources, sourceOverrides(c, env, {}), (source) => production()(source)),
+    // Called once per invocation: a direct source's secret is read once per run, and again the next.
+    connectors: (c: Config): Record<string, SourceConnector> => {
+      let run: ((source: SourceConfig) => SourceConnector) | null = null;
+      return connectorsFor(c.settings.sources, sourceOverrides(c, env, {}), (source) => {
+        run ??= production().forRun();
+        return run(source);
+      });
+    },
     store: {
       load: (ids) => store().load(ids),
       prepare: (items) => store().prepare(items),
