@@ -3,6 +3,7 @@ import { ConfigError, UsageError } from '../../core/errors';
 import type { PreviewFlags } from './commands/preview';
 import type { RunFlags } from './commands/run';
 import type { SnoozeFlags } from './commands/snooze';
+import type { StatusFlags } from './commands/status';
 import { type CliIo, EXIT } from './io';
 
 /**
@@ -15,6 +16,7 @@ const commands = {
   preview: () => require('./commands/preview') as typeof import('./commands/preview'),
   explain: () => require('./commands/explain') as typeof import('./commands/explain'),
   snooze: () => require('./commands/snooze') as typeof import('./commands/snooze'),
+  status: () => require('./commands/status') as typeof import('./commands/status'),
   demo: () => require('./commands/demo') as typeof import('./commands/demo'),
 };
 
@@ -90,6 +92,22 @@ function program(io: CliIo, exit: { code: number }): Command {
     .action(async (flags: PreviewFlags) => {
       const { previewCommand } = commands.preview();
       exit.code = await previewCommand(io, flags);
+    });
+
+  runOptions(
+    cli
+      .command('status')
+      .description(
+        'write the status page (index.html) of a run, with the deployed history when --stage is given',
+      ),
+  )
+    .requiredOption('--out <dir>', 'the folder to write index.html to')
+    .option('--stage <stage>', 'the deployed stage whose state adds since-when and the 30-day history')
+    .option('--region <region>', "the deployed stage's region (default: the AWS SDK's settings)")
+    .option('--table <name>', 'the state table (default stalewatch-<stage>-state)')
+    .action(async (flags: StatusFlags) => {
+      const { statusCommand } = commands.status();
+      exit.code = await statusCommand(io, flags);
     });
 
   cli
