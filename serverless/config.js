@@ -310,11 +310,22 @@ module.exports = async ({ options = {} } = {}) => {
       },
     ],
     checkRunnerStatements: checkRunnerStatements(clusterArns, secretArns),
+    // runSource alone also writes the status page: PutObject of that one key in the stack's bucket.
+    sourceRunnerStatements: [
+      ...checkRunnerStatements(clusterArns, secretArns),
+      {
+        Effect: 'Allow',
+        Action: ['s3:PutObject'],
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['StatusBucket', 'Arn'] }, '/index.html']] },
+      },
+    ],
     // Only runSource and check have a VPC, and only when a source is direct (docs/deploy.md).
     vpc: vpc.vpc,
     // The drivers of direct sources are bundled (into runSource and check only: serverless/esbuild-plugins.js).
     notBundled: NOT_BUNDLED.filter((name) => !drivers.has(name)),
     environment,
+    // runSource alone writes the status page (SPEC.md "A page people can look at").
+    runSourceEnvironment: { ...environment, STALEWATCH_STATUS_BUCKET: { Ref: 'StatusBucket' } },
     tableKeys: STATE_TABLE_KEYS,
     ttlAttribute: TTL_ATTRIBUTE,
   };

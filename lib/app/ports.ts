@@ -1,11 +1,13 @@
 import type { AlarmState } from '../core/alarms/news';
 import type { EventEntry } from '../core/events/types';
+import type { HistoryEntry } from '../core/history';
 import type { Acknowledgement } from '../core/loop/acknowledgement';
 import type { Email } from '../core/messages/email';
 import type { Alert } from '../core/messages/model';
 import type { SlackMessage } from '../core/messages/slack';
 import type { Config, Engine, SecretRef } from '../core/model/config';
 import type { CheckState } from '../core/model/state';
+import type { CheckNow } from '../core/status';
 
 /**
  * An open connection to a database that runs one SELECT and returns its first row by column name, or
@@ -68,6 +70,7 @@ export interface StateStore {
   staleStates(): Promise<CheckState[]>;
 }
 
+/** A check's state as the store keeps it: the state, plus what the store needs to commit its events. */
 export type StoredState = CheckState & {
   /** The `eventId`s of the outbox items that the write of this state committed. */
   outboxEventIds: string[];
@@ -221,3 +224,14 @@ export interface AlarmStore {
   /** Reminders due by `now`, each with a way to drop it once handled. */
   remindersDue(now: Date): Promise<Array<{ checkId: string; dueAt: string; done: () => Promise<void> }>>;
 }
+
+/** What the status page reads of the deployed state: each check's state, and its runs' history. */
+export interface StatusStatePort {
+  /** The stored state of these checks (those that have one). */
+  states(checkIds: readonly string[]): Promise<Map<string, CheckNow>>;
+  /** The runs of these checks since `from`, as the history items keep them. */
+  history(checkIds: readonly string[], from: Date): Promise<HistoryEntry[]>;
+}
+
+/** Where the page goes once written (a folder, a bucket). */
+export type StatusPageSink = (html: string) => Promise<void>;
