@@ -20,6 +20,7 @@ export const acknowledgementSchema = z.strictObject({
   via: z.enum(['slack', 'cli']),
 });
 
+/** Who is on a dataset and since when: the one shape every reader of it uses. */
 export type Acknowledgement = z.output<typeof acknowledgementSchema>;
 
 /**

@@ -32,6 +32,7 @@ export const interactionSchema = z.looseObject({
   message: z.looseObject({ text: z.string().optional(), blocks: z.array(blockSchema).optional() }).optional(),
 });
 
+/** A click on one of Stalewatch's buttons, as read from Slack's payload. */
 export type Interaction = z.output<typeof interactionSchema>;
 
 /** A form body's `payload` field, read as an interaction; null when it is not one Stalewatch made. */

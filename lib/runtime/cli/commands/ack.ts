@@ -5,6 +5,7 @@ import { UsageError } from '../../../core/errors';
 import { whoIsOnIt } from '../../../core/loop/acknowledgement';
 import type { CliIo } from '../io';
 
+/** `stalewatch ack`'s options. */
 export interface AckFlags {
   checks: string;
   by: string;
