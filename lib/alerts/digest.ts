@@ -1,86 +1,206 @@
 import type { Config, Contact } from '../config/types';
-import type { Alert } from './model';
-import { moment } from './words';
+import { countOf, lengthInWords, whenInWords } from '../core/messages/wording';
+import type { Alert, DigestItem } from './model';
 
-/** One stale dataset in a contact's digest. */
+/** On-time rate over the last days: on time on `onTime` of the `recorded` days the data was seen. */
+export interface OnTimeRate {
+  onTime: number;
+  /** Days the data was seen (not counting days it could not be checked, or was not watched yet). */
+  recorded: number;
+  /** The length of the window: 30. */
+  days: number;
+}
+
+/** One dataset in the digests: stale now, or back to normal since the last digest. */
 export interface DigestEntry {
   dataset: string;
   title: string;
-  staleSince: string | null;
-  lastUpdatedAt: string | null;
   owners: string[];
   subscribers: string[];
-}
-
-/** What is known of one stale check: a run's result, or its stored state. */
-export interface StaleCheck {
-  checkId: string;
+  impact: string | null;
+  action: string | null;
+  /** Stale now, or back to normal. */
+  state: 'stale' | 'recovered';
+  /** When it stopped passing (for `recovered`: when it had); null when not known. */
   staleSince: string | null;
   lastUpdatedAt: string | null;
+  /** True when the data is stale because there is none. */
+  noData: boolean;
+  /** For `recovered`: the run that saw it right again. */
+  recoveredAt: string | null;
+  /** Who said they are on it, and since when (from acknowledgements; absent until someone does). */
+  onIt?: { name: string; since: string } | null;
+  onTimeRate?: OnTimeRate | null;
 }
 
-/** Each dataset with a stale check, once, with the earliest staleSince of its stale checks. */
+/** What is known of one check for a digest: its state now, or how it recovered. */
+export interface DigestCheck {
+  checkId: string;
+  state: 'stale' | 'recovered';
+  staleSince: string | null;
+  lastUpdatedAt: string | null;
+  noData: boolean;
+  recoveredAt: string | null;
+}
+
+/**
+ * Each dataset with a stale check, or with a check back to normal and none stale, once: a stale dataset
+ * with the earliest `staleSince` of its stale checks (an unknown one counts as earliest), a recovered one
+ * with its latest recovery.
+ */
 export function digestEntries(
   config: Pick<Config, 'checks' | 'datasets'>,
-  stale: readonly StaleCheck[],
+  checks: readonly DigestCheck[],
+  onTimeRate: (dataset: string) => OnTimeRate | null = () => null,
 ): DigestEntry[] {
   const byDataset = new Map<string, DigestEntry>();
-  for (const check of stale) {
+  const rank = (e: Pick<DigestEntry, 'state' | 'staleSince'>) =>
+    e.state === 'stale' ? `0${e.staleSince ?? ''}` : `1${e.staleSince ?? ''}`;
+  for (const check of checks) {
     const datasetId = config.checks.find((c) => c.id === check.checkId)?.dataset;
     const dataset = config.datasets.find((d) => d.id === datasetId);
     if (!dataset) continue;
     const known = byDataset.get(dataset.id);
-    if (known && (known.staleSince ?? '9999') <= (check.staleSince ?? '9999')) continue;
+    if (known) {
+      if (check.state === 'recovered' && known.state === 'recovered') {
+        if ((check.recoveredAt ?? '') <= (known.recoveredAt ?? '')) continue;
+      } else if (rank(known) <= rank(check)) continue;
+    }
     byDataset.set(dataset.id, {
       dataset: dataset.id,
       title: dataset.title,
-      staleSince: check.staleSince,
-      lastUpdatedAt: check.lastUpdatedAt ?? known?.lastUpdatedAt ?? null,
       owners: dataset.owners,
       subscribers: dataset.subscribers,
+      impact: dataset.impact,
+      action: dataset.action,
+      state: check.state,
+      staleSince: check.staleSince,
+      lastUpdatedAt: check.lastUpdatedAt ?? (known?.state === check.state ? known.lastUpdatedAt : null),
+      noData: check.noData,
+      recoveredAt: check.recoveredAt,
+      onTimeRate: onTimeRate(dataset.id),
     });
   }
   return [...byDataset.values()];
 }
 
+/** `On time 27 of 30 days`; `On time 5 of the 6 days checked in the last 30`. */
+export function onTimeInWords(rate: OnTimeRate): string {
+  return rate.recorded === rate.days
+    ? `On time ${rate.onTime} of ${countOf(rate.days, 'day')}`
+    : `On time ${rate.onTime} of the ${countOf(rate.recorded, 'day')} checked in the last ${rate.days}`;
+}
+
+/** What the digest needs besides the entries. */
+export interface DigestContext {
+  zone: string;
+  now: Date;
+  /** The previous digest's fire: "since the last digest" starts here (null: everything is new). */
+  lastDigestAt: Date | null;
+  /** Makes the message unique for the sent-record: the fire it answers. */
+  key: string;
+}
+
+function staleItem(e: DigestEntry, ctx: DigestContext): DigestItem {
+  const since = e.staleSince ? new Date(e.staleSince) : null;
+  const first = e.noData
+    ? since
+      ? `No data since ${whenInWords(since, ctx.zone, ctx.now)}`
+      : 'No data since before Stalewatch first looked'
+    : [
+        since ? `Stale since ${whenInWords(since, ctx.zone, ctx.now)}` : 'Stale',
+        e.lastUpdatedAt ? `last updated ${whenInWords(new Date(e.lastUpdatedAt), ctx.zone, ctx.now)}` : null,
+      ]
+        .filter(Boolean)
+        .join('; ');
+  const meaning = [
+    e.impact ? `What it means: ${e.impact}` : null,
+    e.action ? `What to do: ${e.action}` : null,
+  ].filter(Boolean);
+  return {
+    title: e.title,
+    lines: [
+      first,
+      ...(meaning.length > 0 ? [meaning.join(' ')] : []),
+      e.onIt
+        ? `Who is on it: ${e.onIt.name} (since ${whenInWords(new Date(e.onIt.since), ctx.zone, ctx.now)})`
+        : 'Who is on it: nobody has said so yet',
+      ...(e.onTimeRate ? [onTimeInWords(e.onTimeRate)] : []),
+    ],
+  };
+}
+
+function recoveredItem(e: DigestEntry, ctx: DigestContext): DigestItem {
+  const at = e.recoveredAt ? new Date(e.recoveredAt) : null;
+  const wrong =
+    at && e.staleSince ? lengthInWords(at.getTime() - new Date(e.staleSince).getTime()) : null;
+  const right = e.noData ? 'Has data again' : 'Back to normal';
+  return {
+    title: e.title,
+    lines: [
+      `${right}${at ? ` since ${whenInWords(at, ctx.zone, ctx.now)}` : ''}${wrong ? `; it was stale for ${wrong}` : ''}`,
+      ...(e.onTimeRate ? [onTimeInWords(e.onTimeRate)] : []),
+    ],
+  };
+}
+
+/** Oldest first; a dataset whose since-when is not known has been stale longest, so it leads. */
+const oldestFirst = (a: DigestEntry, b: DigestEntry) =>
+  (a.staleSince ?? '').localeCompare(b.staleSince ?? '') || a.title.localeCompare(b.title);
+
 /**
- * The weekday digest of one contact: every dataset of theirs (owned, or subscribed to) that is stale,
- * oldest first, each with since when. Null when nothing of theirs is stale: nothing is sent.
+ * The digest of one contact (SPEC "Messages"), over the datasets they own or follow, in three parts:
+ * newly stale since the last digest, still stale (oldest first), and back to normal since the last
+ * digest; each dataset with since when, what it means and what to do in a line, who is on it, and its
+ * on-time rate. Null when all three parts are empty: nothing is sent.
  */
-export function digestOf(
-  contact: Contact,
-  entries: readonly DigestEntry[],
-  zone: string,
-  now: Date,
-  key: string,
-): Alert | null {
-  const theirs = entries
-    .filter((e) => e.owners.includes(contact.id) || e.subscribers.includes(contact.id))
-    .sort(
-      (a, b) =>
-        (a.staleSince ?? '9999').localeCompare(b.staleSince ?? '9999') || a.title.localeCompare(b.title),
-    );
-  if (theirs.length === 0) return null;
-  const n = theirs.length;
+export function digestOf(contact: Contact, entries: readonly DigestEntry[], ctx: DigestContext): Alert | null {
+  const theirs = entries.filter((e) => e.owners.includes(contact.id) || e.subscribers.includes(contact.id));
+  const last = ctx.lastDigestAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const stale = theirs.filter((e) => e.state === 'stale').sort(oldestFirst);
+  const isNew = (e: DigestEntry) => e.staleSince !== null && new Date(e.staleSince).getTime() >= last;
+  const newly = stale.filter(isNew);
+  const still = stale.filter((e) => !isNew(e));
+  const recovered = theirs
+    .filter((e) => e.state === 'recovered' && e.recoveredAt && new Date(e.recoveredAt).getTime() >= last)
+    .sort((a, b) => (a.recoveredAt ?? '').localeCompare(b.recoveredAt ?? '') || a.title.localeCompare(b.title));
+  if (stale.length + recovered.length === 0) return null;
+  const headline = [
+    stale.length > 0
+      ? `${countOf(stale.length, 'dataset')} out of date${newly.length > 0 && still.length > 0 ? ` (${newly.length} new)` : ''}`
+      : 'Nothing out of date',
+    recovered.length > 0 ? `${recovered.length} back to normal` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
   return {
     kind: 'digest',
     audience: contact.audience,
-    headline: `${n} dataset${n === 1 ? ' is' : 's are'} out of date`,
-    tone: 'warning',
+    state: 'Digest',
+    headline,
+    tone: stale.length > 0 ? 'warning' : 'good',
     facts: [],
     impact: null,
     action: null,
     forwardNote: null,
     technical: null,
-    items: theirs.map((e) => {
-      const since = moment(e.staleSince, zone, now);
-      const updated = moment(e.lastUpdatedAt, zone, now);
-      const line = [
-        since ? `stale since ${since.text}` : 'stale',
-        updated ? `last updated ${updated.text}` : 'no data',
-      ].join('; ');
-      return { title: e.title, line, staleSince: since };
-    }),
-    key,
+    sections: [
+      {
+        title: 'Newly stale since the last digest',
+        empty: 'None.',
+        items: newly.map((e) => staleItem(e, ctx)),
+      },
+      {
+        title: 'Still stale, oldest first',
+        empty: 'None.',
+        items: still.map((e) => staleItem(e, ctx)),
+      },
+      {
+        title: 'Back to normal since the last digest',
+        empty: 'None.',
+        items: recovered.map((e) => recoveredItem(e, ctx)),
+      },
+    ],
+    key: ctx.key,
   };
 }

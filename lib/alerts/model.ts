@@ -11,6 +11,8 @@ export interface Moment {
 export interface Alert {
   kind: 'stale' | 'still-stale' | 'recovered' | 'error' | 'error-recovered' | 'digest';
   audience: Audience;
+  /** The state it reports, as the email subject and the badge lead with it: `Stale`, `Still stale`, `Back to normal`. */
+  state: string;
   /** One line, plain: `Trainee placements data is 3 days out of date`. */
   headline: string;
   tone: 'bad' | 'warning' | 'good' | 'info';
@@ -29,8 +31,22 @@ export interface Alert {
     error: string | null;
     rerun: string;
   } | null;
-  /** Digest entries, oldest first. */
-  items?: Array<{ title: string; line: string; staleSince: Moment | null }>;
+  /** A digest's parts (newly stale, still stale, back to normal), each a titled list. */
+  sections?: DigestSection[];
   /** Ids that make the message unique, for the sent-record: the event id, or the digest fire it answers. */
   key: string;
+}
+
+/** One dataset in a digest: its title, and its lines (since when; what it means and what to do; who is on it; on-time rate). */
+export interface DigestItem {
+  title: string;
+  lines: string[];
+}
+
+/** One part of a digest. */
+export interface DigestSection {
+  title: string;
+  /** What to say when the part is empty. */
+  empty: string;
+  items: DigestItem[];
 }
