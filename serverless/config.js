@@ -193,6 +193,8 @@ module.exports = async ({ options = {} } = {}) => {
     clusterArns: [...new Set(sources.map(clusterArn))],
     secretArns: [...new Set(sources.map(secretArn))],
     environment,
+    // runSource alone writes the status page (SPEC.md "A page people can look at").
+    runSourceEnvironment: { ...environment, STALEWATCH_STATUS_BUCKET: { Ref: 'StatusBucket' } },
     tableKeys: STATE_TABLE_KEYS,
     ttlAttribute: TTL_ATTRIBUTE,
   };

@@ -5,6 +5,7 @@ import { explainCommand } from './commands/explain';
 import { type PreviewFlags, previewCommand } from './commands/preview';
 import { type RunFlags, runCommand } from './commands/run';
 import { type SnoozeFlags, snoozeCommand } from './commands/snooze';
+import { type StatusFlags, statusCommand } from './commands/status';
 import { validateCommand } from './commands/validate';
 import { type CliIo, EXIT } from './io';
 
@@ -64,6 +65,21 @@ function program(io: CliIo, exit: { code: number }): Command {
     .option('--digest', 'write the weekday digests instead')
     .action(async (flags: PreviewFlags) => {
       exit.code = await previewCommand(io, flags);
+    });
+
+  runOptions(
+    cli
+      .command('status')
+      .description(
+        'write the status page (index.html) of a run, with the deployed history when --stage is given',
+      ),
+  )
+    .requiredOption('--out <dir>', 'the folder to write index.html to')
+    .option('--stage <stage>', 'the deployed stage whose state adds since-when and the 30-day history')
+    .option('--region <region>', "the deployed stage's region (default: the AWS SDK's settings)")
+    .option('--table <name>', 'the state table (default stalewatch-<stage>-state)')
+    .action(async (flags: StatusFlags) => {
+      exit.code = await statusCommand(io, flags);
     });
 
   cli

@@ -15,6 +15,8 @@ export interface ServicePorts extends RecordPorts {
   newRunId: () => string;
   /** Starts runSource for one source, asynchronously (Lambda `Event` invocation). */
   invokeRunSource?: (payload: { source: string; runId: string; now: string }) => Promise<void>;
+  /** Rewrites the status page from the state after a run; absent where the stack has no page bucket. */
+  writeStatusPage?: (config: Config, now: Date) => Promise<void>;
   /** Records per-check metrics (age, status) of a run. */
   metrics?: (report: Awaited<ReturnType<typeof runService>>) => void;
 }
@@ -54,6 +56,7 @@ export async function runSource(payload: unknown, ports: ServicePorts, remaining
     ports,
   );
   ports.metrics?.(report);
+  await ports.writeStatusPage?.(config, new Date(now));
   return toRunJson(report, config);
 }
 

@@ -19,6 +19,7 @@ import type { ServicePorts } from './handlers';
 // phase stays short (docs/performance.md "Bundles").
 type Sdk = {
   dynamodb: typeof import('@aws-sdk/client-dynamodb');
+  s3: typeof import('@aws-sdk/client-s3');
   eventbridge: typeof import('@aws-sdk/client-eventbridge');
   lambda: typeof import('@aws-sdk/client-lambda');
 };
@@ -87,9 +88,10 @@ export function lambdaPorts(
   const logger = toStderr(new Logger({ serviceName: 'stalewatch', logLevel: logLevelOf(env) }));
   const metrics = toStderr(new Metrics({ namespace: 'Stalewatch', serviceName: 'stalewatch', logger }));
   const config = once(() => readCompiledConfig(readFileSync(environment.configFile, 'utf8'), env));
+  const dynamodb = once(() => new (sdk('dynamodb').DynamoDBClient)({}));
   const store = once<StateStore>(() => {
     const { dynamoStateStore } = require('../state/store') as typeof import('../state/store');
-    return dynamoStateStore(new (sdk('dynamodb').DynamoDBClient)({}), environment.stateTable);
+    return dynamoStateStore(dynamodb(), environment.stateTable);
   });
   const events = once(() => new (sdk('eventbridge').EventBridgeClient)({}));
   const lambda = once(() => new (sdk('lambda').LambdaClient)({}));
@@ -130,6 +132,18 @@ export function lambdaPorts(
     },
     metrics: (report) => emitRunMetrics(metrics, report),
   };
+  const bucket = env.STALEWATCH_STATUS_BUCKET;
+  if (bucket) {
+    const s3 = once(() => new (sdk('s3').S3Client)({}));
+    ports.writeStatusPage = async (config, now) => {
+      const { writeStatusPage } = require('./status-page') as typeof import('./status-page');
+      // The run is recorded and its events are out: a page not written is a warning, and the next run's
+      // page replaces it, rather than a failed (and retried) run.
+      await writeStatusPage(config, now, dynamodb(), environment.stateTable, s3(), bucket).catch(
+        (error: unknown) => logger.warn('status page not written', error as Error),
+      );
+    };
+  }
 
   return {
     ports,

@@ -223,6 +223,52 @@ describe('npx sls package (offline)', () => {
     ]);
   });
 
+  it('keeps the status page in a private, encrypted, TLS-only bucket that only runSource may write index.html to', () => {
+    // Prepare
+    const name = 'StatusBucket';
+    const bucket = resources[name];
+    const ref = { Ref: name };
+    const [[, policy] = []] = ofType('AWS::S3::BucketPolicy').filter(
+      ([, p]) => JSON.stringify(p.Properties.Bucket) === JSON.stringify(ref),
+    );
+    const index = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [name, 'Arn'] }, '/index.html']] };
+    const puts = (role: string) =>
+      statementsOf(role).filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
+
+    // Assess: nothing public, encrypted at rest, no ACLs, and no request without TLS.
+    expect(bucket?.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+    expect(policy?.Properties.Bucket).toEqual(ref);
+    const statements = (policy?.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> })
+      .Statement;
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    ]);
+    expect(statements.some((s) => s.Effect === 'Allow')).toBe(false);
+
+    // Assess: runSource puts that one key, and is told the bucket; no other function touches S3.
+    expect(puts('runSource')).toEqual([{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: index }]);
+    for (const role of ['dispatch', 'check', 'notify', 'digest']) expect(puts(role)).toEqual([]);
+    const environment = (fn: string) =>
+      (resources[fn]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(environment('RunSourceLambdaFunction').STALEWATCH_STATUS_BUCKET).toEqual(ref);
+    expect(environment('CheckLambdaFunction').STALEWATCH_STATUS_BUCKET).toBeUndefined();
+  });
+
   it('takes the sources’ ARNs from the config when their variables are set', () => {
     const { code } = sls(['package', '--stage', 'test'], {
       TIS_CLUSTER_ARN: 'arn:aws:rds:eu-west-2:111122223333:cluster:tis',
