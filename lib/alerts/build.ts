@@ -109,7 +109,8 @@ function forwardNoteOf(kind: Alert['kind'], d: CheckEventDetail, since: Moment |
   if (kind !== 'stale' && kind !== 'still-stale') return null;
   const when = since ? ` since ${since.text.replace(/ \(.*\)$/, '')}` : '';
   const impact = d.impact ? ` ${d.impact}` : '';
-  const state = d.kind === 'rowCount' ? 'may be incomplete or wrong' : 'has been out of date';
+  const noData = d.breaches.some((b) => b.rule === 'noData');
+  const state = noData ? 'has had no data' : d.kind === 'rowCount' ? 'may be incomplete or wrong' : 'has been out of date';
   return `${d.title} ${state}${when}.${impact} We know about it and are working on it, and will let you know when it is right again.`;
 }
 
@@ -172,7 +173,10 @@ export function alertOf(
   } else {
     facts.push(fact(kind === 'error' ? 'Failing since' : 'Working again since', moment(d.now, zone, ctx.now) as Moment));
   }
-  facts.push({ label: 'Who is on it', value: ownersInWords(d, ctx.settings.contacts) });
+  facts.push({ label: d.owners.length === 1 ? 'Owner' : 'Owners', value: ownersInWords(d, ctx.settings.contacts) });
+  // Acknowledgements ("I'm on it") fill this in; until someone says so, the message does not guess.
+  if (kind === 'stale' || kind === 'still-stale' || kind === 'error')
+    facts.push({ label: 'Who is on it', value: 'nobody has said so yet' });
   const platform = contact.audience === 'platform';
   return {
     kind,

@@ -1,6 +1,7 @@
+import type { HistoryEntry } from '../core/history';
 import type { CheckState } from '../state/types';
 import { CronSchedule } from '../time/cron';
-import { digestEntries, digestOf } from './digest';
+import { digestChecks, digestEntries, digestOf, onTimeRates } from './digest';
 import { countdown, deliverAll, type NotifyOutcome, type NotifyPorts, type TimeLeft } from './notify';
 
 /**
@@ -37,24 +38,52 @@ export function digestFire(cron: string, zone: string, now: Date): Date | null {
   return null;
 }
 
+/** The fire before `fire`: where "since the last digest" starts. */
+export function previousDigestFire(cron: string, zone: string, fire: Date): Date | null {
+  return digestFire(cron, zone, new Date(fire.getTime() - CLOCK_GRACE_MS - 1));
+}
+
+/** How many days of history the on-time rate covers. */
+export const ON_TIME_DAYS = 30;
+
+/** What the digest reads of the state table: every check's state, and the runs of the last days. */
+export interface DigestStatePorts {
+  states: () => Promise<CheckState[]>;
+  history: (checkIds: readonly string[], from: Date) => Promise<HistoryEntry[]>;
+}
+
 /**
- * The digest: one message per contact listing every dataset of theirs that is stale, oldest first;
- * nothing for a contact with nothing stale. Keyed by the scheduled fire it answers (`notify.digest` read
- * in `timezone`), so a retried or doubled invocation of one fire sends nothing twice, and a digest that
+ * The digest: one message per contact in three parts (newly stale since the last digest, still stale,
+ * back to normal since the last digest), each dataset with its on-time rate over 30 days; nothing for a
+ * contact with nothing to report. Keyed by the scheduled fire it answers (`notify.digest` read in
+ * `timezone`), so a retried or doubled invocation of one fire sends nothing twice, and a digest that
  * fires twice a day (`0 8,16 * * 1-5`) sends at each fire.
  */
 export async function runDigest(
-  ports: NotifyPorts & { staleStates: () => Promise<CheckState[]> },
+  ports: NotifyPorts & DigestStatePorts,
   timeLeft: TimeLeft = countdown(120_000),
 ): Promise<NotifyOutcome> {
   const config = ports.config();
   const now = ports.clock();
   const zone = config.settings.timezone;
-  const entries = digestEntries(config, await ports.staleStates());
   const fire = digestFire(config.settings.notify.digest, zone, now) ?? now;
-  const key = `digest:${fire.toISOString()}`;
+  const lastDigestAt = previousDigestFire(config.settings.notify.digest, zone, fire);
+  const from = new Date(now.getTime() - ON_TIME_DAYS * 86_400_000);
+  const [states, history] = await Promise.all([
+    ports.states(),
+    ports.history(
+      config.checks.map((c) => c.id),
+      from,
+    ),
+  ]);
+  const entries = digestEntries(
+    config,
+    digestChecks(states, history, lastDigestAt),
+    onTimeRates(config, history, now, zone, ON_TIME_DAYS),
+  );
+  const ctx = { zone, now, lastDigestAt, key: `digest:${fire.toISOString()}` };
   const messages = Object.values(config.settings.contacts).flatMap((contact) => {
-    const alert = digestOf(contact, entries, zone, now, key);
+    const alert = digestOf(contact, entries, ctx);
     return alert ? [{ contact, alert }] : [];
   });
   return deliverAll(messages, ports, timeLeft);

@@ -1,5 +1,8 @@
 import type { Config, Contact } from '../config/types';
+import { dailyRecord, type HistoryEntry } from '../core/history';
 import { countOf, lengthInWords, whenInWords } from '../core/messages/wording';
+import { formatLocal } from '../time/zone';
+import type { CheckState } from '../state/types';
 import type { Alert, DigestItem } from './model';
 
 /** On-time rate over the last days: on time on `onTime` of the `recorded` days the data was seen. */
@@ -41,6 +44,76 @@ export interface DigestCheck {
   lastUpdatedAt: string | null;
   noData: boolean;
   recoveredAt: string | null;
+}
+
+const isStale = (status: string | null) => status === 'warn' || status === 'fail';
+
+/**
+ * What a digest says of each check, from the state table: stale now (also while a check errs, when the
+ * data was last seen stale), or back to normal since `lastDigestAt` after its history saw it stale. For
+ * a recovery only the runs are known, so `staleSince` is the first run of the streak that saw it stale:
+ * it had been stale at least since then.
+ */
+export function digestChecks(
+  states: readonly CheckState[],
+  history: readonly HistoryEntry[],
+  lastDigestAt: Date | null,
+): DigestCheck[] {
+  const runsOf = new Map<string, HistoryEntry[]>();
+  for (const h of history) runsOf.set(h.checkId, [...(runsOf.get(h.checkId) ?? []), h]);
+  const out: DigestCheck[] = [];
+  for (const s of states) {
+    const noData = s.observed !== null && 'ageSeconds' in s.observed && s.observed.ageSeconds === null;
+    if (isStale(s.status) || (s.status === 'error' && isStale(s.dataStatus))) {
+      out.push({
+        checkId: s.checkId,
+        state: 'stale',
+        staleSince: s.staleSince,
+        lastUpdatedAt: s.lastUpdatedAt,
+        noData,
+        recoveredAt: null,
+      });
+      continue;
+    }
+    if (s.status !== 'pass' || (lastDigestAt && new Date(s.since).getTime() < lastDigestAt.getTime())) continue;
+    const before = (runsOf.get(s.checkId) ?? [])
+      .filter((h) => h.status !== 'error' && h.runAt < s.since)
+      .sort((a, b) => a.runAt.localeCompare(b.runAt));
+    let first: string | null = null;
+    for (let i = before.length - 1; i >= 0 && isStale(before[i]?.status ?? null); i--) first = before[i]?.runAt ?? null;
+    if (!first) continue;
+    out.push({
+      checkId: s.checkId,
+      state: 'recovered',
+      staleSince: first,
+      lastUpdatedAt: s.lastUpdatedAt,
+      noData: false,
+      recoveredAt: s.since,
+    });
+  }
+  return out;
+}
+
+/**
+ * The on-time rate of each dataset over the last `days` days, from its checks' history (`dailyRecord`:
+ * a day counts as on time when no run saw the data late or stale; days it could not be checked do not
+ * count).
+ */
+export function onTimeRates(
+  config: Pick<Config, 'checks'>,
+  history: readonly HistoryEntry[],
+  now: Date,
+  timezone: string,
+  days = 30,
+): (dataset: string) => OnTimeRate | null {
+  return (dataset) => {
+    const ids = new Set(config.checks.filter((c) => c.dataset === dataset).map((c) => c.id));
+    const record = dailyRecord(
+      history.filter((h) => ids.has(h.checkId)),
+      { now, timezone, days },
+    );
+    return record.recorded === 0 ? null : { onTime: record.onTime, recorded: record.recorded, days };
+  };
 }
 
 /**
@@ -123,7 +196,7 @@ function staleItem(e: DigestEntry, ctx: DigestContext): DigestItem {
       first,
       ...(meaning.length > 0 ? [meaning.join(' ')] : []),
       e.onIt
-        ? `Who is on it: ${e.onIt.name} (since ${whenInWords(new Date(e.onIt.since), ctx.zone, ctx.now)})`
+        ? `Who is on it: ${e.onIt.name} (since ${formatLocal(new Date(e.onIt.since), ctx.zone, ctx.now)})`
         : 'Who is on it: nobody has said so yet',
       ...(e.onTimeRate ? [onTimeInWords(e.onTimeRate)] : []),
     ],
@@ -133,7 +206,7 @@ function staleItem(e: DigestEntry, ctx: DigestContext): DigestItem {
 function recoveredItem(e: DigestEntry, ctx: DigestContext): DigestItem {
   const at = e.recoveredAt ? new Date(e.recoveredAt) : null;
   const wrong =
-    at && e.staleSince ? lengthInWords(at.getTime() - new Date(e.staleSince).getTime()) : null;
+    at && e.staleSince ? `at least ${lengthInWords(at.getTime() - new Date(e.staleSince).getTime())}` : null;
   const right = e.noData ? 'Has data again' : 'Back to normal';
   return {
     title: e.title,

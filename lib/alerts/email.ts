@@ -139,7 +139,8 @@ ${cards}
 }
 
 function textOf(alert: Alert): string {
-  const lines = [subjectOf(alert), ''];
+  const lines = [subjectOf(alert)];
+  if (alert.facts.length > 0) lines.push('');
   for (const f of alert.facts) lines.push(`${f.label}: ${f.value}`);
   for (const section of alert.sections ?? []) {
     lines.push('', section.title);

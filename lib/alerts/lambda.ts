@@ -1,6 +1,6 @@
 import type { Config, SecretRef } from '../config/types';
 import type { ServicePorts } from '../service/handlers';
-import type { CheckState } from '../state/types';
+import type { DigestStatePorts } from './digest-run';
 import type { NotifyPorts } from './notify';
 
 // Like the other functions' clients, these load on first use: module init stays short.
@@ -38,11 +38,12 @@ export function notifyPorts(
   env: Readonly<Record<string, string | undefined>>,
   service: ServicePorts,
   stateTable: string,
-): NotifyPorts & { staleStates: () => Promise<CheckState[]> } {
+): NotifyPorts & DigestStatePorts {
   let deps: {
     sent: NotifyPorts['sent'];
     holds: ReturnType<typeof import('./deliver/holds').dynamoHolds>;
     ses: import('@aws-sdk/client-sesv2').SESv2Client;
+    history: DigestStatePorts['history'];
   } | null = null;
   const load = () => {
     if (!deps) {
@@ -51,8 +52,11 @@ export function notifyPorts(
       const { SESv2Client } = require('@aws-sdk/client-sesv2') as typeof import('@aws-sdk/client-sesv2');
       const { dynamoSentRecord } = require('./deliver/sent') as typeof import('./deliver/sent');
       const { dynamoHolds } = require('./deliver/holds') as typeof import('./deliver/holds');
+      const { dynamoStatusState } =
+        require('../adapters/aws/status-state') as typeof import('../adapters/aws/status-state');
       const dynamo = new DynamoDBClient({ maxAttempts: DYNAMODB_ATTEMPTS });
       deps = {
+        history: dynamoStatusState(dynamo, stateTable).history,
         sent: dynamoSentRecord(dynamo, stateTable),
         holds: dynamoHolds(dynamo, stateTable),
         ses: new SESv2Client({}),
@@ -91,6 +95,7 @@ export function notifyPorts(
     hold: (message) => load().holds.hold(message),
     heldDue: (now) => load().holds.heldDue(now),
     isLatest: (checkId, contactId, eventAt) => load().holds.isLatest(checkId, contactId, eventAt),
-    staleStates: () => service.store.staleStates(),
+    states: () => service.store.states(),
+    history: (checkIds, from) => load().history(checkIds, from),
   };
 }

@@ -113,7 +113,7 @@ export function lambdaPorts(
       outbox: (sources) => store().outbox(sources),
       remove: (items) => store().remove(items),
       recordHistory: (states) => store().recordHistory(states),
-      staleStates: () => store().staleStates(),
+      states: () => store().states(),
     },
     publish: (entries) => {
       const { publishEvents } = require('../events/publish') as typeof import('../events/publish');

@@ -35,8 +35,8 @@ export interface StateStore {
   remove(items: readonly OutboxItem[]): Promise<void>;
   /** Keeps what a run saw, for `historyDays`. */
   recordHistory(states: readonly CheckState[]): Promise<void>;
-  /** Every check that is stale now (warn or fail): what digests list. */
-  staleStates(): Promise<CheckState[]>;
+  /** Every check's state now: what digests read (stale now, or back to normal since the last one). */
+  states(): Promise<CheckState[]>;
 }
 
 export type StoredState = CheckState & {
@@ -265,16 +265,15 @@ export function dynamoStateStore(client: DynamoDBClient, table: string): StateSt
       );
     },
 
-    async staleStates() {
+    async states() {
       const states: CheckState[] = [];
       let start: Record<string, unknown> | undefined;
       do {
         const page = await doc.send(
           new ScanCommand({
             TableName: table,
-            FilterExpression: 'sk = :state AND (#status = :warn OR #status = :fail)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':state': 'STATE', ':warn': 'warn', ':fail': 'fail' },
+            FilterExpression: 'sk = :state',
+            ExpressionAttributeValues: { ':state': 'STATE' },
             ExclusiveStartKey: start,
           }),
         );
