@@ -129,5 +129,7 @@ const digest = digestOf(
 );
 if (digest) {
   const email = toEmail(digest);
-  process.stdout.write(`### The weekday digest\n\n\`\`\`\nSubject: ${email.subject}\n\n${email.text}\`\`\`\n`);
+  process.stdout.write(
+    `### The weekday digest\n\n\`\`\`\nSubject: ${email.subject}\n\n${email.text}\`\`\`\n`,
+  );
 }

@@ -1,6 +1,4 @@
 import type { Contact, Settings } from '../config/types';
-import type { BreachJson, CheckEventDetail, DetailType } from '../events/types';
-import type { Breach } from '../evaluate/types';
 import {
   capitalise,
   countOf,
@@ -10,6 +8,8 @@ import {
   numberInWords,
   outOfDateFor,
 } from '../core/messages/wording';
+import type { Breach } from '../evaluate/types';
+import type { BreachJson, CheckEventDetail, DetailType } from '../events/types';
 import type { Alert, Moment } from './model';
 import { moment } from './words';
 
@@ -110,7 +110,11 @@ function forwardNoteOf(kind: Alert['kind'], d: CheckEventDetail, since: Moment |
   const when = since ? ` since ${since.text.replace(/ \(.*\)$/, '')}` : '';
   const impact = d.impact ? ` ${d.impact}` : '';
   const noData = d.breaches.some((b) => b.rule === 'noData');
-  const state = noData ? 'has had no data' : d.kind === 'rowCount' ? 'may be incomplete or wrong' : 'has been out of date';
+  const state = noData
+    ? 'has had no data'
+    : d.kind === 'rowCount'
+      ? 'may be incomplete or wrong'
+      : 'has been out of date';
   return `${d.title} ${state}${when}.${impact} We know about it and are working on it, and will let you know when it is right again.`;
 }
 
@@ -165,15 +169,28 @@ export function alertOf(
     facts.push(...staleFacts(d, zone, ctx.now));
   } else if (kind === 'recovered') {
     if (since) facts.push(fact('Was stale since', since));
-    facts.push(fact(d.kind === 'rowCount' ? 'Seen right again' : 'Seen up to date', moment(d.now, zone, ctx.now) as Moment));
+    facts.push(
+      fact(
+        d.kind === 'rowCount' ? 'Seen right again' : 'Seen up to date',
+        moment(d.now, zone, ctx.now) as Moment,
+      ),
+    );
     const lastUpdated = moment(d.lastUpdatedAt, zone, ctx.now);
     if (lastUpdated) facts.push(fact('Last updated', lastUpdated));
     if (d.observed && 'rowCount' in d.observed)
       facts.push({ label: 'Rows now', value: numberInWords(d.observed.rowCount) });
   } else {
-    facts.push(fact(kind === 'error' ? 'Failing since' : 'Working again since', moment(d.now, zone, ctx.now) as Moment));
+    facts.push(
+      fact(
+        kind === 'error' ? 'Failing since' : 'Working again since',
+        moment(d.now, zone, ctx.now) as Moment,
+      ),
+    );
   }
-  facts.push({ label: d.owners.length === 1 ? 'Owner' : 'Owners', value: ownersInWords(d, ctx.settings.contacts) });
+  facts.push({
+    label: d.owners.length === 1 ? 'Owner' : 'Owners',
+    value: ownersInWords(d, ctx.settings.contacts),
+  });
   // Acknowledgements ("I'm on it") fill this in; until someone says so, the message does not guess.
   if (kind === 'stale' || kind === 'still-stale' || kind === 'error')
     facts.push({ label: 'Who is on it', value: 'nobody has said so yet' });

@@ -1,8 +1,8 @@
 import type { Config, Contact } from '../config/types';
 import { dailyRecord, type HistoryEntry } from '../core/history';
 import { countOf, lengthInWords, whenInWords } from '../core/messages/wording';
-import { formatLocal } from '../time/zone';
 import type { CheckState } from '../state/types';
+import { formatLocal } from '../time/zone';
 import type { Alert, DigestItem } from './model';
 
 /** On-time rate over the last days: on time on `onTime` of the `recorded` days the data was seen. */
@@ -75,12 +75,14 @@ export function digestChecks(
       });
       continue;
     }
-    if (s.status !== 'pass' || (lastDigestAt && new Date(s.since).getTime() < lastDigestAt.getTime())) continue;
+    if (s.status !== 'pass' || (lastDigestAt && new Date(s.since).getTime() < lastDigestAt.getTime()))
+      continue;
     const before = (runsOf.get(s.checkId) ?? [])
       .filter((h) => h.status !== 'error' && h.runAt < s.since)
       .sort((a, b) => a.runAt.localeCompare(b.runAt));
     let first: string | null = null;
-    for (let i = before.length - 1; i >= 0 && isStale(before[i]?.status ?? null); i--) first = before[i]?.runAt ?? null;
+    for (let i = before.length - 1; i >= 0 && isStale(before[i]?.status ?? null); i--)
+      first = before[i]?.runAt ?? null;
     if (!first) continue;
     out.push({
       checkId: s.checkId,
@@ -227,7 +229,11 @@ const oldestFirst = (a: DigestEntry, b: DigestEntry) =>
  * digest; each dataset with since when, what it means and what to do in a line, who is on it, and its
  * on-time rate. Null when all three parts are empty: nothing is sent.
  */
-export function digestOf(contact: Contact, entries: readonly DigestEntry[], ctx: DigestContext): Alert | null {
+export function digestOf(
+  contact: Contact,
+  entries: readonly DigestEntry[],
+  ctx: DigestContext,
+): Alert | null {
   const theirs = entries.filter((e) => e.owners.includes(contact.id) || e.subscribers.includes(contact.id));
   const last = ctx.lastDigestAt?.getTime() ?? Number.NEGATIVE_INFINITY;
   const stale = theirs.filter((e) => e.state === 'stale').sort(oldestFirst);
@@ -236,7 +242,9 @@ export function digestOf(contact: Contact, entries: readonly DigestEntry[], ctx:
   const still = stale.filter((e) => !isNew(e));
   const recovered = theirs
     .filter((e) => e.state === 'recovered' && e.recoveredAt && new Date(e.recoveredAt).getTime() >= last)
-    .sort((a, b) => (a.recoveredAt ?? '').localeCompare(b.recoveredAt ?? '') || a.title.localeCompare(b.title));
+    .sort(
+      (a, b) => (a.recoveredAt ?? '').localeCompare(b.recoveredAt ?? '') || a.title.localeCompare(b.title),
+    );
   if (stale.length + recovered.length === 0) return null;
   const headline = [
     stale.length > 0

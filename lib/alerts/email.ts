@@ -44,7 +44,8 @@ export function subjectOf(alert: Alert): string {
 function preheaderOf(alert: Alert): string {
   const parts = alert.facts.slice(0, 2).map((f) => `${f.label}: ${f.value}`);
   for (const section of alert.sections ?? []) {
-    if (section.items.length > 0) parts.push(`${section.title}: ${section.items.map((i) => i.title).join(', ')}`);
+    if (section.items.length > 0)
+      parts.push(`${section.title}: ${section.items.map((i) => i.title).join(', ')}`);
   }
   if (alert.impact) parts.push(alert.impact);
   return parts.join(' · ') || alert.headline;

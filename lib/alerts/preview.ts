@@ -1,12 +1,12 @@
 import type { Config, Contact } from '../config/types';
+import { historyOfResults } from '../core/status';
 import { checkEvent } from '../events/build';
 import type { CheckEventDetail, EventEntry } from '../events/types';
 import type { RunReport } from '../run/run';
 import { transitionsOf } from '../state/transition';
 import { type AlertContext, alertOf } from './build';
-import { historyOfResults } from '../core/status';
 import { type DigestCheck, digestEntries, digestOf, onTimeRates } from './digest';
-import { previousDigestFire, digestFire, ON_TIME_DAYS } from './digest-run';
+import { digestFire, ON_TIME_DAYS, previousDigestFire } from './digest-run';
 import { documentOf, type Email, emailBodyOf, escapeHtml, toEmail } from './email';
 import type { Alert } from './model';
 import { recipientsOf } from './recipients';

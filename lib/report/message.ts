@@ -1,5 +1,5 @@
-import type { Breach, CheckResult } from '../evaluate/types';
 import { cadenceInWords, countOf, dropInWords, outOfDateFor, wasOrWere } from '../core/messages/wording';
+import type { Breach, CheckResult } from '../evaluate/types';
 import { formatWhen } from '../time/zone';
 
 const rows = (n: number): string => countOf(n, 'row');

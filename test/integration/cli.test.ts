@@ -187,7 +187,7 @@ describe('stalewatch run on an embedded database kept in a folder (pglite:<folde
       }),
     ]);
     expect(json.results[0].message).toMatch(
-      /^Trainee placements \(updated recently\) data is 1 day out of date/,
+      /^Trainee placements \(updated recently\) data is 31 hours out of date/,
     );
     expect(code).toBe(1);
   });
@@ -282,12 +282,16 @@ describe('stalewatch preview', () => {
     expect(stdout).toContain(`${out}/placements-lead.slack.json`);
     const slack = JSON.parse(readFileSync(join(out, 'placements-lead.slack.json'), 'utf8'));
     expect(slack).toEqual([
-      { text: 'Trainee placements data is 1 day out of date', blocks: expect.any(Array) },
+      { text: 'Stale: Trainee placements data is 31 hours out of date', blocks: expect.any(Array) },
     ]);
     expect(readFileSync(join(out, 'placements-lead.email.txt'), 'utf8')).toContain(
       'Stale since: Monday 23 November 04:14 (5 hours ago)',
     );
-    expect(readFileSync(join(out, 'placements-lead.email.html'), 'utf8')).toContain('<h1');
+    const text = readFileSync(join(out, 'placements-lead.email.txt'), 'utf8');
+    const html = readFileSync(join(out, 'placements-lead.email.html'), 'utf8');
+    expect(text.split('\n')[0]).toBe('Subject: Stale: Trainee placements data is 31 hours out of date');
+    expect(html).toContain('<title>Stale: Trainee placements data is 31 hours out of date</title>');
+    expect(html).toContain('<html lang="en-GB"');
     expect(existsSync(join(out, 'platform.slack.json'))).toBe(false);
     expect(code).toBe(0);
   });
@@ -315,7 +319,7 @@ describe('stalewatch preview', () => {
     // Assess: Slack shows the title as written, and reads no mention or link in it.
     const [message] = JSON.parse(readFileSync(join(out, 'placements-lead.slack.json'), 'utf8'));
     expect(message.text).toBe(
-      'Placements &lt;!channel&gt; &amp; R&amp;D &lt;https://evil.example|click&gt; data is 1 day out of date',
+      'Stale: Placements &lt;!channel&gt; &amp; R&amp;D &lt;https://evil.example|click&gt; data is 31 hours out of date',
     );
     const mrkdwn = message.blocks.filter((b: { type: string }) => b.type === 'section');
     expect(JSON.stringify(mrkdwn)).toContain('Placements &lt;!channel&gt; &amp; R&amp;D');
@@ -339,7 +343,7 @@ describe('stalewatch preview', () => {
       out,
     ]);
     const [digest] = JSON.parse(readFileSync(join(out, 'placements-lead.slack.json'), 'utf8'));
-    expect(digest.text).toBe('1 dataset is out of date');
+    expect(digest.text).toBe('Digest: 1 dataset out of date');
   });
 });
 

@@ -2,11 +2,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { dynamoStatusState } from '../../lib/adapters/aws/status-state';
 import { sendEmail } from '../../lib/alerts/deliver/email-ses';
 import { dynamoHolds } from '../../lib/alerts/deliver/holds';
 import { dynamoSentRecord } from '../../lib/alerts/deliver/sent';
 import { DeliveryError, postToSlack, webhookUrl } from '../../lib/alerts/deliver/slack-webhook';
-import { runDigest } from '../../lib/alerts/digest-run';
+import { type DigestStatePorts, runDigest } from '../../lib/alerts/digest-run';
 import { countdown, type NotifyPorts, notify, releaseHeld } from '../../lib/alerts/notify';
 import { loadConfig } from '../../lib/config/load';
 import type { Config } from '../../lib/config/types';
@@ -60,7 +61,7 @@ describe('notify: delivering alerts to Slack and email', () => {
   let ses: Awaited<ReturnType<typeof scriptedServer>>;
   let config: Config;
   let table = 0;
-  let ports: NotifyPorts & { staleStates: () => Promise<never[]> };
+  let ports: NotifyPorts & DigestStatePorts;
   let now = new Date('2026-11-23T10:00:00Z');
 
   beforeAll(async () => {
@@ -102,7 +103,8 @@ describe('notify: delivering alerts to Slack and email', () => {
       hold: holds.hold,
       heldDue: holds.heldDue,
       isLatest: holds.isLatest,
-      staleStates: async () => [],
+      states: async () => [],
+      history: async () => [],
     };
   });
 
@@ -114,7 +116,7 @@ describe('notify: delivering alerts to Slack and email', () => {
     const outcome = await notify(event(), ports);
     expect(outcome).toMatchObject({ sent: 2, alreadySent: 0 });
     expect(slack.state.bodies).toEqual([
-      expect.objectContaining({ text: 'Trainee placements data is 3 days out of date' }),
+      expect.objectContaining({ text: 'Stale: Trainee placements data is 3 days out of date' }),
     ]);
     expect(ses.state.bodies).toEqual([
       expect.objectContaining({
@@ -283,10 +285,14 @@ describe('notify: delivering alerts to Slack and email', () => {
       0,
       [],
     );
-    const digestPorts = { ...ports, staleStates: () => store.staleStates() };
+    const digestPorts = {
+      ...ports,
+      states: () => store.states(),
+      history: dynamoStatusState(dynamo.client, `notify-${table}`).history,
+    };
     now = new Date('2026-11-24T08:00:00Z');
     expect(await runDigest(digestPorts)).toMatchObject({ sent: 2 });
-    expect(slack.state.bodies).toEqual([expect.objectContaining({ text: '1 dataset is out of date' })]);
+    expect(slack.state.bodies).toEqual([expect.objectContaining({ text: 'Digest: 1 dataset out of date' })]);
     expect(await runDigest(digestPorts)).toMatchObject({ sent: 0, alreadySent: 2 });
   });
 });

@@ -43,7 +43,7 @@ export function lengthInWords(ms: number): string {
  * in the zone and relative: `Monday 23 November 07:00 (3 hours ago)`. Both round by `lengthInWords`'s
  * rule (they live with the other time functions, which the CLI uses too).
  */
-export { relative as agoInWords, formatWhen as whenInWords } from '../../time/zone';
+export { formatWhen as whenInWords, relative as agoInWords } from '../../time/zone';
 
 /**
  * How long data is out of date, for a headline: the time since it was last updated, rounded down as
@@ -124,7 +124,9 @@ export function expectationOf(breach: Breach, ctx: ExpectationContext): string {
     case 'failAfter': {
       const limitMs = durationSeconds(breach.duration) * 1000;
       const firstMs =
-        ctx.lastUpdatedAt && ctx.staleSince ? ctx.staleSince.getTime() - ctx.lastUpdatedAt.getTime() : limitMs;
+        ctx.lastUpdatedAt && ctx.staleSince
+          ? ctx.staleSince.getTime() - ctx.lastUpdatedAt.getTime()
+          : limitMs;
       if (firstMs > 0 && firstMs < limitMs && firstMs % MINUTE_MS === 0) {
         return `new data ${cadenceOfMs(firstMs)}; it is now more than ${lengthInWords(limitMs)} old`;
       }
