@@ -17,10 +17,14 @@ async function main(): Promise<void> {
   if (!chromium) throw new Error(NO_CHROMIUM);
   const work = mkdtempSync(join(tmpdir(), 'stalewatch-email-'));
   try {
-    const demo = spawnSync(process.execPath, [join(ROOT, 'bin', 'stalewatch.js'), 'demo', '--now', DEMO_NOW], {
-      cwd: work,
-      encoding: 'utf8',
-    });
+    const demo = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin', 'stalewatch.js'), 'demo', '--now', DEMO_NOW],
+      {
+        cwd: work,
+        encoding: 'utf8',
+      },
+    );
     const previews = join(work, 'preview');
     const file = readdirSync(previews)
       .filter((f) => f.endsWith('.email.html'))

@@ -1,5 +1,5 @@
 import { type AlertContext, alertOf } from '../../lib/alerts/build';
-import { type DigestEntry, digestOf } from '../../lib/alerts/digest';
+import { type DigestEntry, digestChecks, digestOf, onTimeRates } from '../../lib/alerts/digest';
 import { toEmail } from '../../lib/alerts/email';
 import { recipientsOf } from '../../lib/alerts/recipients';
 import { SLACK_LIMITS, toSlack } from '../../lib/alerts/slack';
@@ -226,6 +226,73 @@ describe('the digest', () => {
         ?.blocks.map((b) => JSON.stringify(b))
         .join(''),
     ).toContain('On time 27 of 30 days');
+  });
+
+  it('reads the state table: stale now (also while a check errs), and back to normal after its history saw it stale', () => {
+    const state = (checkId: string, more: Record<string, unknown>) =>
+      ({
+        checkId,
+        status: 'pass',
+        since: '2026-11-01T00:00:00.000Z',
+        dataStatus: 'pass',
+        staleSince: null,
+        lastUpdatedAt: '2026-11-23T05:00:00.000Z',
+        observed: { ageSeconds: 60 },
+        rowCounts: [],
+        lastNotifiedAt: null,
+        runId: 'r',
+        runAt: '2026-11-23T09:45:00.000Z',
+        version: 1,
+        ...more,
+      }) as never;
+    const run = (checkId: string, runAt: string, status: 'pass' | 'warn' | 'fail' | 'error') => ({
+      checkId,
+      runAt,
+      status,
+    });
+    const checks = digestChecks(
+      [
+        state('a/x', { status: 'fail', staleSince: '2026-11-22T00:00:00.000Z' }),
+        state('b/x', { status: 'error', dataStatus: 'warn', staleSince: '2026-11-21T00:00:00.000Z' }),
+        state('c/x', { since: '2026-11-22T06:00:00.000Z' }),
+        state('d/x', { since: '2026-11-22T06:00:00.000Z' }),
+        state('e/x', {}),
+      ],
+      [
+        run('c/x', '2026-11-21T00:00:00.000Z', 'pass'),
+        run('c/x', '2026-11-21T00:15:00.000Z', 'fail'),
+        run('c/x', '2026-11-21T12:00:00.000Z', 'error'),
+        run('c/x', '2026-11-22T05:45:00.000Z', 'fail'),
+        run('c/x', '2026-11-22T06:00:00.000Z', 'pass'),
+        run('d/x', '2026-11-22T05:45:00.000Z', 'pass'),
+      ],
+      LAST,
+    );
+    expect(checks.map((c) => [c.checkId, c.state, c.staleSince])).toEqual([
+      ['a/x', 'stale', '2026-11-22T00:00:00.000Z'],
+      ['b/x', 'stale', '2026-11-21T00:00:00.000Z'],
+      ['c/x', 'recovered', '2026-11-21T00:15:00.000Z'],
+    ]);
+  });
+
+  it('counts the on-time rate over 30 days from the history of the dataset’s checks', () => {
+    const config = {
+      checks: [
+        { id: 'a/x', dataset: 'a' },
+        { id: 'a/y', dataset: 'a' },
+      ],
+    } as never;
+    const history = Array.from({ length: 30 }, (_, i) => ({
+      checkId: i % 2 ? 'a/x' : 'a/y',
+      runAt: new Date(NOW.getTime() - i * 86_400_000).toISOString(),
+      status: (i < 3 ? 'fail' : 'pass') as 'fail' | 'pass',
+    }));
+    expect(onTimeRates(config, history, NOW, 'Europe/London')('a')).toEqual({
+      onTime: 27,
+      recorded: 30,
+      days: 30,
+    });
+    expect(onTimeRates(config, [], NOW, 'Europe/London')('a')).toBeNull();
   });
 
   it('is not sent to a contact with nothing to report', () => {
