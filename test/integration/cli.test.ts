@@ -344,6 +344,11 @@ describe('stalewatch preview', () => {
     ]);
     const [digest] = JSON.parse(readFileSync(join(out, 'placements-lead.slack.json'), 'utf8'));
     expect(digest.text).toBe('Digest: 1 dataset out of date');
+    const blocks = JSON.stringify(digest.blocks);
+    expect(blocks).toContain('*Newly stale since the last digest*');
+    expect(blocks).toContain('Stale since Monday 23 November 04:14 (5 hours ago)');
+    expect(blocks).toContain('Who is on it: nobody has said so yet');
+    expect(blocks).toContain('On time 0 of the 1 day checked in the last 30');
   });
 });
 
