@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The email as a person reads it: rendered by headless Chromium at a phone's 375 px width.
 import type { Browser, Page } from 'puppeteer-core';
 import { alertOf } from '../../lib/alerts/build';
@@ -118,6 +119,7 @@ describeWithChromium('an email, rendered in Chromium at 375 px', () => {
       const seen = await page.evaluate(() => ({
         title: document.title,
         lang: document.documentElement.lang,
+        // biome-ignore lint/performance/useDomNodeTextContent: the text as shown, without what is hidden
         text: document.body.innerText,
       }));
       expect(seen.title).toBe(mail.subject);
