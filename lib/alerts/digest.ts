@@ -188,9 +188,10 @@ function staleItem(e: DigestEntry, ctx: DigestContext): DigestItem {
       ]
         .filter(Boolean)
         .join('; ');
+  const sentence = (text: string) => (/[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
   const meaning = [
-    e.impact ? `What it means: ${e.impact}` : null,
-    e.action ? `What to do: ${e.action}` : null,
+    e.impact ? `What it means: ${sentence(e.impact)}` : null,
+    e.action ? `What to do: ${sentence(e.action)}` : null,
   ].filter(Boolean);
   return {
     title: e.title,
