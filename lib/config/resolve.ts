@@ -49,6 +49,7 @@ function resolveSettings({ value, unset }: ParsedFile<SettingsFile>): Settings {
       digest: value.notify.digest,
       quietHours: value.notify.quietHours ?? null,
     },
+    metrics: value.metrics,
   };
 }
 
@@ -110,6 +111,7 @@ function resolveDataset({ yaml, value }: ParsedFile<DatasetFile>, settings: Sett
     snoozeUntil: value.snooze ? parseLocalDateTime(value.snooze, settings.timezone) : null,
     impact: value.impact ?? null,
     action: value.action ?? null,
+    metrics: value.metrics ?? settings.metrics,
     file: yaml.file,
   };
   return { ...dataset, checks: value.checks.map((entry) => resolveCheck(entry, dataset, settings)) };

@@ -333,6 +333,15 @@ export const notifySchema = z.strictObject({
     .describe('Non-urgent messages wait until these hours end; add ", weekends" to keep weekends quiet too.'),
 });
 
+/**
+ * Which CloudWatch metrics a run emits: `run`, a few per run whatever its number of checks; `perCheck`,
+ * also each check's status and age (SPEC.md "Cost and scale": CloudWatch bills every metric monthly).
+ */
+const metricsLevel = () =>
+  z.enum(['run', 'perCheck'], {
+    error: (iss) => `${show(iss.input)} is not a metrics level — write run (the default) or perCheck`,
+  });
+
 /** `checks/stalewatch.yml`: settings, sources and contacts. */
 export const settingsSchema = z
   .strictObject({
@@ -349,6 +358,11 @@ export const settingsSchema = z
     contacts: z.record(refName('contact', 'placements-lead'), contactSchema).default({}),
     notify: notifySchema.prefault({}),
     holidays: holidayRegion().optional().describe('No deadline falls on these public holidays.'),
+    metrics: metricsLevel()
+      .default('run')
+      .describe(
+        "CloudWatch metrics: run (a few per run, the default) or perCheck (also each check's status and age; each metric is billed monthly).",
+      ),
   })
   .check(
     // The digest is deployed as an EventBridge Scheduler schedule read in `timezone`: both fields decide
@@ -490,6 +504,11 @@ export const datasetSchema = z
     })
       .optional()
       .describe('No alerts for this dataset until then.'),
+    metrics: metricsLevel()
+      .optional()
+      .describe(
+        "perCheck: this dataset's checks also get CloudWatch metrics of their own (billed per metric); default: the settings' metrics.",
+      ),
     impact: text('Trainees see out-of-date placement details.', { multiLine: true }, PROSE_LIMIT)
       .optional()
       .describe('What stale data means for users.'),

@@ -53,7 +53,12 @@ export interface Settings {
   sources: Record<string, SourceConfig>;
   contacts: Record<string, Contact>;
   notify: NotifySettings;
+  /** The CloudWatch metrics of a run: a few per run (`run`), or also per check (`perCheck`). */
+  metrics: MetricsLevel;
 }
+
+/** `run`: a handful of metrics per run; `perCheck`: also each check's status and age. */
+export type MetricsLevel = 'run' | 'perCheck';
 
 /** A `dueBy` cron with what is needed to read it: the zone and the holiday region. */
 export interface DeadlineSpec {
@@ -116,6 +121,8 @@ export interface Dataset {
   snoozeUntil: Date | null;
   impact: string | null;
   action: string | null;
+  /** Whether its checks get CloudWatch metrics of their own: its `metrics`, else the settings'. */
+  metrics: MetricsLevel;
   /** The file it was read from, as shown to the user. */
   file: string;
   checks: Check[];

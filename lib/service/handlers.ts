@@ -17,8 +17,8 @@ export interface ServicePorts extends RecordPorts {
   invokeRunSource?: (payload: { source: string; runId: string; now: string }) => Promise<void>;
   /** Rewrites the status page from the state after a run; absent where the stack has no page bucket. */
   writeStatusPage?: (config: Config, now: Date) => Promise<void>;
-  /** Records per-check metrics (age, status) of a run. */
-  metrics?: (report: Awaited<ReturnType<typeof runService>>) => void;
+  /** Records a run's metrics: a few per run, and per check where the config asks (`emitRunMetrics`). */
+  metrics?: (report: Awaited<ReturnType<typeof runService>>, config: Config) => void;
 }
 
 /** Leaves time for recording state and events after the checks, before Lambda's own timeout. */
@@ -55,7 +55,7 @@ export async function runSource(payload: unknown, ports: ServicePorts, remaining
     },
     ports,
   );
-  ports.metrics?.(report);
+  ports.metrics?.(report, config);
   await ports.writeStatusPage?.(config, new Date(now));
   return toRunJson(report, config);
 }
@@ -93,7 +93,7 @@ export async function check(payload: unknown, ports: ServicePorts, remainingMs: 
     },
     ports,
   );
-  if (!dry) ports.metrics?.(report);
+  if (!dry) ports.metrics?.(report, config);
   const text = formatTextReport(report, config);
   return {
     report: dry ? `${text}\n${dryRunNote(now !== undefined && dryRun !== true)}\n` : text,
