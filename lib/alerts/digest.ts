@@ -1,3 +1,4 @@
+import { watchOf } from '../config/alarm';
 import type { Config, Contact } from '../config/types';
 import { dailyRecord, type HistoryEntry } from '../core/history';
 import { countOf, lengthInWords, whenInWords } from '../core/messages/wording';
@@ -31,6 +32,8 @@ export interface DigestEntry {
   noData: boolean;
   /** For `recovered`: the run that saw it right again. */
   recoveredAt: string | null;
+  /** A CloudWatch alarm in ALARM (no "last updated" to say). */
+  alarm?: true;
   /** Who said they are on it, and since when (from acknowledgements; absent until someone does). */
   onIt?: { name: string; since: string } | null;
   onTimeRate?: OnTimeRate | null;
@@ -124,7 +127,7 @@ export function onTimeRates(
  * with its latest recovery.
  */
 export function digestEntries(
-  config: Pick<Config, 'checks' | 'datasets'>,
+  config: Pick<Config, 'checks' | 'datasets'> & Partial<Pick<Config, 'alarms'>>,
   checks: readonly DigestCheck[],
   onTimeRate: (dataset: string) => OnTimeRate | null = () => null,
 ): DigestEntry[] {
@@ -132,6 +135,28 @@ export function digestEntries(
   const rank = (e: Pick<DigestEntry, 'state' | 'staleSince'>) =>
     e.state === 'stale' ? `0${e.staleSince ?? ''}` : `1${e.staleSince ?? ''}`;
   for (const check of checks) {
+    // An alarm's state (lib/core/alarms/news.ts): listed under its file's title, once per alarm.
+    const watch = check.checkId.startsWith('alarm/')
+      ? watchOf(config.alarms ?? [], check.checkId.slice('alarm/'.length))
+      : null;
+    if (watch) {
+      byDataset.set(check.checkId, {
+        dataset: check.checkId,
+        title: watch.title,
+        owners: watch.owners,
+        subscribers: watch.subscribers,
+        impact: watch.impact,
+        action: watch.action,
+        state: check.state,
+        staleSince: check.staleSince,
+        lastUpdatedAt: null,
+        noData: false,
+        recoveredAt: check.recoveredAt,
+        alarm: true,
+        onTimeRate: null,
+      });
+      continue;
+    }
     const datasetId = config.checks.find((c) => c.id === check.checkId)?.dataset;
     const dataset = config.datasets.find((d) => d.id === datasetId);
     if (!dataset) continue;
@@ -178,16 +203,22 @@ export interface DigestContext {
 
 function staleItem(e: DigestEntry, ctx: DigestContext): DigestItem {
   const since = e.staleSince ? new Date(e.staleSince) : null;
-  const first = e.noData
+  const first = e.alarm
     ? since
-      ? `No data since ${whenInWords(since, ctx.zone, ctx.now)}`
-      : 'No data since before Stalewatch first looked'
-    : [
-        since ? `Stale since ${whenInWords(since, ctx.zone, ctx.now)}` : 'Stale',
-        e.lastUpdatedAt ? `last updated ${whenInWords(new Date(e.lastUpdatedAt), ctx.zone, ctx.now)}` : null,
-      ]
-        .filter(Boolean)
-        .join('; ');
+      ? `A problem since ${whenInWords(since, ctx.zone, ctx.now)}`
+      : 'A problem since its alarm went off'
+    : e.noData
+      ? since
+        ? `No data since ${whenInWords(since, ctx.zone, ctx.now)}`
+        : 'No data since before Stalewatch first looked'
+      : [
+          since ? `Stale since ${whenInWords(since, ctx.zone, ctx.now)}` : 'Stale',
+          e.lastUpdatedAt
+            ? `last updated ${whenInWords(new Date(e.lastUpdatedAt), ctx.zone, ctx.now)}`
+            : null,
+        ]
+          .filter(Boolean)
+          .join('; ');
   const sentence = (text: string) => (/[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
   const meaning = [
     e.impact ? `What it means: ${sentence(e.impact)}` : null,

@@ -90,6 +90,16 @@ function bodyHtml(alert: Alert): string {
       `<blockquote style="margin:0 0 12px;padding:8px 12px;border-left:4px solid #98a2b3;background:#f9fafb">${html(alert.forwardNote)}</blockquote>`,
     );
   }
+  if (alert.details) {
+    // Labels above values, as the facts: a long metric or reason wraps instead of widening a table.
+    parts.push(
+      '<hr style="border:0;border-top:1px solid #d0d5dd;margin:24px 0">',
+      ...alert.details.map(
+        (d) =>
+          `<p style="margin:0 0 12px"><strong style="display:block;font-size:14px;color:#475467">${html(d.label)}</strong>${d.url ? `<a href="${html(d.url)}" style="color:#175cd3">${html(d.value)}</a>` : html(d.value)}</p>`,
+      ),
+    );
+  }
   const t = alert.technical;
   if (t) {
     parts.push(
@@ -153,6 +163,10 @@ function textOf(alert: Alert): string {
   if (alert.impact) lines.push('', 'What this means', alert.impact);
   if (alert.action) lines.push('', 'What to do', alert.action);
   if (alert.forwardNote) lines.push('', 'A note you can forward', `> ${alert.forwardNote}`);
+  if (alert.details) {
+    lines.push('', '---');
+    for (const d of alert.details) lines.push(`${d.label}: ${d.url ?? d.value}`);
+  }
   const t = alert.technical;
   if (t) {
     lines.push('', '---', `Check ${t.checkId} · source ${t.source} · table ${t.table}`);

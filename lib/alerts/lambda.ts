@@ -1,3 +1,4 @@
+import type { AlarmStore } from '../app/alarms';
 import type { Config, SecretRef } from '../config/types';
 import type { ServicePorts } from '../service/handlers';
 import type { DigestStatePorts } from './digest-run';
@@ -38,10 +39,11 @@ export function notifyPorts(
   env: Readonly<Record<string, string | undefined>>,
   service: ServicePorts,
   stateTable: string,
-): NotifyPorts & DigestStatePorts {
+): NotifyPorts & DigestStatePorts & { alarms: AlarmStore } {
   let deps: {
     sent: NotifyPorts['sent'];
     holds: ReturnType<typeof import('./deliver/holds').dynamoHolds>;
+    alarms: AlarmStore;
     ses: import('@aws-sdk/client-sesv2').SESv2Client;
     history: DigestStatePorts['history'];
   } | null = null;
@@ -54,11 +56,14 @@ export function notifyPorts(
       const { dynamoHolds } = require('./deliver/holds') as typeof import('./deliver/holds');
       const { dynamoStatusState } =
         require('../adapters/aws/status-state') as typeof import('../adapters/aws/status-state');
+      const { dynamoAlarmStore } =
+        require('../adapters/dynamo-alarms') as typeof import('../adapters/dynamo-alarms');
       const dynamo = new DynamoDBClient({ maxAttempts: DYNAMODB_ATTEMPTS });
       deps = {
         history: dynamoStatusState(dynamo, stateTable).history,
         sent: dynamoSentRecord(dynamo, stateTable),
         holds: dynamoHolds(dynamo, stateTable),
+        alarms: dynamoAlarmStore(dynamo, stateTable),
         ses: new SESv2Client({}),
       };
     }
@@ -97,5 +102,11 @@ export function notifyPorts(
     isLatest: (checkId, contactId, eventAt) => load().holds.isLatest(checkId, contactId, eventAt),
     states: () => service.store.states(),
     history: (checkIds, from) => load().history(checkIds, from),
+    alarms: {
+      load: (checkId) => load().alarms.load(checkId),
+      save: (state, version) => load().alarms.save(state, version),
+      remindAt: (checkId, at) => load().alarms.remindAt(checkId, at),
+      remindersDue: (now) => load().alarms.remindersDue(now),
+    },
   };
 }

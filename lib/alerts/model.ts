@@ -33,6 +33,11 @@ export interface Alert {
   } | null;
   /** A digest's parts (newly stale, still stale, back to normal), each a titled list. */
   sections?: DigestSection[];
+  /**
+   * For the platform team only, about a CloudWatch alarm (which has no check, SQL or table): its name,
+   * region, metric, CloudWatch's reason and a link to it in the console.
+   */
+  details?: Array<{ label: string; value: string; url?: string }>;
   /** Ids that make the message unique, for the sent-record: the event id, or the digest fire it answers. */
   key: string;
 }

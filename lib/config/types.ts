@@ -128,9 +128,33 @@ export interface Dataset {
   checks: Check[];
 }
 
+/** How an alarm's numbers are counted (docs/config.md "Alarm files"). */
+export type AlarmUnit = 'bytes' | 'percent' | 'count' | 'seconds' | 'milliseconds';
+
+/** A file that watches CloudWatch alarms: one alarm by name, or every alarm whose name starts with `prefix`. */
+export interface AlarmWatch {
+  /** As written: `tis-prod-website-health`, or `tis-prod-*`. */
+  pattern: string;
+  /** The name, or the prefix without its `*`. */
+  name: string;
+  prefix: boolean;
+  title: string;
+  owners: string[];
+  subscribers: string[];
+  snoozeUntil: Date | null;
+  impact: string | null;
+  action: string | null;
+  /** The unit the file says, for a metric whose event does not. */
+  unit: AlarmUnit | null;
+  /** The file it was read from, as shown to the user. */
+  file: string;
+}
+
 export interface Config {
   settings: Settings;
   datasets: Dataset[];
+  /** The alarm files (SPEC.md "More kinds of staleness"); none when the folder has none. */
+  alarms: AlarmWatch[];
   /** Every check of every dataset, in file order. */
   checks: Check[];
   /** Things worth saying that do not make the config invalid (an unset `${env:…}`, no impact text). */

@@ -22,6 +22,7 @@ function configWith(timezone = 'Europe/London'): Config {
     },
     datasets: [],
     checks: [],
+    alarms: [],
     warnings: [],
   };
 }
