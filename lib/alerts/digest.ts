@@ -278,9 +278,17 @@ export function digestOf(
       (a, b) => (a.recoveredAt ?? '').localeCompare(b.recoveredAt ?? '') || a.title.localeCompare(b.title),
     );
   if (stale.length + recovered.length === 0) return null;
+  const datasets = stale.filter((e) => !e.alarm).length;
+  const alarms = stale.length - datasets;
+  const staleWords = [
+    datasets > 0 ? `${countOf(datasets, 'dataset')} out of date` : null,
+    alarms > 0 ? `${countOf(alarms, 'alarm')} going off` : null,
+  ]
+    .filter(Boolean)
+    .join(' and ');
   const headline = [
-    stale.length > 0
-      ? `${countOf(stale.length, 'dataset')} out of date${newly.length > 0 && still.length > 0 ? ` (${newly.length} new)` : ''}`
+    staleWords
+      ? `${staleWords}${newly.length > 0 && still.length > 0 ? ` (${newly.length} new)` : ''}`
       : 'Nothing out of date',
     recovered.length > 0 ? `${recovered.length} back to normal` : null,
   ]

@@ -1,5 +1,11 @@
 import { type AlertContext, alertOf } from '../../lib/alerts/build';
-import { type DigestEntry, digestChecks, digestOf, onTimeRates } from '../../lib/alerts/digest';
+import {
+  type DigestEntry,
+  digestChecks,
+  digestEntries,
+  digestOf,
+  onTimeRates,
+} from '../../lib/alerts/digest';
 import { toEmail } from '../../lib/alerts/email';
 import { recipientsOf } from '../../lib/alerts/recipients';
 import { SLACK_LIMITS, toSlack } from '../../lib/alerts/slack';
@@ -293,6 +299,39 @@ describe('the digest', () => {
       days: 30,
     });
     expect(onTimeRates(config, [], NOW, 'Europe/London')('a')).toBeNull();
+  });
+
+  it('lists an alarm going off as a problem since when it went off', () => {
+    const config = {
+      checks: [],
+      datasets: [],
+      alarms: [
+        {
+          name: 'tis-prod-db-disk',
+          prefix: false,
+          title: 'TIS database disk space',
+          owners: ['placements-lead'],
+          subscribers: [],
+          impact: null,
+          action: 'Ask the platform team to grow the disk.',
+        },
+      ],
+    } as never;
+    const entries = digestEntries(config, [
+      {
+        checkId: 'alarm/tis-prod-db-disk',
+        state: 'stale',
+        staleSince: '2026-11-23T08:02:00.000Z',
+        lastUpdatedAt: null,
+        noData: false,
+        recoveredAt: null,
+      },
+    ]);
+    const text = toEmail(digestOf(contacts['placements-lead'] as Contact, entries, ctx) as never).text;
+    expect(text).toMatch(/^Digest: 1 alarm going off\n/);
+    expect(text).toContain(
+      '- TIS database disk space\n  A problem since Monday 23 November 08:02 (118 minutes ago)\n  What to do: Ask the platform team to grow the disk.',
+    );
   });
 
   it('is not sent to a contact with nothing to report', () => {
