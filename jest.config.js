@@ -3,7 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // `import()` stays native (jest runs with --experimental-vm-modules): puppeteer-core is ESM only.
+  // The CLI's tests run bin/stalewatch.js, which loads the compiled dist/cli.js: compile it first.
+  globalSetup: '<rootDir>/tools/build-cli.js',
+  // `import()` stays native (jest runs with --experimental-vm-modules), for ESM-only packages.
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',

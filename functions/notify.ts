@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
-import { notifyPorts } from '../lib/alerts/lambda';
-import { countdown } from '../lib/alerts/notify';
 import { notifyAny } from '../lib/app/alarms';
-import { lambdaPorts } from '../lib/service/lambda';
+import { countdown } from '../lib/app/notify';
+import { notifyPorts } from '../lib/runtime/lambda/alerts';
+import { lambdaPorts } from '../lib/runtime/lambda/service';
 
 const service = lambdaPorts(process.env, ['STALEWATCH_STATE_TABLE']);
 const ports = notifyPorts(process.env, service.ports, service.environment.stateTable);

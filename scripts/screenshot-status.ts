@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { demoStatusPage } from '../lib/demo/status-page';
+import { demoStatusPage } from '../tools/demo/status-page';
 
 const CHROMIUM = process.env.STALEWATCH_CHROMIUM ?? '/usr/bin/chromium';
 const OUT = join(__dirname, '..', 'docs', 'images', 'status-page.png');

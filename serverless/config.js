@@ -5,12 +5,12 @@ require('tsx/cjs');
 const { readFileSync, readdirSync } = require('node:fs');
 const { join, relative, resolve } = require('node:path');
 const { loadConfig } = require('../lib/config/load.ts');
-const { deployedSchedules } = require('../lib/time/deployed-schedules.ts');
-const { dispatchAlarmWindow } = require('../lib/time/alarm-window.ts');
-const { STATE_TABLE_KEYS, TTL_ATTRIBUTE } = require('../lib/state/table.ts');
+const { deployedSchedules } = require('../lib/core/time/deployed-schedules.ts');
+const { dispatchAlarmWindow } = require('../lib/core/time/alarm-window.ts');
+const { STATE_TABLE_KEYS, TTL_ATTRIBUTE } = require('../lib/adapters/aws/table.ts');
 const { compileConfig, precomputedHolidayYears } = require('../lib/config/compiled.ts');
-const { COMPILED_CONFIG_FILE } = require('../lib/service/environment.ts');
-const { PACKAGED_HOLIDAYS_FILE } = require('../lib/time/holidays.ts');
+const { COMPILED_CONFIG_FILE } = require('../lib/runtime/lambda/environment.ts');
+const { PACKAGED_HOLIDAYS_FILE } = require('../lib/core/time/holidays.ts');
 const { alarmNameFilter } = require('../lib/config/alarm.ts');
 const { mkdirSync, writeFileSync } = require('node:fs');
 const { buildSync } = require('esbuild');
@@ -36,7 +36,7 @@ function envNames() {
 
 /**
  * date-holidays bundled on its own, for runSource and check to load when a deadline falls in a year
- * that the compiled config has no days off for (lib/time/holidays.ts, docs/operations.md "Bundles").
+ * that the compiled config has no days off for (lib/core/time/holidays.ts, docs/operations.md "Bundles").
  */
 function writeHolidaysBundle() {
   buildSync({

@@ -1,5 +1,5 @@
-import type { Config } from '../config/types';
-import type { HistoryEntry } from '../core/history';
+import type { Config } from '../core/model/config';
+import type { RunReport } from '../core/model/run';
 import {
   type CheckNow,
   checkNowOfResult,
@@ -8,18 +8,9 @@ import {
   statusPageModel,
 } from '../core/status';
 import { renderStatusPage } from '../core/status-page';
-import type { RunReport } from '../run/run';
+import type { StatusPageSink, StatusStatePort } from './ports';
 
-/** What the status page reads of the deployed state: each check's state, and its runs' history. */
-export interface StatusStatePort {
-  /** The stored state of these checks (those that have one). */
-  states(checkIds: readonly string[]): Promise<Map<string, CheckNow>>;
-  /** The runs of these checks since `from`, as the history items keep them. */
-  history(checkIds: readonly string[], from: Date): Promise<HistoryEntry[]>;
-}
-
-/** Where the page goes once written (a folder, a bucket). */
-export type StatusPageSink = (html: string) => Promise<void>;
+export type { StatusPageSink, StatusStatePort };
 
 /** The first moment any day of the strip can start, whatever the zone: a day more than it shows. */
 const historyFrom = (now: Date) => new Date(now.getTime() - (STATUS_DAYS + 1) * 86_400_000);

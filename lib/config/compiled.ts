@@ -1,6 +1,6 @@
-import { daysOff } from '../time/holidays';
+import type { Check, Config, SourceConfig } from '../core/model/config';
+import { daysOff } from '../core/time/holidays';
 import { interpolateEnv } from './interpolate';
-import type { Check, Config, SourceConfig } from './types';
 
 /**
  * The config as the deployed functions read it: validated at package time and written as JSON, so that

@@ -2,7 +2,8 @@ import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from '
 import { join, sep } from 'node:path';
 import { visit } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError, type ConfigIssue, messageOf } from '../errors';
+import { ConfigError, type ConfigIssue, messageOf } from '../core/errors';
+import type { Config } from '../core/model/config';
 import { alarmCrossCheck, datasetFieldsIn, isAlarmFile } from './alarm';
 import { crossCheck } from './cross-check';
 import { interpolateEnv } from './interpolate';
@@ -16,7 +17,6 @@ import {
   jsonSchemas,
   settingsSchema,
 } from './schema';
-import type { Config } from './types';
 import { whereIssues } from './where';
 import { parseYamlFile, type YamlFile } from './yaml-file';
 import { describeIssue, fallbackMessage } from './zod-issues';

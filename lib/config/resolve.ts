@@ -1,5 +1,14 @@
-import { formatConfigIssue } from '../errors';
-import { parseLocalDateTime } from '../time/zone';
+import { formatConfigIssue } from '../core/errors';
+import type {
+  Check,
+  Config,
+  Contact,
+  Dataset,
+  SecretRef,
+  Settings,
+  SourceConfig,
+} from '../core/model/config';
+import { parseLocalDateTime } from '../core/time/zone';
 import { resolveAlarm } from './alarm';
 import { checkId, defaultCheckName } from './check-id';
 import { locate, type ParsedFile } from './parsed-file';
@@ -10,7 +19,6 @@ import {
   DEFAULT_FUTURE_TOLERANCE,
   type SettingsFile,
 } from './schema';
-import type { Check, Config, Contact, Dataset, SecretRef, Settings, SourceConfig } from './types';
 
 function secretRef(text: string | undefined): SecretRef | null {
   const m = text ? /^\$\{(ssm|secret):(.+)\}$/.exec(text) : null;

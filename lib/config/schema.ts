@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { cronProblem } from '../time/cron';
-import { digestProblem, runEveryProblem } from '../time/deployed-schedules';
-import { DURATION_PATTERN, durationProblem, durationSeconds, MAX_DURATION } from '../time/duration';
-import { isKnownRegion, REGION_ALIASES } from '../time/holidays';
-import { isTimeZone, readLocalDateTime } from '../time/zone';
-import { CONTROL_CHARACTER, looksSecret, quote } from '../util/quote';
+import { cronProblem } from '../core/time/cron';
+import { digestProblem, runEveryProblem } from '../core/time/deployed-schedules';
+import { DURATION_PATTERN, durationProblem, durationSeconds, MAX_DURATION } from '../core/time/duration';
+import { isKnownRegion, REGION_ALIASES } from '../core/time/holidays';
+import { isTimeZone, readLocalDateTime } from '../core/time/zone';
+import { CONTROL_CHARACTER, looksSecret, quote } from '../core/util/quote';
 import { WHERE_MAX_LENGTH } from './sql/limits';
 
 /**
@@ -13,7 +13,7 @@ import { WHERE_MAX_LENGTH } from './sql/limits';
  * (`npm run schema`), and every message here says what is wrong and how to write it instead.
  */
 
-/** A value in a message: quoted, shortened, never a secret (lib/util/quote.ts). */
+/** A value in a message: quoted, shortened, never a secret (lib/core/util/quote.ts). */
 const show = quote;
 
 /** A rule on text: a regular expression (published in the JSON Schema) or a test, and the message. */

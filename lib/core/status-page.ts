@@ -1,8 +1,8 @@
 import { format, parseISO } from 'date-fns';
-import type { Status } from '../config/types';
-import { formatLocal, formatWhen } from '../time/zone';
 import type { DayOutcome } from './history';
+import type { Status } from './model/config';
 import type { DatasetStatus, StatusPageModel } from './status';
+import { formatLocal, formatWhen } from './time/zone';
 
 /** The one file the page is: `index.html`, for a folder (`status --out`) or a bucket. */
 export const STATUS_PAGE_FILE = 'index.html';

@@ -1,8 +1,8 @@
-import type { Config, Status } from '../config/types';
-import { worse } from '../evaluate/status';
-import type { CheckResult } from '../evaluate/types';
-import type { CheckState } from '../state/types';
+import { worse } from './evaluate/status';
+import type { CheckResult } from './evaluate/types';
 import { type DailyRecord, dailyRecord, type HistoryEntry } from './history';
+import type { Config, Status } from './model/config';
+import type { CheckState } from './model/state';
 
 /** How many days the status page's strip shows: the state table keeps history this long. */
 export const STATUS_DAYS = 30;

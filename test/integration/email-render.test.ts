@@ -1,11 +1,11 @@
 /// <reference lib="dom" />
 // The email as a person reads it: rendered by headless Chromium at a phone's 375 px width.
 import type { Browser, Page } from 'puppeteer-core';
-import { alertOf } from '../../lib/alerts/build';
-import { digestOf } from '../../lib/alerts/digest';
-import { type Email, toEmail } from '../../lib/alerts/email';
-import type { Contact } from '../../lib/config/types';
-import type { CheckEventDetail, DetailType } from '../../lib/events/types';
+import type { CheckEventDetail, DetailType } from '../../lib/core/events/types';
+import { alertOf } from '../../lib/core/messages/build';
+import { digestOf } from '../../lib/core/messages/digest';
+import { type Email, toEmail } from '../../lib/core/messages/email';
+import type { Contact } from '../../lib/core/model/config';
 import { chromiumPath, launchChromium, NO_CHROMIUM } from '../helpers/chromium';
 import { sampleContacts, sampleDetail } from '../helpers/events';
 

@@ -3,12 +3,12 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { connectorForUrl } from '../../lib/adapters/sql/connect';
+import { runChecks } from '../../lib/app/run';
 import { loadConfig } from '../../lib/config/load';
-import { startDataApi } from '../../lib/dev/data-api';
-import { openBackend } from '../../lib/dev/data-api-backends';
-import { toRunJson } from '../../lib/report/json';
-import { runChecks } from '../../lib/run/run';
-import { connectorForUrl } from '../../lib/sources/connect';
+import { toRunJson } from '../../lib/core/report/json';
+import { openBackend } from '../../tools/data-api/backends';
+import { startDataApi } from '../../tools/data-api/server';
 import { startDynamo, startEventRecorder } from '../helpers/aws';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { loadConfig } from '../../lib/config/load';
 import { statusPageModel } from '../../lib/core/status';
 import { renderStatusPage } from '../../lib/core/status-page';
-import { demoStatusPage } from '../../lib/demo/status-page';
+import { demoStatusPage } from '../../tools/demo/status-page';
 import { describeInChromium, launchChromium } from '../helpers/browser';
 import { stalewatchAsync } from '../helpers/cli';
 import { pgliteFolder } from '../helpers/databases';

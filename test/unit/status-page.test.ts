@@ -1,4 +1,4 @@
-import type { Config } from '../../lib/config/types';
+import type { Config } from '../../lib/core/model/config';
 import { type DatasetStatus, statusPageModel } from '../../lib/core/status';
 import { renderStatusPage } from '../../lib/core/status-page';
 import { freshness, rowCount } from '../helpers/checks';

@@ -1,17 +1,17 @@
 // Property tests of SPEC.md "Wording a reader can trust": over generated ages, thresholds, schedules and
 // zones, every message built from a real evaluation says numbers that agree with each other.
 import fc from 'fast-check';
-import { type AlertContext, alertOf } from '../../lib/alerts/build';
-import { type DigestEntry, digestOf } from '../../lib/alerts/digest';
-import { toEmail } from '../../lib/alerts/email';
-import { toSlack } from '../../lib/alerts/slack';
-import type { Check, Contact } from '../../lib/config/types';
+import { evaluate } from '../../lib/core/evaluate/evaluate';
+import type { Observation } from '../../lib/core/evaluate/types';
+import { checkEvent } from '../../lib/core/events/build';
+import type { CheckEventDetail, DetailType } from '../../lib/core/events/types';
+import { type AlertContext, alertOf } from '../../lib/core/messages/build';
+import { type DigestEntry, digestOf } from '../../lib/core/messages/digest';
+import { toEmail } from '../../lib/core/messages/email';
+import { toSlack } from '../../lib/core/messages/slack';
 import { lengthInWords } from '../../lib/core/messages/wording';
-import { evaluate } from '../../lib/evaluate/evaluate';
-import type { Observation } from '../../lib/evaluate/types';
-import { checkEvent } from '../../lib/events/build';
-import type { CheckEventDetail, DetailType } from '../../lib/events/types';
-import { resultMessage } from '../../lib/report/message';
+import type { Check, Contact } from '../../lib/core/model/config';
+import { resultMessage } from '../../lib/core/report/message';
 import { freshness, rowCount } from '../helpers/checks';
 import { sampleContacts } from '../helpers/events';
 

@@ -1,5 +1,5 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { StatusPageSink } from '../../app/status-page';
+import type { StatusPageSink } from '../../app/ports';
 import { STATUS_PAGE_FILE } from '../../core/status-page';
 
 /**

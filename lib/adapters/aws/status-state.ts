@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { StatusStatePort } from '../../app/status-page';
+import type { StatusStatePort } from '../../app/ports';
 import { type HistoryEntry, historyEntrySchema } from '../../core/history';
-import { dynamoStateStore } from '../../state/store';
+import { dynamoStateStore } from './dynamo-state';
 
 /** How many checks' history is read at once: round trips overlap, DynamoDB is not flooded. */
 const CONCURRENCY = 16;

@@ -11,9 +11,9 @@
  * - Singular and plural agree with the number ("1 row was", "2 rows were").
  */
 import cronstrue from 'cronstrue';
-import type { Breach } from '../../evaluate/types';
-import { durationSeconds } from '../../time/duration';
-import { formatAge, formatLocal } from '../../time/zone';
+import type { Breach } from '../evaluate/types';
+import { durationSeconds } from '../time/duration';
+import { formatAge, formatLocal } from '../time/zone';
 
 /** Below this, an age is "less than a minute" (and a moment "just now"). */
 const MINUTE_MS = 60_000;
@@ -43,7 +43,7 @@ export function lengthInWords(ms: number): string {
  * in the zone and relative: `Monday 23 November 07:00 (3 hours ago)`. Both round by `lengthInWords`'s
  * rule (they live with the other time functions, which the CLI uses too).
  */
-export { formatWhen as whenInWords, relative as agoInWords } from '../../time/zone';
+export { formatWhen as whenInWords, relative as agoInWords } from '../time/zone';
 
 /**
  * How long data is out of date, for a headline: the time since it was last updated, rounded down as
