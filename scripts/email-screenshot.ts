@@ -1,11 +1,11 @@
 // Renders the demo's email as a phone shows it (headless Chromium, 375 px wide) to docs/images/email.png,
 // the picture in the README: `node bin/run-ts.js scripts/email-screenshot.ts [out.png]`.
-// Needs Chromium (`apt-get install -y chromium`, or CHROMIUM_PATH).
+// Needs Chromium (`apt-get install -y chromium`, or STALEWATCH_CHROMIUM).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { chromiumPath, launchChromium, NO_CHROMIUM } from '../test/helpers/chromium';
+import { CHROMIUM, hasChromium, launchChromium } from '../test/helpers/browser';
 
 /** The demo's time, fixed so that the picture does not change from one day to the next. */
 const DEMO_NOW = '2026-11-23T10:00';
@@ -13,8 +13,8 @@ const ROOT = resolve(__dirname, '..');
 
 async function main(): Promise<void> {
   const out = resolve(process.argv[2] ?? join(ROOT, 'docs', 'images', 'email.png'));
-  const chromium = chromiumPath();
-  if (!chromium) throw new Error(NO_CHROMIUM);
+  if (!hasChromium)
+    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium, or set STALEWATCH_CHROMIUM`);
   const work = mkdtempSync(join(tmpdir(), 'stalewatch-email-'));
   try {
     const demo = spawnSync(
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
       .filter((f) => f.endsWith('.email.html'))
       .sort()[0];
     if (!file) throw new Error(`the demo wrote no email (exit ${demo.status}):\n${demo.stderr}`);
-    const browser = await launchChromium(chromium);
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.setViewport({ width: 375, height: 740, deviceScaleFactor: 2 });

@@ -6,12 +6,8 @@ import { alertOf } from '../../lib/core/messages/build';
 import { digestOf } from '../../lib/core/messages/digest';
 import { type Email, toEmail } from '../../lib/core/messages/email';
 import type { Contact } from '../../lib/core/model/config';
-import { chromiumPath, launchChromium, NO_CHROMIUM } from '../helpers/chromium';
+import { describeInChromium, launchChromium } from '../helpers/browser';
 import { sampleContacts, sampleDetail } from '../helpers/events';
-
-const chromium = chromiumPath();
-if (!chromium) console.warn(NO_CHROMIUM);
-const describeWithChromium = chromium ? describe : describe.skip;
 
 const contacts = sampleContacts();
 const settings = {
@@ -64,12 +60,12 @@ const EMAILS: Record<string, Email> = {
   ),
 };
 
-describeWithChromium('an email, rendered in Chromium at 375 px', () => {
+describeInChromium('an email, rendered in Chromium at 375 px', () => {
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    browser = await launchChromium(chromium as string);
+    browser = await launchChromium();
     page = await browser.newPage();
     await page.setViewport({ width: 375, height: 800, deviceScaleFactor: 1 });
   }, 60_000);
