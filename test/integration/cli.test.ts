@@ -521,7 +521,7 @@ describe('stalewatch preview --alarm-event', () => {
     expect(stdout).toContain('tis-prod-db-free-storage: TIS database disk space is running low');
     const lead = readFileSync(join(dir, 'out', 'placements-lead.slack.json'), 'utf8');
     expect(JSON.parse(lead)[0].text).toBe(
-      'TIS database disk space is running low: 4.1 GB free, the limit is 5 GB',
+      'Problem: TIS database disk space is running low: 4.1 GB free, the limit is 5 GB',
     );
     expect(lead).not.toContain('FreeStorageSpace');
     expect(readFileSync(join(dir, 'out', 'platform.slack.json'), 'utf8')).toContain(
