@@ -8,9 +8,7 @@ import {
   statusPageModel,
 } from '../core/status';
 import { renderStatusPage } from '../core/status-page';
-import type { StatusPageSink, StatusStatePort } from './ports';
-
-export type { StatusPageSink, StatusStatePort };
+import type { StatusStatePort } from './ports';
 
 /** The first moment any day of the strip can start, whatever the zone: a day more than it shows. */
 const historyFrom = (now: Date) => new Date(now.getTime() - (STATUS_DAYS + 1) * 86_400_000);

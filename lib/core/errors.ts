@@ -109,7 +109,7 @@ export class SideEffectError extends StatementError {
 
 /**
  * The statement would not have run read-only with a statement timeout, so nothing was run: every check
- * of the source gets this error (SPEC.md "Safety of what runs on a source").
+ * of the source gets this error (docs/sources.md "Nothing written, nothing waited on for ever, nothing leaked").
  */
 export class UnguardedStatementError extends Error {
   override readonly name = 'UnguardedStatementError';
@@ -200,6 +200,23 @@ export class UnknownEventError extends Error {
   }
 }
 
+/**
+ * An event of a known detail-type whose detail is not what Stalewatch emits (a hand-made test event, an
+ * event from another version): names each field that is wrong and how. The detail is not echoed.
+ */
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+  constructor(
+    readonly useCase: string,
+    readonly detailType: string,
+    /** Each problem as `field: what is wrong` (`detail` for the whole detail). */
+    readonly problems: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(`${useCase} cannot read this "${detailType}" event: ${problems.join('; ')}`, options);
+  }
+}
+
 /** A secret (a Slack webhook, an SSM parameter) that is empty or not text. Names where it is kept, never its value. */
 export class SecretValueError extends Error {
   override readonly name = 'SecretValueError';
@@ -208,5 +225,21 @@ export class SecretValueError extends Error {
     readonly secretName: string,
   ) {
     super(`The secret at ${store}:${secretName} is empty or not text`);
+  }
+}
+
+/**
+ * The RDS-style secret of a `connection: direct` source could not be read or used. The message names
+ * the setting (`sources.tis.secretArn`) and what is wrong with the secret (a missing field, not JSON),
+ * never a value from it.
+ */
+export class SourceSecretError extends Error {
+  override readonly name = 'SourceSecretError';
+  constructor(
+    readonly source: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the secret at sources.${source}.secretArn ${problem}`, options);
   }
 }

@@ -354,9 +354,9 @@ describe('npx sls invoke local -f check', () => {
     expect(code).toBe(0);
     // stdout is the answer alone, one JSON object: a script can pipe it to jq.
     const answer = JSON.parse(stdout);
-    expect(answer.report).toMatch(/^Stalewatch — .*\n8 checks: 8 could not run/);
+    expect(answer.report).toMatch(/^Stalewatch — .*\n9 checks: 9 could not run/);
     expect(answer).toMatchObject({ dryRun: true, results: expect.any(Array) });
-    expect(answer.results).toHaveLength(8);
+    expect(answer.results).toHaveLength(9);
     // At the default warning level, the "done" info line is not logged at all.
     expect(stderr).not.toContain('"message":"done"');
   });
@@ -440,6 +440,88 @@ describe('npx sls package with other checks/ trees: the schedules deployed mean 
     expect(stdout + stderr).toMatch(message);
     expect(stdout + stderr).not.toMatch(/^\s+at /m);
     expect(stdout + stderr).not.toMatch(/TypeError/);
+  });
+});
+
+describe('npx sls package with a connection: direct source', () => {
+  const SECRET = 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:tis-direct-AbCdEf';
+  let resources: Record<string, Resource>;
+
+  beforeAll(() => {
+    // Prepare: the shared settings with tis reached directly from inside a VPC.
+    const settings = SETTINGS.replace(
+      / {2}tis:\n[\s\S]*?database: tis\n/,
+      `  tis:\n    engine: postgres\n    connection: direct\n    secretArn: ${SECRET}\n`,
+    ).concat('vpc:\n  subnetIds: [subnet-0a1b2c3d4e5f60718]\n  securityGroupIds: [sg-0a1b2c3d4e5f60718]\n');
+    const dir = writeTree({ 'stalewatch.yml': settings, 'placements.yml': PLACEMENTS });
+    // Act
+    const { code, stderr } = sls(['package', '--stage', 'test'], { STALEWATCH_CHECKS_DIR: dir });
+    if (code !== 0) throw new Error(`sls package failed:\n${stderr}`);
+    resources = packagedResources();
+  });
+
+  afterAll(() => {
+    // Leave .serverless/ and the compiled config as the shipped checks/ make them.
+    sls(['package', '--stage', 'test']);
+  });
+
+  const functionOf = (logicalId: string) => resources[logicalId]?.Properties ?? {};
+  const roleOf = (name: string) =>
+    Object.values(resources).find(
+      (r) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties.RoleName ?? '').includes(`-${name}`),
+    )?.Properties ?? {};
+
+  it('puts runSource and check, and only them, in the VPC, with the ENI permissions on their own roles', () => {
+    for (const fn of ['RunSource', 'Check']) {
+      expect(functionOf(`${fn}LambdaFunction`).VpcConfig).toEqual({
+        SecurityGroupIds: ['sg-0a1b2c3d4e5f60718'],
+        SubnetIds: ['subnet-0a1b2c3d4e5f60718'],
+      });
+      expect(JSON.stringify(roleOf(fn === 'RunSource' ? 'runSource' : 'check').ManagedPolicyArns)).toContain(
+        'AWSLambdaVPCAccessExecutionRole',
+      );
+    }
+    for (const fn of ['Dispatch', 'Notify', 'Digest']) {
+      expect(functionOf(`${fn}LambdaFunction`).VpcConfig).toBeUndefined();
+      expect(JSON.stringify(roleOf(fn.toLowerCase()).ManagedPolicyArns ?? [])).not.toContain('VPCAccess');
+    }
+  });
+
+  it('lets runSource and check read that secret only, and call no Data API', () => {
+    for (const name of ['runSource', 'check']) {
+      const role = roleOf(name) as { Policies?: Array<{ PolicyDocument: { Statement: Statement[] } }> };
+      const statements = (role.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement);
+      const actions = statements.flatMap((s) => [s.Action].flat());
+      expect(actions).not.toContain('rds-data:ExecuteStatement');
+      expect(actions.filter((a) => a.startsWith('ec2:'))).toEqual([]);
+      const secrets = statements.filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+      expect(secrets.map((s) => s.Resource)).toEqual([SECRET]);
+    }
+  });
+
+  it('bundles the PostgreSQL driver into runSource and check only, and trusts RDS’s certificates there', () => {
+    const bundled = (name: string, file: string) =>
+      readFileSync(join(unpackFunction(name), 'functions', file), 'utf8').includes('SCRAM-SHA-256');
+    expect(bundled('runSource', 'run-source.js')).toBe(true);
+    expect(bundled('check', 'check.js')).toBe(true);
+    expect(bundled('dispatch', 'dispatch.js')).toBe(false);
+    expect(bundled('notify', 'notify.js')).toBe(false);
+    const variables = (fn: string) =>
+      (functionOf(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables('RunSourceLambdaFunction').NODE_EXTRA_CA_CERTS).toBe('/var/runtime/ca-cert.pem');
+    expect(variables('DispatchLambdaFunction').NODE_EXTRA_CA_CERTS).toBeUndefined();
+  });
+});
+
+describe('npx sls package of the shipped checks/ (Data API only)', () => {
+  it('puts no function in a VPC and bundles no driver', () => {
+    const { code } = sls(['package', '--stage', 'test']);
+    expect(code).toBe(0);
+    const resources = packagedResources();
+    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.map((f) => f.Properties.VpcConfig).filter(Boolean)).toEqual([]);
+    const runSource = readFileSync(join(unpackFunction('runSource'), 'functions', 'run-source.js'), 'utf8');
+    expect(runSource).not.toContain('SCRAM-SHA-256');
   });
 });
 

@@ -2,6 +2,7 @@ import { type Connection, createConnection } from 'mysql2/promise';
 import type { SourceConnector, SqlConnection } from '../../app/ports';
 import { messageOf, QueryTimeoutError, SourceUnavailableError, secondsText } from '../../core/errors';
 import { boundedWait, untilAborted } from './cancel';
+import type { DriverOptions } from './postgres';
 import { redactUrl, redactUrlsIn, statementErrorOf } from './scrub';
 
 /** MySQL reports statement faults with a SQL state; network faults have none. */
@@ -22,11 +23,24 @@ const LET_GO_MS = 3_000;
  * When the run's time is up, the statement still running is stopped from a second connection
  * (`KILL QUERY`).
  */
-export function mysqlConnector(source: string, url: string, statementTimeoutMs: number): SourceConnector {
+export function mysqlConnector(
+  source: string,
+  url: string,
+  statementTimeoutMs: number,
+  { tls = false }: DriverOptions = {},
+): SourceConnector {
   const unavailable = (error: unknown) =>
     // The driver's error is not attached: its text can carry the connection string.
     new SourceUnavailableError(source, redactUrlsIn(messageOf(error), url));
-  const open = () => createConnection({ uri: url, timezone: 'Z', connectTimeout: 10_000, dateStrings: true });
+  const open = () =>
+    createConnection({
+      uri: url,
+      timezone: 'Z',
+      connectTimeout: 10_000,
+      dateStrings: true,
+      // The server's certificate is checked against Node's CAs and NODE_EXTRA_CA_CERTS (RDS's, in Lambda).
+      ...(tls ? { ssl: { rejectUnauthorized: true } } : {}),
+    });
 
   /** Stops what connection `threadId` is running, from a second connection; never throws. */
   const kill = async (threadId: number): Promise<void> => {
@@ -57,6 +71,12 @@ export function mysqlConnector(source: string, url: string, statementTimeoutMs: 
       try {
         await connection.query("SET time_zone = '+00:00'");
         await connection.query('SET SESSION TRANSACTION READ ONLY');
+        // MySQL 8 shows information_schema.TABLES statistics (UPDATE_TIME, which activity checks read)
+        // from a cache kept for a day by default; 0 reads them live. MariaDB has no such cache, nor the
+        // setting: MariaDB skips the executable comment, and sets a harmless variable of its own.
+        await connection.query(
+          'SET /*!80000 SESSION information_schema_stats_expiry = 0, */ @stalewatch = 1',
+        );
       } catch (error) {
         connection.destroy();
         throw unavailable(error);

@@ -1,6 +1,7 @@
-import type { Breach } from '../evaluate/types';
+import { type Breach, isActivityObserved } from '../evaluate/types';
 import { type BreachJson, type CheckEventDetail, type DetailType, RUN_COMPLETED } from '../events/types';
 import type { Contact, Settings } from '../model/config';
+import { activityBasis, countersResetNote } from '../report/activity-words';
 import type { Alert, Moment } from './model';
 import {
   capitalise,
@@ -43,6 +44,9 @@ function staleHeadline(d: CheckEventDetail, now: Date): string {
   if (breach?.rule === 'failDropPercent' || breach?.rule === 'warnDropPercent') {
     return `${d.title} lost ${dropInWords(breach.dropPercent, breach.limit)} of its rows since the last check`;
   }
+  if (d.kind === 'activity' && d.lastUpdatedAt) {
+    return `${d.title} has not changed for ${outOfDateFor(new Date(d.lastUpdatedAt), now)}`;
+  }
   return d.lastUpdatedAt
     ? `${d.title} data is ${outOfDateFor(new Date(d.lastUpdatedAt), now)} out of date`
     : `${d.title} is out of date`;
@@ -64,9 +68,11 @@ function headlineOf(kind: Alert['kind'], d: CheckEventDetail, now: Date): string
       return staleHeadline(d, now);
     case 'recovered': {
       const wrong = staleFor(d);
-      return d.kind === 'rowCount'
-        ? `${d.title} has the rows expected again${wrong ? ` (was wrong for ${wrong})` : ''}`
-        : `${d.title} is up to date again${wrong ? ` (was stale for ${wrong})` : ''}`;
+      if (d.kind === 'rowCount')
+        return `${d.title} has the rows expected again${wrong ? ` (was wrong for ${wrong})` : ''}`;
+      if (d.kind === 'activity')
+        return `${d.title} is changing again${wrong ? ` (was stale for ${wrong})` : ''}`;
+      return `${d.title} is up to date again${wrong ? ` (was stale for ${wrong})` : ''}`;
     }
     case 'error':
       return `Stalewatch could not check ${d.title}`;
@@ -131,6 +137,13 @@ function staleFacts(d: CheckEventDetail, zone: string, now: Date): Alert['facts'
     const before =
       rows.previousRowCount === null ? '' : ` (${numberInWords(rows.previousRowCount)} at the check before)`;
     facts.push({ label: 'Rows now', value: `${numberInWords(rows.rowCount)}${before}` });
+  } else if (isActivityObserved(d.observed)) {
+    // The database knows the table changed, not that its data is new: say what was seen, and how.
+    if (lastUpdated) facts.push(fact('No change since', lastUpdated));
+    facts.push({
+      label: 'How we know',
+      value: capitalise(`${activityBasis(d.observed)}${countersResetNote(d.observed)}`),
+    });
   } else if (lastUpdated) {
     facts.push(fact('Last updated', lastUpdated));
   }
@@ -165,18 +178,19 @@ export function alertOf(
   const zone = ctx.settings.timezone;
   const since = moment(d.staleSince, zone, ctx.now);
   const facts: Alert['facts'] = [];
+  const activity = isActivityObserved(d.observed) ? d.observed : null;
   if (kind === 'stale' || kind === 'still-stale') {
     facts.push(...staleFacts(d, zone, ctx.now));
   } else if (kind === 'recovered') {
     if (since) facts.push(fact('Was stale since', since));
     facts.push(
       fact(
-        d.kind === 'rowCount' ? 'Seen right again' : 'Seen up to date',
+        d.kind === 'rowCount' ? 'Seen right again' : activity ? 'Seen changing again' : 'Seen up to date',
         moment(d.now, zone, ctx.now) as Moment,
       ),
     );
     const lastUpdated = moment(d.lastUpdatedAt, zone, ctx.now);
-    if (lastUpdated) facts.push(fact('Last updated', lastUpdated));
+    if (lastUpdated) facts.push(fact(activity ? 'Last change seen' : 'Last updated', lastUpdated));
     if (d.observed && 'rowCount' in d.observed)
       facts.push({ label: 'Rows now', value: numberInWords(d.observed.rowCount) });
   } else {

@@ -132,6 +132,8 @@ export function expectationOf(breach: Breach, ctx: ExpectationContext): string {
       }
       return `new data ${cadenceInWords(breach.duration)}`;
     }
+    case 'noChange':
+      return `a change ${cadenceInWords(breach.duration)}`;
     case 'dueBy':
       return `new data ${scheduleInWords(breach.cron)} (it was due by ${formatLocal(breach.deadline, ctx.zone, ctx.now)})`;
     case 'failBelow':

@@ -14,17 +14,26 @@ export interface SecretRef {
   name: string;
 }
 
+/** How a source is reached: the RDS Data API, or its driver from inside the VPC (`vpc:`). */
+export type Connection = 'data-api' | 'direct';
+
 export interface SourceConfig {
   name: string;
   engine: Engine;
-  resourceArn: string;
+  connection: Connection;
+  /** The Aurora cluster (`data-api`); null for `direct`. */
+  resourceArn: string | null;
+  /** The Data API's credentials, or for `direct` the RDS-style secret (host, port, username, password, dbname). */
   secretArn: string;
-  database: string;
+  /** The database; for `direct`, null means the secret's `dbname`. */
+  database: string | null;
+  /** For `direct`: TLS with the server's certificate verified (default), or none. */
+  tls: boolean;
   /** The zone of `timestamp without time zone` values. */
   columnTimezone: string;
   /** How far ahead of now a newest value may be and still count as now (a duration, default `1h`). */
   futureTolerance: string;
-  /** The longest one statement may run, as written (`30s`): SPEC.md "Safety of what runs on a source". */
+  /** The longest one statement may run, as written (`30s`): docs/sources.md "Nothing written, nothing waited on for ever, nothing leaked". */
   statementTimeout: string;
   /** `${env:…}` variables these fields need and the environment did not have. */
   unsetVariables: string[];
@@ -45,8 +54,16 @@ export interface NotifySettings {
   quietHours: string | null;
 }
 
+/** The subnets and security groups of the functions that run checks, for `direct` sources. */
+export interface VpcSettings {
+  subnetIds: string[];
+  securityGroupIds: string[];
+}
+
 export interface Settings {
   timezone: string;
+  /** Where runSource and check run, when a source is `direct`; null: outside any VPC. */
+  vpc: VpcSettings | null;
   /** How often the deployed service runs (a duration such as `15m`). */
   runEvery: string;
   holidays: string | null;
@@ -94,6 +111,12 @@ export interface RowCountRule {
   failDropPercent: number | null;
 }
 
+/** How long a table may go without a change (`activity`): durations as written. */
+export interface ActivityRule {
+  warnAfter: string | null;
+  failAfter: string | null;
+}
+
 interface CheckBase {
   /** `<dataset>/<slug of name>`. */
   id: string;
@@ -108,8 +131,11 @@ interface CheckBase {
 
 export type FreshnessCheck = CheckBase & { kind: 'freshness'; freshness: FreshnessRule };
 export type RowCountCheck = CheckBase & { kind: 'rowCount'; rowCount: RowCountRule };
+export type ActivityCheck = CheckBase & { kind: 'activity'; activity: ActivityRule };
 /** One check of one dataset. */
-export type Check = FreshnessCheck | RowCountCheck;
+export type Check = FreshnessCheck | RowCountCheck | ActivityCheck;
+/** What a check judges: the newest timestamp, the number of rows, or whether the table changed. */
+export type CheckKind = Check['kind'];
 
 export interface Dataset {
   id: string;
@@ -153,7 +179,7 @@ export interface AlarmWatch {
 export interface Config {
   settings: Settings;
   datasets: Dataset[];
-  /** The alarm files (SPEC.md "More kinds of staleness"); none when the folder has none. */
+  /** The alarm files (docs/config.md "An alarm file"); none when the folder has none. */
   alarms: AlarmWatch[];
   /** Every check of every dataset, in file order. */
   checks: Check[];

@@ -1,13 +1,14 @@
-import type { Breach, CheckResult } from '../evaluate/types';
+import { type Breach, type CheckResult, isActivityObserved } from '../evaluate/types';
 import { cadenceInWords, countOf, dropInWords, outOfDateFor, wasOrWere } from '../messages/wording';
 import { formatWhen } from '../time/zone';
+import { activityMessage } from './activity-words';
 
 const rows = (n: number): string => countOf(n, 'row');
 
 /** The subject of a message: the dataset's title, with the check's name when it says something. */
 function subject(result: CheckResult): string {
   const { check } = result;
-  const generic = check.name === 'freshness' || check.name === 'row-count';
+  const generic = check.name === 'freshness' || check.name === 'row-count' || check.name === 'activity';
   return generic ? check.title : `${check.title} (${check.name})`;
 }
 
@@ -19,6 +20,8 @@ export function expectation(breach: Breach, zone: string, now: Date, filtered = 
     case 'warnAfter':
     case 'failAfter':
       return `new data was expected ${cadenceInWords(breach.duration)}`;
+    case 'noChange':
+      return `a change was expected ${cadenceInWords(breach.duration)}`;
     case 'dueBy':
       return `new data was due by ${formatWhen(breach.deadline, zone, now)}`;
     case 'failBelow':
@@ -53,6 +56,10 @@ function wordsFor(result: CheckResult, zone: string, now: Date): string {
     return `Stalewatch could not check ${subject(result)}: ${result.error ?? 'unknown error'}.`;
   const filtered = 'where' in result.check && Boolean(result.check.where);
   const expected = result.breaches.map((b) => expectation(b, zone, now, filtered)).join('; ');
+  if (isActivityObserved(observed) && result.lastUpdatedAt) {
+    const passing = status === 'pass';
+    return activityMessage(subject(result), observed, result.lastUpdatedAt, passing, expected, zone, now);
+  }
   if (observed && 'rowCount' in observed) {
     const has = `${subject(result)} has ${rows(observed.rowCount)}`;
     return status === 'pass' ? `${has}, as expected.` : `${has}: ${expected}.`;

@@ -16,8 +16,8 @@ const commands = {
   preview: () => require('./commands/preview') as typeof import('./commands/preview'),
   explain: () => require('./commands/explain') as typeof import('./commands/explain'),
   snooze: () => require('./commands/snooze') as typeof import('./commands/snooze'),
-  demo: () => require('./commands/demo') as typeof import('./commands/demo'),
   status: () => require('./commands/status') as typeof import('./commands/status'),
+  demo: () => require('./commands/demo') as typeof import('./commands/demo'),
 };
 
 const DEFAULT_CHECKS = './checks';
@@ -66,10 +66,15 @@ function program(io: CliIo, exit: { code: number }): Command {
       .description(
         'run checks once and print the results; exit 0 all pass or warn, 1 any fail or error, 2 bad config',
       ),
-  ).action(async (flags: RunFlags) => {
-    const { runCommand } = commands.run();
-    exit.code = await runCommand(io, flags);
-  });
+  )
+    .option(
+      '--state <file>',
+      'keep what each check saw in this file, so the next run compares with it (activity checks, row-count drops)',
+    )
+    .action(async (flags: RunFlags) => {
+      const { runCommand } = commands.run();
+      exit.code = await runCommand(io, flags);
+    });
 
   runOptions(
     cli
@@ -110,9 +115,14 @@ function program(io: CliIo, exit: { code: number }): Command {
     .description('print the SQL a check (or every check of a dataset) would run')
     .argument('<id>', 'a dataset id or a check id')
     .addOption(checksOption())
-    .action(async (id: string, flags: { checks: string }) => {
+    .option(
+      '--source <name=url>',
+      "ask this source for each check's plan (EXPLAIN, which runs nothing): postgres://…, mysql://…, pglite:[folder]",
+      collect,
+    )
+    .action(async (id: string, flags: { checks: string; source?: string[] }) => {
       const { explainCommand } = commands.explain();
-      exit.code = await explainCommand(io, id, flags.checks);
+      exit.code = await explainCommand(io, id, flags.checks, flags.source);
     });
 
   cli

@@ -1,19 +1,21 @@
-// Renders the demo's email as a phone shows it (headless Chromium, 375 px wide) to docs/images/email.png,
-// the picture in the README: `node bin/run-ts.js scripts/email-screenshot.ts [out.png]`.
-// Needs Chromium (`apt-get install -y chromium`, or STALEWATCH_CHROMIUM).
+// `npm run screenshot:email`: the demo's email as a phone shows it (Debian's Chromium, 375 px wide), to
+// docs/images/email.png, the picture in the README. Needs Chromium (`apt-get install -y chromium`, or
+// STALEWATCH_CHROMIUM).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { CHROMIUM, hasChromium, launchChromium } from '../test/helpers/browser';
+import puppeteer from 'puppeteer-core';
+
+const CHROMIUM = process.env.STALEWATCH_CHROMIUM ?? '/usr/bin/chromium';
 
 /** The demo's time, fixed so that the picture does not change from one day to the next. */
 const DEMO_NOW = '2026-11-23T10:00';
-const ROOT = resolve(__dirname, '..');
+const ROOT = resolve(__dirname, '..', '..');
 
 async function main(): Promise<void> {
   const out = resolve(process.argv[2] ?? join(ROOT, 'docs', 'images', 'email.png'));
-  if (!hasChromium)
+  if (!existsSync(CHROMIUM))
     throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium, or set STALEWATCH_CHROMIUM`);
   const work = mkdtempSync(join(tmpdir(), 'stalewatch-email-'));
   try {
@@ -30,7 +32,11 @@ async function main(): Promise<void> {
       .filter((f) => f.endsWith('.email.html'))
       .sort()[0];
     if (!file) throw new Error(`the demo wrote no email (exit ${demo.status}):\n${demo.stderr}`);
-    const browser = await launchChromium();
+    const browser = await puppeteer.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    });
     try {
       const page = await browser.newPage();
       await page.setViewport({ width: 375, height: 740, deviceScaleFactor: 2 });

@@ -2,10 +2,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { demoStatusPage } from '../tools/demo/status-page';
+import { demoStatusPage } from './status-page';
 
 const CHROMIUM = process.env.STALEWATCH_CHROMIUM ?? '/usr/bin/chromium';
-const OUT = join(__dirname, '..', 'docs', 'images', 'status-page.png');
+const OUT = join(__dirname, '..', '..', 'docs', 'images', 'status-page.png');
 
 async function main() {
   // A fixed moment, so the picture only changes when the page does.
