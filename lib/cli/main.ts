@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, UsageError } from '../errors';
 import { demoCommand } from './commands/demo';
+import { type DoctorFlags, doctorCommand } from './commands/doctor';
 import { explainCommand } from './commands/explain';
 import { type PreviewFlags, previewCommand } from './commands/preview';
 import { type RunFlags, runCommand } from './commands/run';
@@ -85,6 +86,18 @@ function program(io: CliIo, exit: { code: number }): Command {
     .addOption(checksOption())
     .action(async (dataset: string, flags: SnoozeFlags) => {
       exit.code = await snoozeCommand(io, dataset, flags);
+    });
+
+  cli
+    .command('doctor')
+    .description(
+      'check what a deployment needs, each line ok or what to do; exit 0 all ok, 1 something to do',
+    )
+    .option('--stage <stage>', 'the deployed stage', 'dev')
+    .option('--region <region>', 'the AWS region of the deployment (default: AWS_REGION, else eu-west-2)')
+    .addOption(checksOption())
+    .action(async (flags: DoctorFlags) => {
+      exit.code = await doctorCommand(io, flags);
     });
 
   cli
