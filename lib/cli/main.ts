@@ -10,6 +10,8 @@ import { validateCommand } from './commands/validate';
 import { type CliIo, EXIT } from './io';
 
 const DEFAULT_CHECKS = './checks';
+/** The version in package.json: `stalewatch --version`. */
+const VERSION = (require('../../package.json') as { version: string }).version;
 const DEFAULT_TIMEOUT = '120s';
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -17,6 +19,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 function program(io: CliIo, exit: { code: number }): Command {
   const cli = new Command('stalewatch')
     .description('Tells the people who own a dataset when it has gone stale, and since when.')
+    .version(VERSION, '--version', 'print the version of stalewatch')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run stalewatch --help for usage)');
@@ -61,7 +64,7 @@ function program(io: CliIo, exit: { code: number }): Command {
         'write, without sending, the messages a run would send from an empty state (or the digests)',
       ),
   )
-    .requiredOption('--out <dir>', 'the folder to write <contact>.slack.json, .email.html, .email.txt to')
+    .option('--out <dir>', 'the folder to write <contact>.slack.json, .email.html, .email.txt to (required)')
     .option('--digest', 'write the weekday digests instead')
     .action(async (flags: PreviewFlags) => {
       exit.code = await previewCommand(io, flags);
