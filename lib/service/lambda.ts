@@ -7,6 +7,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { readCompiledConfig } from '../config/compiled';
 import type { Config } from '../config/types';
+import { type SourceOutcome, unreachableSources } from '../report/unreachable';
 import type { RunReport } from '../run/run';
 import { connectorsFor, sourceOverrides } from '../sources/connect';
 import type { SourceConnector } from '../sources/types';
@@ -159,7 +160,17 @@ function summaryOf(result: unknown): unknown {
     const counts: Record<string, number> = {};
     for (const r of result.results as Array<{ status: string }>)
       counts[r.status] = (counts[r.status] ?? 0) + 1;
-    return { runId: (result as { runId?: string }).runId, counts };
+    // A source that did not answer: one entry, with how many checks it held, not one per check.
+    const unreachable = unreachableSources(result.results as SourceOutcome[]).map((u) => ({
+      source: u.source,
+      error: u.error,
+      checks: u.checkIds.length,
+    }));
+    return {
+      runId: (result as { runId?: string }).runId,
+      counts,
+      ...(unreachable.length ? { unreachable } : {}),
+    };
   }
   return result;
 }
