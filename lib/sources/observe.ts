@@ -2,6 +2,7 @@ import type { Check } from '../config/types';
 import { messageOf, QueryTimeoutError, StatementError, UnguardedStatementError } from '../errors';
 import type { Observation } from '../evaluate/types';
 import { chunkWithin } from '../util/chunk';
+import { withColumnHint } from './columns';
 import { checkExpression, guardedStatement } from './sql';
 import { parseTimestamp, UnreadableTimestampError } from './timestamp';
 import type { SourceConnector, SqlConnection } from './types';
@@ -96,7 +97,8 @@ export async function observeSource(
           queue.push(batch.slice(0, middle), batch.slice(middle));
         } else {
           const [check] = batch as [Check];
-          into.set(check.id, { kind: 'error', message: error.message, sql: expression(check) });
+          const message = await withColumnHint(connection, check, error.message, signal);
+          into.set(check.id, { kind: 'error', message, sql: expression(check) });
         }
       }
     }
