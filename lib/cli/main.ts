@@ -81,13 +81,17 @@ function program(io: CliIo, exit: { code: number }): Command {
 
   cli
     .command('snooze')
-    .description('no alerts about a dataset until a time, in the deployed service')
-    .argument('<dataset>', 'a dataset id')
-    .requiredOption('--until <time>', 'ISO time; without an offset, in the configured zone')
+    .description(
+      'no alerts about a dataset until a time, in the deployed service: snooze ID --until TIME, snooze --list, snooze ID --clear',
+    )
+    .argument('[dataset]', 'a dataset id')
+    .option('--until <time>', 'ISO time; without an offset, in the configured zone')
+    .option('--list', 'list the datasets snoozed now')
+    .option('--clear', 'end the snooze of a dataset')
     .option('--stage <stage>', 'the deployed stage', 'dev')
     .option('--table <name>', 'the state table (default stalewatch-<stage>-state)')
     .addOption(checksOption())
-    .action(async (dataset: string, flags: SnoozeFlags) => {
+    .action(async (dataset: string | undefined, flags: SnoozeFlags) => {
       exit.code = await snoozeCommand(io, dataset, flags);
     });
 
