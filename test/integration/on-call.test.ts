@@ -62,6 +62,17 @@ describe('on call: the small things', () => {
     expect(stalewatch(['--version'])).toMatchObject({ code: 0, stdout: `${version}\n` });
   });
 
+  it('README’s command table lists every command the CLI has', () => {
+    const help = stalewatch(['--help']).stdout;
+    const commands = [...help.slice(help.indexOf('Commands:')).matchAll(/^ {2}([a-z]+) /gm)]
+      .map((m) => m[1] as string)
+      .filter((c) => c !== 'help');
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## The command line'));
+    expect(commands.length).toBeGreaterThan(5);
+    for (const command of commands) expect(table).toContain(`| \`npx stalewatch ${command}`);
+  });
+
   it('preview without --out says to give it a folder, exit 2', () => {
     const { code, stderr } = stalewatch(['preview', '--checks', tree]);
     expect(code).toBe(2);
