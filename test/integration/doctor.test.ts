@@ -13,6 +13,9 @@ import {
 } from '../helpers/databases';
 import { placementsOver, SETTINGS, writeTree } from '../helpers/tree';
 
+// Each step runs the real CLI, once or twice: generous on a loaded machine.
+jest.setTimeout(240_000);
+
 const CLUSTER = 'arn:aws:rds:eu-west-2:123456789012:cluster:tis';
 const SECRET = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:tis';
 const TOPIC = 'arn:aws:sns:eu-west-2:123456789012:stalewatch-prod-alarms';
