@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
-import { runDigest } from '../lib/alerts/digest-run';
-import { notifyPorts } from '../lib/alerts/lambda';
-import { countdown } from '../lib/alerts/notify';
-import { lambdaPorts } from '../lib/service/lambda';
+import { runDigest } from '../lib/app/digest';
+import { countdown } from '../lib/app/notify';
+import { notifyPorts } from '../lib/runtime/lambda/alerts';
+import { lambdaPorts } from '../lib/runtime/lambda/service';
 
 const service = lambdaPorts(process.env, ['STALEWATCH_STATE_TABLE']);
 const ports = notifyPorts(process.env, service.ports, service.environment.stateTable);

@@ -1,6 +1,6 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { dispatch } from '../lib/service/handlers';
-import { lambdaPorts } from '../lib/service/lambda';
+import { dispatch } from '../lib/app/handlers';
+import { lambdaPorts } from '../lib/runtime/lambda/service';
 
 const service = lambdaPorts(process.env, ['STALEWATCH_RUN_SOURCE_FUNCTION']);
 

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { runSource } from '../lib/service/handlers';
-import { lambdaPorts } from '../lib/service/lambda';
+import { runSource } from '../lib/app/handlers';
+import { lambdaPorts } from '../lib/runtime/lambda/service';
 
 const service = lambdaPorts(process.env, ['STALEWATCH_STATE_TABLE', 'STALEWATCH_EVENT_BUS']);
 

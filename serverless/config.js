@@ -5,12 +5,13 @@ require('tsx/cjs');
 const { readFileSync, readdirSync } = require('node:fs');
 const { join, relative, resolve } = require('node:path');
 const { loadConfig } = require('../lib/config/load.ts');
-const { deployedSchedules } = require('../lib/time/deployed-schedules.ts');
-const { dispatchAlarmWindow } = require('../lib/time/alarm-window.ts');
-const { STATE_TABLE_KEYS, TTL_ATTRIBUTE } = require('../lib/state/table.ts');
+const { deployedSchedules } = require('../lib/core/time/deployed-schedules.ts');
+const { dispatchAlarmWindow } = require('../lib/core/time/alarm-window.ts');
+const { STATE_TABLE_KEYS, TTL_ATTRIBUTE } = require('../lib/adapters/aws/table.ts');
 const { compileConfig, precomputedHolidayYears } = require('../lib/config/compiled.ts');
-const { COMPILED_CONFIG_FILE } = require('../lib/service/environment.ts');
-const { PACKAGED_HOLIDAYS_FILE } = require('../lib/time/holidays.ts');
+const { COMPILED_CONFIG_FILE } = require('../lib/runtime/lambda/environment.ts');
+const { PACKAGED_HOLIDAYS_FILE } = require('../lib/core/time/holidays.ts');
+const { alarmNameFilter } = require('../lib/config/alarm.ts');
 const { mkdirSync, writeFileSync } = require('node:fs');
 const { buildSync } = require('esbuild');
 
@@ -35,7 +36,7 @@ function envNames() {
 
 /**
  * date-holidays bundled on its own, for runSource and check to load when a deadline falls in a year
- * that the compiled config has no days off for (lib/time/holidays.ts, docs/operations.md "Bundles").
+ * that the compiled config has no days off for (lib/core/time/holidays.ts, docs/operations.md "Bundles").
  */
 function writeHolidaysBundle() {
   buildSync({
@@ -116,6 +117,28 @@ function notifierStatements(config, stage) {
 }
 
 /**
+ * notify's rule on the default bus for the alarms that alarm files watch: `CloudWatch Alarm State Change`
+ * events of exactly those names, and of names starting with their prefixes (EventBridge's `prefix`
+ * matching). With no alarm file there is no rule: a disabled schedule takes the event's place.
+ */
+function alarmEventOf(config) {
+  const names = alarmNameFilter(config.alarms);
+  if (names.length === 0)
+    return { schedule: { rate: 'rate(1 day)', enabled: false, input: { release: true } } };
+  return {
+    eventBridge: {
+      pattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        detail: { alarmName: names },
+      },
+      retryPolicy: { maximumEventAge: 86400, maximumRetryAttempts: 10 },
+      deadLetterQueueArn: { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'Arn'] },
+    },
+  };
+}
+
+/**
  * The config, or an error whose message is the located problems. osls prints a thrown error's stack;
  * a config error is for the person who wrote the config, so its stack is its message.
  */
@@ -181,6 +204,7 @@ module.exports = async ({ options = {} } = {}) => {
     timezone: schedules.digest.timezone,
     digest: schedules.digest.expression,
     notifierStatements: notifierStatements(config, options.stage ?? 'dev'),
+    alarmEvent: alarmEventOf(config),
     // EventBridge Scheduler invokes digest with digest's own role (by name: GetAtt would be circular).
     digestStatements: [
       ...notifierStatements(config, options.stage ?? 'dev'),

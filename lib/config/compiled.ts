@@ -1,6 +1,6 @@
-import { daysOff } from '../time/holidays';
+import type { Check, Config, SourceConfig } from '../core/model/config';
+import { daysOff } from '../core/time/holidays';
 import { interpolateEnv } from './interpolate';
-import type { Check, Config, SourceConfig } from './types';
 
 /**
  * The config as the deployed functions read it: validated at package time and written as JSON, so that
@@ -72,5 +72,9 @@ export function readCompiledConfig(json: string, env: Readonly<Record<string, st
     ...d,
     snoozeUntil: d.snoozeUntil ? new Date(d.snoozeUntil) : null,
   }));
-  return { ...config, settings: { ...config.settings, sources }, datasets };
+  const alarms = (config.alarms ?? []).map((a) => ({
+    ...a,
+    snoozeUntil: a.snoozeUntil ? new Date(a.snoozeUntil) : null,
+  }));
+  return { ...config, settings: { ...config.settings, sources }, datasets, alarms };
 }

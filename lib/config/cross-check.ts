@@ -1,9 +1,9 @@
-import type { ConfigIssue } from '../errors';
-import { cronProblem } from '../time/cron';
-import { isKnownRegion, NO_HOLIDAYS } from '../time/holidays';
-import { holidaysOnlyProblem } from '../time/schedule';
-import { isTimeZone } from '../time/zone';
-import { quote } from '../util/quote';
+import type { ConfigIssue } from '../core/errors';
+import { cronProblem } from '../core/time/cron';
+import { isKnownRegion, NO_HOLIDAYS } from '../core/time/holidays';
+import { holidaysOnlyProblem } from '../core/time/schedule';
+import { isTimeZone } from '../core/time/zone';
+import { quote } from '../core/util/quote';
 import { checkId } from './check-id';
 import { locate, type YamlData } from './parsed-file';
 import { didYouMean } from './suggest';

@@ -8,7 +8,7 @@ import {
   visit,
   type YAMLError,
 } from 'yaml';
-import { looksSecret } from '../util/quote';
+import { looksSecret } from '../core/util/quote';
 
 /** A config file parsed with positions, so that any field path can be turned into a line and column. */
 export interface YamlFile {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import dynalite from 'dynalite';
-import { STATE_TABLE_KEYS } from '../../lib/state/table';
+import { STATE_TABLE_KEYS } from '../../lib/adapters/aws/table';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 

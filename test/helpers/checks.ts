@@ -4,7 +4,7 @@ import type {
   RowCountCheck,
   RowCountRule,
   Severity,
-} from '../../lib/config/types';
+} from '../../lib/core/model/config';
 
 const base = {
   dataset: 'placements',

@@ -1,5 +1,5 @@
-import type { Contact } from '../../lib/config/types';
-import type { CheckEventDetail } from '../../lib/events/types';
+import type { CheckEventDetail } from '../../lib/core/events/types';
+import type { Contact } from '../../lib/core/model/config';
 
 /**
  * A `Dataset Stale` detail for Trainee placements at 10:00 on Monday 23 November 2026: last updated

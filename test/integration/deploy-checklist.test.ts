@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDataApi } from '../../lib/dev/data-api';
-import { openBackend } from '../../lib/dev/data-api-backends';
+import { openBackend } from '../../tools/data-api/backends';
+import { startDataApi } from '../../tools/data-api/server';
 import { type AccountState, startAccountStandIns } from '../helpers/aws';
 import { stalewatch, stalewatchAsync } from '../helpers/cli';
 import { monitorRole, POSTGRES_URL, postgresScratch, type ScratchDatabase } from '../helpers/databases';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { startDataApi } from '../../lib/dev/data-api';
-import { openBackend } from '../../lib/dev/data-api-backends';
+import { openBackend } from '../../tools/data-api/backends';
+import { startDataApi } from '../../tools/data-api/server';
 import { startAccountStandIns } from '../helpers/aws';
 import { stalewatchAsync } from '../helpers/cli';
 import {

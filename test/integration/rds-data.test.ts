@@ -1,10 +1,10 @@
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
-import type { Check, Config, SourceConfig } from '../../lib/config/types';
-import { type DataApiServer, startDataApi } from '../../lib/dev/data-api';
-import { type Backend, openBackend } from '../../lib/dev/data-api-backends';
-import { runChecks } from '../../lib/run/run';
-import { observeSource } from '../../lib/sources/observe';
-import { DEFAULT_RETRY, type RetryPolicy, rdsDataConnector } from '../../lib/sources/rds-data';
+import { DEFAULT_RETRY, type RetryPolicy, rdsDataConnector } from '../../lib/adapters/aws/rds-data';
+import { observeSource } from '../../lib/app/observe';
+import { runChecks } from '../../lib/app/run';
+import type { Check, Config, SourceConfig } from '../../lib/core/model/config';
+import { type Backend, openBackend } from '../../tools/data-api/backends';
+import { type DataApiServer, startDataApi } from '../../tools/data-api/server';
 import { freshness, rowCount } from '../helpers/checks';
 import { ENGINES, monitorRole, type ScratchDatabase } from '../helpers/databases';
 

@@ -3,12 +3,12 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { connectorForUrl } from '../../lib/adapters/sql/connect';
+import { runChecks } from '../../lib/app/run';
 import { loadConfig } from '../../lib/config/load';
-import { startDataApi } from '../../lib/dev/data-api';
-import { openBackend } from '../../lib/dev/data-api-backends';
-import { toRunJson } from '../../lib/report/json';
-import { runChecks } from '../../lib/run/run';
-import { connectorForUrl } from '../../lib/sources/connect';
+import { toRunJson } from '../../lib/core/report/json';
+import { openBackend } from '../../tools/data-api/backends';
+import { startDataApi } from '../../tools/data-api/server';
 import { startDynamo, startEventRecorder } from '../helpers/aws';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
@@ -108,6 +108,7 @@ describe('npx sls package (offline)', () => {
     expect(rules.map((r) => (r.EventPattern as { 'detail-type': string[] })['detail-type'])).toEqual([
       ['Dataset Stale', 'Dataset Still Stale', 'Dataset Recovered'],
       ['Check Error', 'Check Recovered'],
+      ['CloudWatch Alarm State Change'],
     ]);
     for (const rule of rules) {
       expect(rule.Targets).toEqual([
@@ -119,6 +120,30 @@ describe('npx sls package (offline)', () => {
       ]);
     }
     expect(ofType('AWS::SQS::Queue')).toHaveLength(1);
+  });
+
+  it('routes the state changes of exactly the alarms that checks/alarms/ watches, from the default bus, to notify', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+    const alarmRule = rules.find((p) => JSON.stringify(p.EventPattern ?? '').includes('aws.cloudwatch'));
+    expect(alarmRule?.EventBusName).toBeUndefined(); // the default bus, where CloudWatch puts its events
+    expect(alarmRule?.EventPattern).toEqual({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      detail: { alarmName: ['tis-prod-website-health', { prefix: 'tis-prod-db-' }] },
+    });
+    // Taking alarm events needs no permission beyond what notify had: the rule invokes it, and alarm
+    // state lives in the state table that notify already reads and writes.
+    const actions = statementsOf('stalewatch-test-notify').flatMap((s) => [s.Action].flat());
+    expect(actions.filter((a) => /^(cloudwatch|events):/.test(a))).toEqual([]);
+    expect(actions).not.toContain('dynamodb:BatchGetItem');
+    const permission = ofType('AWS::Lambda::Permission')
+      .map(([, p]) => p.Properties)
+      .find((p) => JSON.stringify(p.SourceArn).includes('notify-rule-3'));
+    expect(permission).toEqual(
+      expect.objectContaining({ Principal: 'events.amazonaws.com', Action: 'lambda:InvokeFunction' }),
+    );
+    // Only that rule, on the default bus (no bus name in its ARN), may invoke notify with alarm events.
+    expect(JSON.stringify(permission?.SourceArn)).toContain('["rule","stalewatch-test-notify-rule-3"]');
   });
 
   it('keeps what notify and digest still fail to deliver after Lambda’s own retries in the same queue', () => {
@@ -545,6 +570,6 @@ describe('the packaged runSource and check on data six years old, with dueBy che
     // Assess
     expect(out.code).toBe(1);
     expect(out.stderr).toMatch(/^InvalidPayloadError: Bad check payload: "onyl" is not a field/);
-    expect(out.stderr).toMatch(/lib\/service\/payloads\.ts:\d+:\d+/);
+    expect(out.stderr).toMatch(/lib\/app\/payloads\.ts:\d+:\d+/);
   });
 });

@@ -1,5 +1,5 @@
-import { chunkChecks, STATEMENT_LIMITS } from '../../lib/sources/observe';
-import { batchStatement } from '../../lib/sources/sql';
+import { chunkChecks, STATEMENT_LIMITS } from '../../lib/app/observe';
+import { batchStatement } from '../../lib/core/sql';
 import { rowCount } from '../helpers/checks';
 
 const many = (n: number, where: string | null = null) =>

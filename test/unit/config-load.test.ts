@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../lib/config/load';
 import { jsonSchemas } from '../../lib/config/schema';
-import { ConfigError, formatConfigIssue } from '../../lib/errors';
+import { ConfigError, formatConfigIssue } from '../../lib/core/errors';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 /** The issues of a tree, formatted as `validate` prints them, with the temp folder shown as `checks`. */

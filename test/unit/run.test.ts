@@ -1,7 +1,7 @@
-import type { Config } from '../../lib/config/types';
-import { toRunJson } from '../../lib/report/json';
-import { runChecks } from '../../lib/run/run';
-import type { SourceConnector } from '../../lib/sources/types';
+import type { SourceConnector } from '../../lib/app/ports';
+import { runChecks } from '../../lib/app/run';
+import type { Config } from '../../lib/core/model/config';
+import { toRunJson } from '../../lib/core/report/json';
 import { dueBy, freshness, rowCount } from '../helpers/checks';
 
 /** A source that answers every batch with the same row: the port the run reads, without a database. */

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../lib/config/load';
 import { ALLOWED_FUNCTION_GROUPS } from '../../lib/config/sql/allowed';
-import type { Engine } from '../../lib/config/types';
-import { ConfigError, formatConfigIssue } from '../../lib/errors';
+import { ConfigError, formatConfigIssue } from '../../lib/core/errors';
+import type { Engine } from '../../lib/core/model/config';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 /**

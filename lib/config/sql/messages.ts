@@ -1,5 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
-import type { Engine } from '../types';
+import type { Engine } from '../../core/model/config';
 import { ALLOWED_FUNCTIONS } from './allowed';
 
 /**
