@@ -51,6 +51,14 @@ module.exports = {
       to: { path: '^(functions|scripts|test|tools/(?!demo/))' },
     },
     {
+      name: 'tools-not-tests',
+      comment:
+        'Development tools and scripts never import tests: what both need lives in tools/ (samples, stand-ins).',
+      severity: 'error',
+      from: { path: '^(tools|scripts)/' },
+      to: { path: '^test/' },
+    },
+    {
       name: 'functions-are-thin',
       comment:
         'A Lambda file wraps a use case with its ports: it imports the runtime and app, nothing below.',

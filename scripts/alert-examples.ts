@@ -6,7 +6,7 @@ import { alertOf } from '../lib/core/messages/build';
 import { digestOf } from '../lib/core/messages/digest';
 import { toEmail } from '../lib/core/messages/email';
 import type { Contact } from '../lib/core/model/config';
-import { sampleContacts, sampleDetail } from '../test/helpers/events';
+import { sampleContacts, sampleDetail } from '../tools/samples/events';
 
 const contacts = sampleContacts();
 const settings = {

@@ -27,7 +27,7 @@ import type { AlarmStore, NotifyPorts } from './ports';
 export type { AlarmStore };
 
 /**
- * CloudWatch alarms through the notify pipeline (SPEC.md "More kinds of staleness"): an alarm event
+ * CloudWatch alarms through the notify pipeline (docs/alerts.md "Alarms"): an alarm event
  * becomes a transition of the alarm's state (`alarm/<name>`), and its news goes out as a dataset's
  * would: to the same people, with the same snoozes, quiet hours, order and once-only sending.
  * Reminders for alarms still in ALARM come from the notify function's 15-minute schedule.

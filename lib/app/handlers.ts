@@ -60,7 +60,7 @@ export async function runSource(payload: unknown, ports: ServicePorts, remaining
 
 /**
  * `check`: the on-call entry point. Runs the checks `only` names (all when absent) and answers the text
- * report with SPEC.md's JSON and `dryRun`; a dry run changes no state and publishes nothing.
+ * report with the JSON of README.md "The command line" and `dryRun`; a dry run changes no state and publishes nothing.
  *
  * A check with `now` is always a dry run: it answers what the checks would say at that time, but a
  * state recorded at a time other than the present would send false news (a past time: "recovered",

@@ -1,6 +1,5 @@
-import { DeliveryError, UnknownEventError } from '../core/errors';
-import type { CheckEventDetail, DetailType } from '../core/events/types';
-import { DETAIL_TYPES } from '../core/events/types';
+import { DeliveryError } from '../core/errors';
+import { parseCheckEvent } from '../core/events/parse';
 import { alertOf } from '../core/messages/build';
 import { toEmail } from '../core/messages/email';
 import type { Alert } from '../core/messages/model';
@@ -8,6 +7,7 @@ import { quietUntil } from '../core/messages/quiet-hours';
 import { recipientsOf } from '../core/messages/recipients';
 import { toSlack } from '../core/messages/slack';
 import type { Config, Contact } from '../core/model/config';
+import { again, budgetOf, done, type RetryPolicy, retry } from '../core/retry';
 import type { Claim, NotifyPorts } from './ports';
 
 export interface NotifyOutcome {
@@ -59,8 +59,6 @@ const emptyOutcome = (): NotifyOutcome => ({
   notRecorded: [],
 });
 
-const KNOWN: readonly string[] = Object.values(DETAIL_TYPES);
-
 /** Urgent messages (a failing dataset, a check that cannot run) are never held by quiet hours. */
 const isUrgent = (alert: Alert) => alert.tone === 'bad' && alert.kind !== 'still-stale';
 
@@ -91,10 +89,16 @@ const delivering = (ports: NotifyPorts, timeLeft: TimeLeft): Delivering => ({
   unrecorded: [],
 });
 
-/** Waits from 0.1 s, doubling, up to every second: between polls of another's claim, and between writes. */
-function* backoff(): Generator<number, never> {
-  for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 2, LONGEST_WAIT_MS)) yield wait;
-}
+/**
+ * Waits from 0.1 s, doubling, up to every second: between polls of another's claim, and between writes,
+ * while the invocation has more than `reserveMs` left.
+ */
+const backoff = (run: Delivering, reserveMs: number): RetryPolicy => ({
+  firstDelayMs: FIRST_WAIT_MS,
+  maxDelayMs: LONGEST_WAIT_MS,
+  sleep: run.ports.sleep,
+  ...budgetOf(run.timeLeft, reserveMs),
+});
 
 /** Stops a record's write (and the client's retries of it) when the invocation has only its reserve left. */
 const withinTime = (run: Delivering) =>
@@ -116,14 +120,15 @@ async function record(run: Delivering, sent: Omit<Unrecorded, 'error'>): Promise
  * retry of this event can send the message again. Only what still fails then is `notRecorded`.
  */
 async function recordTheRest(run: Delivering) {
-  const waits = backoff();
-  while (run.unrecorded.length > 0) {
-    const wait = waits.next().value;
-    if (run.timeLeft() - wait < RECORD_RESERVE_MS) break;
-    await run.ports.sleep(wait);
-    const pending = run.unrecorded.splice(0);
-    for (const sent of pending) await record(run, sent);
-  }
+  if (run.unrecorded.length === 0) return;
+  // The first try was made when each message was sent.
+  await retry(
+    async (n) => {
+      if (n > 0) for (const sent of run.unrecorded.splice(0)) await record(run, sent);
+      return run.unrecorded.length === 0 ? done(undefined) : again(undefined);
+    },
+    backoff(run, RECORD_RESERVE_MS),
+  );
   for (const { label, error } of run.unrecorded.splice(0))
     run.outcome.notRecorded.push(`${label}: ${(error as Error).name}: ${(error as Error).message}`);
 }
@@ -136,39 +141,40 @@ async function recordTheRest(run: Delivering) {
  */
 async function claimOrWait(key: string, delivery: string, label: string, run: Delivering) {
   const { ports, outcome, failures } = run;
-  for (const wait of backoff()) {
-    const now = ports.clock();
-    let claim: Claim;
-    try {
-      claim = await ports.sent.claim(
-        key,
-        delivery,
-        now,
-        new Date(now.getTime() + run.timeLeft() + LEASE_MARGIN_MS),
-      );
-    } catch (error) {
-      failures.push(`${label}: could not be claimed for sending: ${(error as Error).message}`);
-      return null;
-    }
-    if (claim.status === 'claimed') return claim.token;
-    if (claim.status === 'sent') {
-      outcome.alreadySent++;
-      return null;
-    }
-    if (run.timeLeft() - wait < WAIT_RESERVE_MS) {
-      failures.push(
-        `${label}: another invocation is sending it; if it did not, a retry after ` +
-          `${claim.leaseUntil.toISOString()} will`,
-      );
-      return null;
-    }
-    await ports.sleep(wait);
-  }
+  const claimed = await retry(
+    async () => {
+      const now = ports.clock();
+      let claim: Claim;
+      try {
+        claim = await ports.sent.claim(
+          key,
+          delivery,
+          now,
+          new Date(now.getTime() + run.timeLeft() + LEASE_MARGIN_MS),
+        );
+      } catch (error) {
+        failures.push(`${label}: could not be claimed for sending: ${(error as Error).message}`);
+        return done(null);
+      }
+      if (claim.status === 'claimed') return done(claim.token);
+      if (claim.status === 'sent') {
+        outcome.alreadySent++;
+        return done(null);
+      }
+      return again(claim.leaseUntil);
+    },
+    backoff(run, WAIT_RESERVE_MS),
+  );
+  if (claimed.done) return claimed.value;
+  failures.push(
+    `${label}: another invocation is sending it; if it did not, a retry after ` +
+      `${claimed.failure.toISOString()} will`,
+  );
   return null;
 }
 
 /**
- * Sends one message unless a channel already has it: claim, send, record (SPEC.md "Nothing doubled").
+ * Sends one message unless a channel already has it: claim, send, record (docs/operations.md "Once-only delivery").
  * A refused send gives its claim back, so that a retry sends it at once.
  */
 async function sendOnce(key: string, delivery: string, send: () => Promise<void>, run: Delivering) {
@@ -307,14 +313,12 @@ export async function notify(
   ports: NotifyPorts,
   timeLeft: TimeLeft = countdown(DEFAULT_REMAINING_MS),
 ): Promise<NotifyOutcome> {
-  const detailType = event['detail-type'] ?? '';
-  if (!KNOWN.includes(detailType)) throw new UnknownEventError('notify', detailType);
-  const detail = event.detail as CheckEventDetail;
+  const { detailType, detail } = parseCheckEvent(event, 'notify');
   const config = ports.config();
   const now = ports.clock();
   const dataset = config.datasets.find((d) => d.id === detail.dataset);
-  const messages = recipientsOf(detailType as DetailType, detail, config.settings).flatMap(({ contact }) => {
-    const alert = alertOf(detailType as DetailType, detail, contact, { settings: config.settings, now });
+  const messages = recipientsOf(detailType, detail, config.settings).flatMap(({ contact }) => {
+    const alert = alertOf(detailType, detail, contact, { settings: config.settings, now });
     return alert ? [{ contact, alert }] : [];
   });
   const story: Story = {

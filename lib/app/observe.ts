@@ -1,3 +1,4 @@
+import { readActivity } from '../core/activity-sql';
 import { messageOf, QueryTimeoutError, StatementError, UnguardedStatementError } from '../core/errors';
 import type { Observation } from '../core/evaluate/types';
 import type { Check } from '../core/model/config';
@@ -31,6 +32,7 @@ export function chunkChecks(dialect: SqlConnection['dialect'], checks: readonly 
 function toObservation(check: Check, value: unknown, sql: string, now: Date): Observation {
   try {
     const text = value === null || value === undefined ? null : String(value);
+    if (check.kind === 'activity') return readActivity(check.table, text, sql);
     if (check.kind === 'rowCount') {
       const rowCount = Number(text ?? 0);
       return Number.isSafeInteger(rowCount) && rowCount >= 0

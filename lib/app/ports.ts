@@ -36,7 +36,7 @@ export interface SourceConnector {
   connect(signal?: AbortSignal): Promise<SqlConnection>;
 }
 
-/** A source's statement timeout when nothing says otherwise (SPEC.md: `statementTimeout`, 30s). */
+/** A source's statement timeout when nothing says otherwise (docs/config.md: `statementTimeout`, 30s). */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
 /**

@@ -1,5 +1,5 @@
 import { eventsOf } from '../core/events/build';
-import type { CheckEventDetail, EventEntry } from '../core/events/types';
+import { type EventEntry, RUN_COMPLETED } from '../core/events/types';
 import { type AlertContext, alertOf } from '../core/messages/build';
 import { digestEntries, digestOf, type StaleCheck } from '../core/messages/digest';
 import { type Email, toEmail } from '../core/messages/email';
@@ -23,7 +23,8 @@ export function alertsByContact(
   const ctx: AlertContext = { settings: config.settings, now };
   const byContact = new Map<string, { contact: Contact; alerts: Alert[] }>();
   for (const event of events) {
-    const detail = event.detail as CheckEventDetail;
+    if (event.detailType === RUN_COMPLETED) continue;
+    const { detail } = event;
     for (const { contact } of recipientsOf(event.detailType, detail, config.settings)) {
       const alert = alertOf(event.detailType, detail, contact, ctx);
       if (!alert) continue;

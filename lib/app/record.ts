@@ -36,7 +36,7 @@ export class RunAheadOfClockError extends Error {
 const RECORD_CONCURRENCY = 32;
 
 /**
- * Records a run (SPEC.md "Nothing lost"): per check, the transition from its stored state and the events
+ * Records a run (docs/events.md "Delivery: nothing lost, nothing counted twice"): per check, the transition from its stored state and the events
  * it causes; then every event its sources' outboxes hold, earlier runs' first, goes on the bus, and each
  * leaves the outbox once EventBridge accepted it. An event refused after retries stays for the next run
  * (or Lambda's retry), and this run fails loudly.

@@ -69,7 +69,7 @@ function judge(
       result.staleSince,
       ...result.breaches.map((b) => ('deadline' in b ? b.deadline : null)),
     ];
-    if (dates.every(holdable) && (observed ?? []).every((v) => v === null || Number.isFinite(v)))
+    if (dates.every(holdable) && (observed ?? []).every((v) => typeof v !== 'number' || Number.isFinite(v)))
       return result;
     throw new Error('it came out as a time or number that cannot be shown');
   } catch (error) {

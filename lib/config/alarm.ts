@@ -8,7 +8,7 @@ import { locate } from './parsed-file';
 import type { AlarmFile } from './schema';
 
 /**
- * Alarm files (SPEC.md "More kinds of staleness"): a file under `checks/` with `alarm:` instead of
+ * Alarm files (docs/config.md "An alarm file"): a file under `checks/` with `alarm:` instead of
  * `table`. This module tells them from dataset files, resolves them, and checks the rules between them.
  */
 

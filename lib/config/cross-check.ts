@@ -106,7 +106,11 @@ function duplicateCheckIds(yaml: YamlData['yaml'], dataset: string, checks: unkn
   const indexOf = new Map<string, number>();
   checks.forEach((entry, i) => {
     if (!isMap(entry)) return;
-    const id = checkId(dataset, { name: str(entry.name), rowCount: entry.rowCount });
+    const id = checkId(dataset, {
+      name: str(entry.name),
+      rowCount: entry.rowCount,
+      activity: entry.activity,
+    });
     const first = indexOf.get(id);
     if (first === undefined) {
       indexOf.set(id, i);

@@ -99,6 +99,14 @@ function resolveCheck(entry: CheckEntry, dataset: Omit<Dataset, 'checks'>, setti
       },
     };
   }
+  if (entry.activity) {
+    const a = entry.activity;
+    return {
+      ...base,
+      kind: 'activity',
+      activity: { warnAfter: a.warnAfter ?? null, failAfter: a.failAfter ?? null },
+    };
+  }
   const r = entry.rowCount ?? {};
   return {
     ...base,

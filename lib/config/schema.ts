@@ -127,7 +127,7 @@ const holidayRegion = () =>
       `a country or country-state code such as GB-SCT, IE or DE-BY, or none`,
   });
 
-/** A newest value at most this far ahead of now counts as now (SPEC.md "Timestamps"). */
+/** A newest value at most this far ahead of now counts as now (docs/semantics.md "Values in the future"). */
 export const DEFAULT_FUTURE_TOLERANCE = '1h';
 /**
  * The most `futureTolerance` takes: a clock more than a day fast is no skew, and counting values
@@ -335,7 +335,7 @@ export const notifySchema = z.strictObject({
 
 /**
  * Which CloudWatch metrics a run emits: `run`, a few per run whatever its number of checks; `perCheck`,
- * also each check's status and age (SPEC.md "Cost and scale": CloudWatch bills every metric monthly).
+ * also each check's status and age (docs/operations.md "Costs": CloudWatch bills every metric monthly).
  */
 const metricsLevel = () =>
   z.enum(['run', 'perCheck'], {
@@ -447,6 +447,39 @@ export const rowCountSchema = z
     }
   });
 
+/**
+ * How long a table with no timestamp column may go without a change, judged from the database's own
+ * bookkeeping (docs/semantics.md "Activity"). The same limits as `freshness`, without a column.
+ */
+export const activitySchema = z
+  .strictObject({
+    warnAfter: duration().optional(),
+    failAfter: duration().optional(),
+  })
+  .check((ctx) => {
+    const a = ctx.value;
+    if (!a.warnAfter && !a.failAfter) {
+      ctx.issues.push({
+        code: 'custom',
+        input: a,
+        message: 'needs warnAfter or failAfter — e.g. activity: {warnAfter: 26h, failAfter: 50h}',
+      });
+    }
+    if (a.warnAfter && a.failAfter && durationSeconds(a.warnAfter) >= durationSeconds(a.failAfter)) {
+      ctx.issues.push({
+        code: 'custom',
+        input: a.warnAfter,
+        path: ['warnAfter'],
+        message:
+          `${show(a.warnAfter)} is not shorter than failAfter ${show(a.failAfter)}: a check warns first, then fails — ` +
+          'write a warnAfter shorter than failAfter, e.g. warnAfter: 26h and failAfter: 50h, or leave warnAfter out',
+      });
+    }
+  })
+  .describe(
+    "For a table with no timestamp column: how long it may go without a change, judged from the database's change counters.",
+  );
+
 export const checkSchema = z
   .strictObject({
     name: text('updated recently', undefined, {
@@ -462,17 +495,18 @@ export const checkSchema = z
       .describe('What a failing check reports.'),
     freshness: freshnessSchema.optional(),
     rowCount: rowCountSchema.optional(),
+    activity: activitySchema.optional(),
   })
   .check((ctx) => {
-    const kinds = [ctx.value.freshness, ctx.value.rowCount].filter(Boolean).length;
-    if (kinds !== 1) {
+    const kinds = (['freshness', 'rowCount', 'activity'] as const).filter((k) => ctx.value[k]);
+    if (kinds.length !== 1) {
       ctx.issues.push({
         code: 'custom',
         input: ctx.value,
         message:
-          kinds === 0
-            ? 'needs a kind — add freshness: (with column and warnAfter) or rowCount: (with failBelow)'
-            : 'has both freshness and rowCount — write them as two checks',
+          kinds.length === 0
+            ? 'needs a kind — add freshness: (with column and warnAfter), rowCount: (with failBelow), or activity: (with warnAfter) for a table with no timestamp column'
+            : `has ${kinds.length === 2 ? 'both ' : ''}${kinds.join(' and ')} — write them as ${kinds.length === 2 ? 'two' : 'separate'} checks`,
       });
     }
   });
@@ -566,7 +600,7 @@ export function alarmPatternProblem(s: string): string | null {
 export const ALARM_UNITS = ['bytes', 'percent', 'count', 'seconds', 'milliseconds'] as const;
 
 /**
- * A file under `checks/` that watches a CloudWatch alarm (SPEC.md "More kinds of staleness"): `alarm:`
+ * A file under `checks/` that watches a CloudWatch alarm (docs/config.md "An alarm file"): `alarm:`
  * instead of `table`, and the same people and words as a dataset file.
  */
 export const alarmFileSchema = z

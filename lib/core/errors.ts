@@ -109,7 +109,7 @@ export class SideEffectError extends StatementError {
 
 /**
  * The statement would not have run read-only with a statement timeout, so nothing was run: every check
- * of the source gets this error (SPEC.md "Safety of what runs on a source").
+ * of the source gets this error (docs/sources.md "Nothing written, nothing waited on for ever, nothing leaked").
  */
 export class UnguardedStatementError extends Error {
   override readonly name = 'UnguardedStatementError';
@@ -197,6 +197,23 @@ export class UnknownEventError extends Error {
     readonly detailType: string,
   ) {
     super(`${useCase} does not handle "${detailType}" events`);
+  }
+}
+
+/**
+ * An event of a known detail-type whose detail is not what Stalewatch emits (a hand-made test event, an
+ * event from another version): names each field that is wrong and how. The detail is not echoed.
+ */
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+  constructor(
+    readonly useCase: string,
+    readonly detailType: string,
+    /** Each problem as `field: what is wrong` (`detail` for the whole detail). */
+    readonly problems: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(`${useCase} cannot read this "${detailType}" event: ${problems.join('; ')}`, options);
   }
 }
 

@@ -1,3 +1,4 @@
+import { activityExpression } from './activity-sql';
 import type { Check, Engine as Dialect } from './model/config';
 
 /**
@@ -51,6 +52,9 @@ function countAsText(dialect: Dialect): string {
 
 /** The scalar expression that observes one check. */
 export function checkExpression(dialect: Dialect, check: Check): string {
+  if (check.kind === 'activity') {
+    return activityExpression(dialect, check.table, quoteTable(dialect, check.table));
+  }
   const where = check.kind === 'freshness' ? check.freshness.where : check.rowCount.where;
   const filter = where ? ` WHERE (${where})` : '';
   if (check.kind === 'freshness') return newestAsText(dialect, check.table, check.freshness.column, filter);
@@ -79,8 +83,8 @@ export const GUARD_TRIPPED = 'stalewatch_guard: a check wrote or changed a setti
 
 /**
  * The statement a source runs: the batch of `batchStatement`, guarded so that it cannot write and
- * cannot run longer than `statementTimeoutMs`, whatever a `where` holds (SPEC.md "Safety of what runs
- * on a source"; docs/sources.md says what each engine and path relies on).
+ * cannot run longer than `statementTimeoutMs`, whatever a `where` holds (docs/sources.md "Nothing
+ * written, nothing waited on for ever, nothing leaked" says what each engine and path relies on).
  *
  * PostgreSQL: the FROM clause is read before any column, so it goes first: it makes the transaction
  * read-only (`set_config('transaction_read_only', 'on', true)`: `nextval`, `setval` and writes inside

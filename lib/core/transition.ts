@@ -24,12 +24,12 @@ export function toPreviousState(state: CheckState | null): PreviousState | null 
     staleSince: state.staleSince ? new Date(state.staleSince) : null,
     lastUpdatedAt: state.lastUpdatedAt ? new Date(state.lastUpdatedAt) : null,
     rowCounts: state.rowCounts,
+    observed: state.observed,
   };
 }
 
 /**
- * What the owners should hear of a result, given what they heard before (SPEC.md "State, transitions
- * and events"): `stale` on pass→warn|fail (or on first sight of stale data), `recovered` on warn|fail→pass,
+ * What the owners should hear of a result, given what they heard before (docs/events.md): `stale` on pass→warn|fail (or on first sight of stale data), `recovered` on warn|fail→pass,
  * `error` on any→error, `error-recovered` on error→anything else, and `still-stale` when a dataset is
  * still stale `remindEvery` after its owners were last told. warn↔fail changes no one's story and sends
  * nothing. Coming back from an error, the data is compared with what it was before the error.

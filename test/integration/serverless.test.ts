@@ -305,9 +305,9 @@ describe('npx sls invoke local -f check', () => {
     expect(code).toBe(0);
     // stdout is the answer alone, one JSON object: a script can pipe it to jq.
     const answer = JSON.parse(stdout);
-    expect(answer.report).toMatch(/^Stalewatch — .*\n8 checks: 8 could not run/);
+    expect(answer.report).toMatch(/^Stalewatch — .*\n9 checks: 9 could not run/);
     expect(answer).toMatchObject({ dryRun: true, results: expect.any(Array) });
-    expect(answer.results).toHaveLength(8);
+    expect(answer.results).toHaveLength(9);
     // At the default warning level, the "done" info line is not logged at all.
     expect(stderr).not.toContain('"message":"done"');
   });

@@ -320,7 +320,9 @@ describe('the docs and the shipped checks', () => {
     // Act
     const config = await loadConfig({ dir: join(__dirname, '..', '..', 'checks'), env: {} });
     // Assess
-    const wheres = config.checks.map((c) => (c.kind === 'rowCount' ? c.rowCount.where : c.freshness.where));
+    const wheres = config.checks.map((c) =>
+      c.kind === 'rowCount' ? c.rowCount.where : c.kind === 'freshness' ? c.freshness.where : null,
+    );
     expect(wheres.filter(Boolean).length).toBeGreaterThan(0);
   });
 });

@@ -14,10 +14,10 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { STATE_TABLE_KEYS } from '../../lib/adapters/aws/table';
 import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
-import { startEventRecorder } from '../../test/helpers/aws';
-import { writeTree } from '../../test/helpers/tree';
 import { type Backend, openBackend } from '../data-api/backends';
 import { startDataApi } from '../data-api/server';
+import { writeTree } from '../samples/tree';
+import { startEventRecorder } from '../stand-ins/event-recorder';
 import { machine, megabytes, progress, seconds, table } from './util';
 
 const ROOT = join(__dirname, '..', '..');

@@ -8,7 +8,9 @@
  *   a little fast, within futureTolerance) → passes;
  * - programme memberships: untouched for 5 days → fails (failAfter 3d); 2,400 rows → count passes;
  * - nightly sync: every run of the last 6 days FAILED → the last success missed its 06:30 deadline;
- * - warehouse export: the table is empty → no data (severity warn).
+ * - warehouse export: the table is empty → no data (severity warn);
+ * - training grades: no timestamp column, loaded before the first run and untouched since → the
+ *   activity check watches from the first run and, a day later, says it has not changed since then.
  * Column types differ on purpose: timestamp, timestamptz and epoch seconds.
  */
 export function sampleSql(now: Date): string {
@@ -42,6 +44,10 @@ INSERT INTO public.sync_job_run (status, started_at, finished_at)
          ${at(0)}::timestamptz - (g || ' days')::interval - interval '3 hours',
          ${at(0)}::timestamptz - (g || ' days')::interval - interval '2 hours'
   FROM generate_series(1, 30) g;
+
+CREATE TABLE public.grade (code text PRIMARY KEY, label text NOT NULL);
+INSERT INTO public.grade VALUES ('F1', 'Foundation year 1'), ('F2', 'Foundation year 2'), ('CT1', 'Core training 1'),
+  ('ST1', 'Specialty training 1'), ('ST3', 'Specialty training 3');
 
 CREATE SCHEMA reporting;
 CREATE TABLE reporting.export_batch (id serial PRIMARY KEY, row_count int NOT NULL, exported_at bigint NOT NULL);

@@ -11,7 +11,9 @@ import {
 import type { OutboxItem, StateStore, StoredState } from '../../app/ports';
 import type { EventEntry } from '../../core/events/types';
 import type { CheckState } from '../../core/model/state';
+import { again, done, type RetryPolicy, retry } from '../../core/retry';
 import { forEachConcurrently } from '../../core/util/concurrently';
+import { abortableSleep } from '../sleep';
 
 /** How long history items, and outbox items whose state write lost or never happened, are kept. */
 export const HISTORY_DAYS = 30;
@@ -37,12 +39,21 @@ const BATCHES_AT_ONCE = 8;
 const chunksOf = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
-/** Waits before sending again what DynamoDB left unprocessed: 50 ms, doubling with each try. */
-const backoff = (tries: number) => new Promise((resolve) => setTimeout(resolve, 50 * 2 ** tries));
+/** Options of the store: how it waits before sending again what DynamoDB left unprocessed. */
+export interface DynamoStateOptions {
+  /** Waits; passed in so tests need not wait (default: real waits). */
+  sleep?: (ms: number) => Promise<void>;
+}
 
 /** The store over a table, through the real DynamoDB client (`AWS_ENDPOINT_URL_DYNAMODB` is honoured). */
-export function dynamoStateStore(client: DynamoDBClient, table: string): StateStore {
+export function dynamoStateStore(
+  client: DynamoDBClient,
+  table: string,
+  options: DynamoStateOptions = {},
+): StateStore {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  /** Sending again what DynamoDB left unprocessed: 8 tries, waits of 50 ms doubling. */
+  const unprocessed: RetryPolicy = { attempts: 8, firstDelayMs: 50, sleep: options.sleep ?? abortableSleep };
 
   /**
    * BatchWriteItem in chunks of 25, `BATCHES_AT_ONCE` chunks at a time, sending again what DynamoDB left
@@ -51,13 +62,13 @@ export function dynamoStateStore(client: DynamoDBClient, table: string): StateSt
   async function batchWrite(requests: readonly unknown[], what: string): Promise<void> {
     await forEachConcurrently(chunksOf(requests, 25), BATCHES_AT_ONCE, async (first) => {
       let chunk = first;
-      for (let tries = 0; chunk.length > 0 && tries < 8; tries++) {
+      const written = await retry(async () => {
         const answer = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: chunk as never } }));
         chunk = answer.UnprocessedItems?.[table] ?? [];
-        if (chunk.length > 0) await backoff(tries);
-      }
-      if (chunk.length > 0)
-        throw new Error(`DynamoDB left ${chunk.length} ${what} unprocessed after retries`);
+        return chunk.length === 0 ? done(undefined) : again(chunk.length);
+      }, unprocessed);
+      if (!written.done)
+        throw new Error(`DynamoDB left ${written.failure} ${what} unprocessed after retries`);
     });
   }
 
@@ -66,7 +77,7 @@ export function dynamoStateStore(client: DynamoDBClient, table: string): StateSt
       const states = new Map<string, StoredState>();
       await forEachConcurrently(chunksOf(checkIds, 100), BATCHES_AT_ONCE, async (ids) => {
         let keys: Array<Record<string, unknown>> = ids.map((id) => key(id));
-        for (let tries = 0; keys.length > 0 && tries < 8; tries++) {
+        const read = await retry(async () => {
           const answer = await doc.send(
             new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
           );
@@ -75,10 +86,10 @@ export function dynamoStateStore(client: DynamoDBClient, table: string): StateSt
             states.set(state.checkId, state);
           }
           keys = answer.UnprocessedKeys?.[table]?.Keys ?? [];
-          if (keys.length > 0) await backoff(tries);
-        }
-        if (keys.length > 0)
-          throw new Error(`DynamoDB left ${keys.length} state reads unprocessed after retries`);
+          return keys.length === 0 ? done(undefined) : again(keys.length);
+        }, unprocessed);
+        if (!read.done)
+          throw new Error(`DynamoDB left ${read.failure} state reads unprocessed after retries`);
       });
       return states;
     },

@@ -6,7 +6,9 @@ import {
 import { EventsNotPublishedError, type Refusal } from '../../core/errors';
 import { entrySize, fitEvent, PUT_EVENTS_LIMITS } from '../../core/events/fit';
 import { EVENT_SOURCE, type EventEntry } from '../../core/events/types';
+import { again, done, retry } from '../../core/retry';
 import { chunkWithin } from '../../core/util/chunk';
+import { abortableSleep } from '../sleep';
 
 export { EventsNotPublishedError, entrySize, PUT_EVENTS_LIMITS };
 
@@ -66,7 +68,7 @@ export async function publishEvents(
   options: PublishOptions = {},
 ): Promise<void> {
   const retries = options.retries ?? 3;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = options.sleep ?? abortableSleep;
   const notPublished: EventEntry[] = [];
   const blocked = new Set<string>();
   let refusals: Refusal[] = [];
@@ -97,40 +99,44 @@ async function putWithRetries(
 ): Promise<{ events: EventEntry[]; refusals: Refusal[] }> {
   let pending = events.map((event) => ({ event, entry: toEntry(event, bus) }));
   let refusals: Refusal[] = [];
-  for (let attempt = 0; attempt <= retries && pending.length > 0; attempt++) {
-    if (attempt > 0) await sleep(200 * 2 ** (attempt - 1));
-    const again: typeof pending = [];
-    refusals = [];
-    const byEntry = new Map(pending.map((p) => [p.entry, p]));
-    for (const batch of batchesOf(pending.map((p) => p.entry))) {
-      const sent = batch.map((entry) => byEntry.get(entry) as (typeof pending)[number]);
-      try {
-        const answer = await client.send(new PutEventsCommand({ Entries: batch }));
-        if (!answer.FailedEntryCount) continue;
-        (answer.Entries ?? []).forEach((result, i) => {
-          const item = sent[i];
-          if (!result.ErrorCode || !item) return;
-          again.push(item);
-          refusals.push({
-            detailType: item.event.detailType,
-            errorCode: result.ErrorCode,
-            errorMessage: result.ErrorMessage ?? '',
+  // Waits of 200 ms doubling; `retries` tries after the first.
+  await retry(
+    async () => {
+      const retryNext: typeof pending = [];
+      refusals = [];
+      const byEntry = new Map(pending.map((p) => [p.entry, p]));
+      for (const batch of batchesOf(pending.map((p) => p.entry))) {
+        const sent = batch.map((entry) => byEntry.get(entry) as (typeof pending)[number]);
+        try {
+          const answer = await client.send(new PutEventsCommand({ Entries: batch }));
+          if (!answer.FailedEntryCount) continue;
+          (answer.Entries ?? []).forEach((result, i) => {
+            const item = sent[i];
+            if (!result.ErrorCode || !item) return;
+            retryNext.push(item);
+            refusals.push({
+              detailType: item.event.detailType,
+              errorCode: result.ErrorCode,
+              errorMessage: result.ErrorMessage ?? '',
+            });
           });
-        });
-      } catch (error) {
-        // The call failed whole (the bus unreachable, throttled past the SDK's own retries): each of
-        // its entries is tried again, and reported if it never gets through.
-        again.push(...sent);
-        for (const item of sent) {
-          refusals.push({
-            detailType: item.event.detailType,
-            errorCode: (error as Error).name,
-            errorMessage: (error as Error).message,
-          });
+        } catch (error) {
+          // The call failed whole (the bus unreachable, throttled past the SDK's own retries): each of
+          // its entries is tried again, and reported if it never gets through.
+          retryNext.push(...sent);
+          for (const item of sent) {
+            refusals.push({
+              detailType: item.event.detailType,
+              errorCode: (error as Error).name,
+              errorMessage: (error as Error).message,
+            });
+          }
         }
       }
-    }
-    pending = again;
-  }
+      pending = retryNext;
+      return pending.length === 0 ? done(undefined) : again(pending);
+    },
+    { attempts: retries + 1, firstDelayMs: 200, sleep },
+  );
   return { events: pending.map((p) => p.event), refusals };
 }

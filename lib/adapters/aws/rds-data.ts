@@ -15,6 +15,8 @@ import {
   secondsText,
 } from '../../core/errors';
 import type { SourceConfig } from '../../core/model/config';
+import { again, type RetryPolicy as CoreRetryPolicy, done, retry as retryLoop } from '../../core/retry';
+import { abortableSleep } from '../sleep';
 import { statementTimeoutMsOf } from '../sql/connect';
 import { statementErrorOf } from '../sql/scrub';
 
@@ -30,35 +32,13 @@ const RETRYABLE = new Set([
 const STATEMENT_FAULTS = new Set(['BadRequestException', 'DatabaseErrorException']);
 const TIMEOUTS = new Set(['StatementTimeoutException']);
 
-/** How long to keep retrying, and how to wait: passed in so that `lib/` reads no clock of its own. */
-export interface RetryPolicy {
-  /** Retrying stops once this much time has gone by since the first attempt (default 90 s). */
-  budgetMs: number;
-  /** The first wait; each next one doubles, up to `maxDelayMs` (defaults 500 ms and 8 s). */
-  firstDelayMs: number;
-  maxDelayMs: number;
-  /** Milliseconds since some fixed point (`performance.now`, `Date.now`). */
-  clock: () => number;
-  /** Waits, and stops waiting (rejecting) when `signal` is aborted. */
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-}
+/**
+ * How long to keep retrying, and how to wait: passed in so that `lib/` reads no clock of its own. The
+ * budget is required here (default 90 s), and the waits are 500 ms doubling up to 8 s.
+ */
+export type RetryPolicy = CoreRetryPolicy & Required<Pick<CoreRetryPolicy, 'budgetMs' | 'clock'>>;
 
-/** A wait that an aborted run cuts short. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
+/** The Data API's retry policy in production, but for the clock (`performance.now` there). */
 export const DEFAULT_RETRY: Omit<RetryPolicy, 'clock'> = {
   budgetMs: 90_000,
   firstDelayMs: 500,
@@ -149,41 +129,46 @@ export function rdsDataConnector(
 ): SourceConnector {
   const statementTimeoutMs = statementTimeoutMsOf(source);
 
+  /** The source could not be reached: the Data API's error, named, with how long it was retried. */
+  const unavailable = (error: unknown, waited: string) =>
+    new SourceUnavailableError(source.name, `${nameOf(error) || 'error'}: ${messageOf(error)}${waited}`, {
+      cause: error,
+    });
+
   /** One call, retried while the database resumes or the API throttles, within the retry budget. */
   const call = async <T>(send: () => Promise<T>, sql: string, signal?: AbortSignal): Promise<T> => {
-    const started = retry.clock();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await send();
-      } catch (error) {
-        const name = nameOf(error);
-        if (signal?.aborted)
-          throw new SourceUnavailableError(source.name, 'the run ran out of time', { cause: error });
-        if (STATEMENT_FAULTS.has(name)) {
-          // The database's error is not attached: its text can quote row data.
-          const fault = databaseErrorOf(messageOf(error));
-          if (isDatabaseTimeout(fault)) {
-            throw new QueryTimeoutError(
-              source.name,
-              `its statementTimeout of ${secondsText(statementTimeoutMs)}`,
-            );
+    const retried = await retryLoop(
+      async () => {
+        try {
+          return done(await send());
+        } catch (error) {
+          const name = nameOf(error);
+          if (signal?.aborted)
+            throw new SourceUnavailableError(source.name, 'the run ran out of time', { cause: error });
+          if (STATEMENT_FAULTS.has(name)) {
+            // The database's error is not attached: its text can quote row data.
+            const fault = databaseErrorOf(messageOf(error));
+            if (isDatabaseTimeout(fault)) {
+              throw new QueryTimeoutError(
+                source.name,
+                `its statementTimeout of ${secondsText(statementTimeoutMs)}`,
+              );
+            }
+            throw statementErrorOf(fault.code, fault.text, sql);
           }
-          throw statementErrorOf(fault.code, fault.text, sql);
+          if (TIMEOUTS.has(name)) throw new QueryTimeoutError(source.name, "the Data API's limit of 45 s");
+          if (!RETRYABLE.has(name)) throw unavailable(error, '');
+          return again(error);
         }
-        if (TIMEOUTS.has(name)) throw new QueryTimeoutError(source.name, "the Data API's limit of 45 s");
-        const delay = Math.min(retry.firstDelayMs * 2 ** attempt, retry.maxDelayMs);
-        const spent = retry.clock() - started;
-        if (!RETRYABLE.has(name) || spent + delay > retry.budgetMs) {
-          const waited = RETRYABLE.has(name)
-            ? ` (still failing after ${Math.round(spent / 1000)} s of retries)`
-            : '';
-          throw new SourceUnavailableError(source.name, `${name || 'error'}: ${messageOf(error)}${waited}`, {
-            cause: error,
-          });
-        }
-        await retry.sleep(delay, signal).catch(() => undefined);
-      }
-    }
+      },
+      retry,
+      signal,
+    );
+    if (retried.done) return retried.value;
+    throw unavailable(
+      retried.failure,
+      ` (still failing after ${Math.round(retried.spentMs / 1000)} s of retries)`,
+    );
   };
 
   const execute = async (sql: string, signal?: AbortSignal, transactionId?: string) =>

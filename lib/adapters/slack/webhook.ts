@@ -1,6 +1,8 @@
 import { DeliveryError } from '../../core/errors';
 import type { SlackMessage } from '../../core/messages/slack';
 import type { SecretRef } from '../../core/model/config';
+import { again, done, retry } from '../../core/retry';
+import { abortableSleep } from '../sleep';
 
 /** A webhook secret that holds something other than a webhook URL. Says where it is kept, never what it holds. */
 export class WebhookSecretError extends DeliveryError {
@@ -42,6 +44,7 @@ function networkError(error: unknown, url: string): string {
   return withoutUrl(text, url);
 }
 
+/** How the webhook is tried again. */
 export interface RetryOptions {
   /** Tries in all (default 5). */
   attempts?: number;
@@ -50,8 +53,6 @@ export interface RetryOptions {
   /** The longest `Retry-After` honoured (default 30 s): past it, the invocation fails and is retried later. */
   maxRetryAfterMs?: number;
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Posts one message to a Slack incoming webhook. 429 is retried after `Retry-After`; 5xx and network
@@ -64,29 +65,34 @@ export async function postToSlack(
   options: RetryOptions = {},
 ): Promise<void> {
   const attempts = options.attempts ?? 5;
-  const sleep = options.sleep ?? defaultSleep;
-  let last = '';
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    let wait = 1000 * 2 ** (attempt - 1);
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(message),
-      });
-      if (response.ok) return;
-      last = withoutUrl(`Slack answered ${response.status} ${(await response.text()).slice(0, 200)}`, url);
-      if (response.status === 429) {
-        wait = Number(response.headers.get('retry-after') ?? '1') * 1000;
-        if (wait > (options.maxRetryAfterMs ?? 30_000)) break;
-      } else if (response.status < 500) {
-        throw new DeliveryError(`${last} (not retried: the webhook refused the message)`);
+  const notAccepted = (last: string) =>
+    new DeliveryError(`The Slack message was not accepted after ${attempts} tries: ${last}`);
+  const posted = await retry(
+    async () => {
+      let last: string;
+      try {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(message),
+        });
+        if (response.ok) return done(undefined);
+        last = withoutUrl(`Slack answered ${response.status} ${(await response.text()).slice(0, 200)}`, url);
+        if (response.status === 429) {
+          const wait = Number(response.headers.get('retry-after') ?? '1') * 1000;
+          // Longer than the invocation should wait: it fails, and is retried later.
+          if (wait > (options.maxRetryAfterMs ?? 30_000)) throw notAccepted(last);
+          return again(last, wait);
+        }
+        if (response.status < 500)
+          throw new DeliveryError(`${last} (not retried: the webhook refused the message)`);
+      } catch (error) {
+        if (error instanceof DeliveryError) throw error;
+        last = `network error: ${networkError(error, url)}`;
       }
-    } catch (error) {
-      if (error instanceof DeliveryError) throw error;
-      last = `network error: ${networkError(error, url)}`;
-    }
-    if (attempt < attempts) await sleep(wait);
-  }
-  throw new DeliveryError(`The Slack message was not accepted after ${attempts} tries: ${last}`);
+      return again(last);
+    },
+    { attempts, firstDelayMs: 1000, sleep: options.sleep ?? abortableSleep },
+  );
+  if (!posted.done) throw notAccepted(posted.failure);
 }

@@ -57,6 +57,12 @@ export function mysqlConnector(source: string, url: string, statementTimeoutMs: 
       try {
         await connection.query("SET time_zone = '+00:00'");
         await connection.query('SET SESSION TRANSACTION READ ONLY');
+        // MySQL 8 shows information_schema.TABLES statistics (UPDATE_TIME, which activity checks read)
+        // from a cache kept for a day by default; 0 reads them live. MariaDB has no such cache, nor the
+        // setting: MariaDB skips the executable comment, and sets a harmless variable of its own.
+        await connection.query(
+          'SET /*!80000 SESSION information_schema_stats_expiry = 0, */ @stalewatch = 1',
+        );
       } catch (error) {
         connection.destroy();
         throw unavailable(error);

@@ -35,6 +35,10 @@ export function pgliteConnector(
         dialect: 'postgres',
         async queryRow(sql) {
           try {
+            // Writes to this very instance report their change counters (activity checks) only when
+            // it flushes its statistics, which a single-user PGlite never does by itself: ask for it
+            // at the end of this statement, so the check's statement sees them (PostgreSQL 15+).
+            await db.query('SELECT pg_catalog.pg_stat_force_next_flush()');
             return await db.transaction(async (tx) => {
               await tx.exec(
                 `SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${Math.round(statementTimeoutMs)}`,

@@ -3,7 +3,7 @@ import { GUARD_TRIPPED } from '../../core/sql';
 
 /**
  * What leaves the source layer in an error: the database's code and words, never a value from a row,
- * never a password or a connection string (SPEC.md "Safety of what runs on a source").
+ * never a password or a connection string (docs/sources.md "Nothing written, nothing waited on for ever, nothing leaked").
  */
 
 const QUOTES = new Set(["'", '"', '`']);

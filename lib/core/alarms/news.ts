@@ -10,7 +10,7 @@ import type { AlarmChange, AlarmStateValue } from './event';
 import { problemInWords, quantityInWords, recoveryInWords, unitOf } from './words';
 
 /**
- * An alarm's story, told like a dataset's (SPEC.md "State, transitions and events"): its state is a
+ * An alarm's story, told like a dataset's (docs/events.md): its state is a
  * check state keyed `alarm/<name>`, its transitions are the datasets' (`transitionsOf`), and each
  * transition becomes news that messages are made of. ALARM is `fail`, OK is `pass`, and
  * INSUFFICIENT_DATA is `error`: like a check that could not run, Stalewatch cannot tell (docs/semantics.md).

@@ -1,4 +1,5 @@
 import type { Check } from '../model/config';
+import { evaluateActivity } from './activity';
 import { beyondFutureTolerance, evaluateFreshness } from './freshness';
 import { evaluateRowCount } from './row-count';
 import type { CheckResult, Observation, PreviousState } from './types';
@@ -45,6 +46,17 @@ export function evaluate(
       status: v.status,
       staleSince: v.staleSince,
       observed: { rowCount: observation.rowCount, previousRowCount: v.previousRowCount },
+      breaches: v.breaches,
+    };
+  }
+  if (check.kind === 'activity' && observation.kind === 'activity') {
+    const v = evaluateActivity(check.activity, check.severity, observation, previous, now);
+    return {
+      ...base,
+      status: v.status,
+      lastUpdatedAt: v.lastChangedAt,
+      staleSince: v.staleSince,
+      observed: v.observed,
       breaches: v.breaches,
     };
   }

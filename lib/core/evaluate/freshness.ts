@@ -47,7 +47,7 @@ export function bySchedule(rule: FreshnessRule, lastUpdatedAt: Date, now: Date):
 }
 
 /**
- * Why a newest value far in the future cannot be believed, in SPEC.md's words: "the newest updated_at
+ * Why a newest value far in the future cannot be believed, in the product's words: "the newest updated_at
  * is 29 hours in the future: a writer's clock is wrong, …".
  */
 export function inTheFuture(column: string, aheadMs: number, columnTimezone: string): string {

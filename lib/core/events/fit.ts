@@ -56,7 +56,7 @@ function cutText(text: string, bytes: number): string {
 }
 
 /**
- * The event, fitted under `budget` bytes (SPEC.md "Nothing lost": trimmed, never refused): the longest
+ * The event, fitted under `budget` bytes (docs/events.md "Delivery: nothing lost, nothing counted twice": trimmed, never refused): the longest
  * free texts are cut and end with "…", then the longest lists are capped. `detail.trimmed` says what was
  * cut and how long it was (characters of a text, items of a list), so a reader knows it is not whole.
  * An event that fits is returned as it is.
@@ -65,7 +65,7 @@ export function fitEvent(event: EventEntry, budget = EVENT_BUDGET): EventEntry {
   if (eventSize(event) <= budget) return event;
   const detail = { ...event.detail } as Record<string, unknown>;
   const trimmed: Record<string, number> = { ...((detail.trimmed as Record<string, number>) ?? {}) };
-  const over = () => eventSize({ ...event, detail: { ...detail, trimmed } as EventEntry['detail'] }) - budget;
+  const over = () => eventSize({ ...event, detail: { ...detail, trimmed } } as EventEntry) - budget;
 
   for (let excess = over(); excess > 0; excess = over()) {
     const field = TEXTS.filter(
@@ -99,5 +99,6 @@ export function fitEvent(event: EventEntry, budget = EVENT_BUDGET): EventEntry {
     detail[field] = ELLIPSIS;
   }
 
-  return { ...event, detail: { ...detail, trimmed } as EventEntry['detail'] };
+  // Cut fields keep their types (a shorter text, a shorter list): the detail is still of its kind.
+  return { ...event, detail: { ...detail, trimmed } } as EventEntry;
 }

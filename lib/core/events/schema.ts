@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import { RUN_COMPLETED_MAX_IDS } from './types';
 
 /**
- * The `detail` of each event, as zod schemas: published as JSON Schema in docs/events/ (`npm run schema`)
- * and checked against the events the service really emits (test/integration/service.test.ts).
- * Used by tooling and tests only; the functions build events from the types in ./types.ts.
+ * The `detail` of each event, as zod schemas: the one description of an event. The types of ./types.ts
+ * are derived from them (`z.output`), notify parses every event it is given with them (./parse.ts), they
+ * are published as JSON Schema in docs/events/ (`npm run schema`), and checked against the events the
+ * service really emits (test/integration/service.test.ts).
  */
+
+/** `Check Run Completed` lists at most this many ids of each kind; `counts` has how many there were. */
+export const RUN_COMPLETED_MAX_IDS = 100;
 
 const status = z.enum(['pass', 'warn', 'fail', 'error']);
 const trimmed = z
@@ -15,9 +18,11 @@ const trimmed = z
     'Only on an event cut to fit EventBridge: each field that was cut (texts end with "…", lists keep their first items) and its length before, in characters or items',
   );
 const time = z.iso.datetime().describe('ISO-8601 UTC with milliseconds');
-const breach = z.union([
+/** A broken rule, as events carry it (`Breach` with its dates as ISO strings). */
+export const breachSchema = z.union([
   z.object({ rule: z.literal('noData') }),
   z.object({ rule: z.enum(['warnAfter', 'failAfter']), duration: z.string() }),
+  z.object({ rule: z.literal('noChange'), limit: z.enum(['warnAfter', 'failAfter']), duration: z.string() }),
   z.object({ rule: z.literal('dueBy'), deadline: time, cron: z.string() }),
   z.object({ rule: z.enum(['failBelow', 'warnBelow', 'failAbove', 'warnAbove']), limit: z.number() }),
   z.object({
@@ -27,13 +32,14 @@ const breach = z.union([
   }),
 ]);
 
+/** The `detail` of a check's event. Carries no secret: no webhook, no credentials, no connection string. */
 export const checkEventDetailSchema = z
   .strictObject({
     eventId: z.string().describe('Stable for one run, check and meaning: deduplicate on it'),
     checkId: z.string(),
     dataset: z.string(),
     title: z.string(),
-    kind: z.enum(['freshness', 'rowCount']),
+    kind: z.enum(['freshness', 'rowCount', 'activity']),
     source: z.string(),
     table: z.string(),
     owners: z.array(z.string()),
@@ -45,11 +51,19 @@ export const checkEventDetailSchema = z
     staleForSeconds: z.number().int().nullable().describe('Dataset Recovered: how long it was stale'),
     observed: z
       .union([
+        // Activity first: a union takes the first shape that fits, and this one has ageSeconds too.
+        z.object({
+          ageSeconds: z.number().int().nullable(),
+          changeCounter: z.string().nullable(),
+          databaseChangedAt: time.nullable(),
+          countersReset: z.boolean(),
+          watchingSince: time.nullable(),
+        }),
         z.object({ ageSeconds: z.number().int().nullable() }),
         z.object({ rowCount: z.number().int(), previousRowCount: z.number().int().nullable() }),
       ])
       .nullable(),
-    breaches: z.array(breach),
+    breaches: z.array(breachSchema),
     severity: z.enum(['warn', 'fail']),
     impact: z.string().nullable(),
     action: z.string().nullable(),
@@ -65,6 +79,7 @@ export const checkEventDetailSchema = z
   })
   .meta({ title: 'Stalewatch check event detail' });
 
+/** The `detail` of `Check Run Completed`: one per run (per source, in the service). */
 export const runCompletedDetailSchema = z
   .strictObject({
     eventId: z.string(),

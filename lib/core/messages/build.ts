@@ -1,5 +1,7 @@
+import { isActivityObserved } from '../evaluate/types';
 import { type CheckEventDetail, type DetailType, RUN_COMPLETED } from '../events/types';
 import type { Contact, Settings } from '../model/config';
+import { activityBasis, countersResetNote } from '../report/activity-words';
 import { formatAge } from '../time/zone';
 import type { Alert, Moment } from './model';
 import { ageInWords, expectedInWords, moment } from './words';
@@ -33,6 +35,9 @@ function staleHeadline(d: CheckEventDetail, now: Date): string {
   if (breach?.rule === 'failDropPercent' || breach?.rule === 'warnDropPercent') {
     return `${d.title} lost ${Math.round(breach.dropPercent)}% of its records since the last check`;
   }
+  if (d.kind === 'activity' && d.lastUpdatedAt) {
+    return `${d.title} has not changed for ${ageInWords(d.lastUpdatedAt, now)}`;
+  }
   return d.lastUpdatedAt
     ? `${d.title} data is ${ageInWords(d.lastUpdatedAt, now)} out of date`
     : `${d.title} is out of date`;
@@ -60,6 +65,8 @@ function toneOf(kind: Alert['kind'], d: CheckEventDetail): Alert['tone'] {
   if (kind === 'error') return 'bad';
   return d.status === 'fail' ? 'bad' : 'warning';
 }
+
+const capitalised = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 
 /** The names of a dataset's owners, for "Who is on it". */
 function ownersInWords(d: CheckEventDetail, contacts: Record<string, Contact>): string {
@@ -98,6 +105,7 @@ export function alertOf(
   const expected = d.breaches.map((b) => expectedInWords(b, zone, ctx.now)).join('; ');
   const facts: Alert['facts'] = [];
   const rows = d.observed && 'rowCount' in d.observed ? d.observed : null;
+  const activity = isActivityObserved(d.observed) ? d.observed : null;
   if (kind === 'stale' || kind === 'still-stale') {
     facts.push(fact('Stale since', since, 'since the first check saw it so'));
     if (rows) {
@@ -106,12 +114,18 @@ export function alertOf(
           ? ''
           : ` (${rows.previousRowCount.toLocaleString('en-GB')} at the check before)`;
       facts.push({ label: 'Records now', value: `${rows.rowCount.toLocaleString('en-GB')}${before}` });
+    } else if (activity) {
+      facts.push(fact('No change since', lastUpdated, 'unknown'));
+      facts.push({
+        label: 'How we know',
+        value: capitalised(`${activityBasis(activity)}${countersResetNote(activity)}`),
+      });
     } else {
       facts.push(fact('Last updated', lastUpdated, 'never: there is no data'));
     }
     if (expected) facts.push({ label: 'Expected', value: expected });
   } else if (kind === 'recovered') {
-    facts.push(fact('Last updated', lastUpdated, 'unknown'));
+    facts.push(fact(activity ? 'Last change seen' : 'Last updated', lastUpdated, 'unknown'));
     if (since) facts.push(fact('Had been stale since', since, ''));
   } else {
     facts.push(fact('Since', moment(d.now, zone, ctx.now), ''));

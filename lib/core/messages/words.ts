@@ -33,6 +33,8 @@ export function expectedInWords(breach: BreachJson, zone: string, now: Date): st
     case 'warnAfter':
     case 'failAfter':
       return `Updated at least every ${durationInWords(breach.duration)}`;
+    case 'noChange':
+      return `A change at least every ${durationInWords(breach.duration)}`;
     case 'dueBy':
       return `New data ${scheduleInWords(breach.cron)}; it was due by ${formatLocal(new Date(breach.deadline), zone, now)}`;
     case 'failBelow':

@@ -24,7 +24,7 @@ export interface SourceConfig {
   columnTimezone: string;
   /** How far ahead of now a newest value may be and still count as now (a duration, default `1h`). */
   futureTolerance: string;
-  /** The longest one statement may run, as written (`30s`): SPEC.md "Safety of what runs on a source". */
+  /** The longest one statement may run, as written (`30s`): docs/sources.md "Nothing written, nothing waited on for ever, nothing leaked". */
   statementTimeout: string;
   /** `${env:…}` variables these fields need and the environment did not have. */
   unsetVariables: string[];
@@ -94,6 +94,12 @@ export interface RowCountRule {
   failDropPercent: number | null;
 }
 
+/** How long a table may go without a change (`activity`): durations as written. */
+export interface ActivityRule {
+  warnAfter: string | null;
+  failAfter: string | null;
+}
+
 interface CheckBase {
   /** `<dataset>/<slug of name>`. */
   id: string;
@@ -108,8 +114,11 @@ interface CheckBase {
 
 export type FreshnessCheck = CheckBase & { kind: 'freshness'; freshness: FreshnessRule };
 export type RowCountCheck = CheckBase & { kind: 'rowCount'; rowCount: RowCountRule };
+export type ActivityCheck = CheckBase & { kind: 'activity'; activity: ActivityRule };
 /** One check of one dataset. */
-export type Check = FreshnessCheck | RowCountCheck;
+export type Check = FreshnessCheck | RowCountCheck | ActivityCheck;
+/** What a check judges: the newest timestamp, the number of rows, or whether the table changed. */
+export type CheckKind = Check['kind'];
 
 export interface Dataset {
   id: string;
@@ -153,7 +162,7 @@ export interface AlarmWatch {
 export interface Config {
   settings: Settings;
   datasets: Dataset[];
-  /** The alarm files (SPEC.md "More kinds of staleness"); none when the folder has none. */
+  /** The alarm files (docs/config.md "An alarm file"); none when the folder has none. */
   alarms: AlarmWatch[];
   /** Every check of every dataset, in file order. */
   checks: Check[];

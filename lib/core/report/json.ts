@@ -1,19 +1,20 @@
-import type { Config } from '../model/config';
+import type { Observed } from '../evaluate/types';
+import type { CheckKind, Config } from '../model/config';
 import type { RunReport } from '../model/run';
 import { resultMessage } from './message';
 
-/** A result as `run --format json` prints it (SPEC.md "CLI"). */
+/** A result as `run --format json` prints it (README.md "The command line"). */
 export interface ResultJson {
   id: string;
   dataset: string;
   title: string;
-  kind: 'freshness' | 'rowCount';
+  kind: CheckKind;
   source: string;
   status: 'pass' | 'warn' | 'fail' | 'error';
   owners: string[];
   lastUpdatedAt: string | null;
   staleSince: string | null;
-  observed: { ageSeconds: number | null } | { rowCount: number; previousRowCount: number | null } | null;
+  observed: Observed | null;
   message: string;
   error: string | null;
   sql: string | null;

@@ -1,6 +1,7 @@
-import type { Breach, CheckResult } from '../evaluate/types';
+import { type Breach, type CheckResult, isActivityObserved } from '../evaluate/types';
 import { durationInWords } from '../time/duration';
 import { formatAge, formatWhen } from '../time/zone';
+import { activityMessage } from './activity-words';
 
 const count = (n: number): string => n.toLocaleString('en-GB');
 const rows = (n: number): string => `${count(n)} row${n === 1 ? '' : 's'}`;
@@ -8,7 +9,7 @@ const rows = (n: number): string => `${count(n)} row${n === 1 ? '' : 's'}`;
 /** The subject of a message: the dataset's title, with the check's name when it says something. */
 function subject(result: CheckResult): string {
   const { check } = result;
-  const generic = check.name === 'freshness' || check.name === 'row-count';
+  const generic = check.name === 'freshness' || check.name === 'row-count' || check.name === 'activity';
   return generic ? check.title : `${check.title} (${check.name})`;
 }
 
@@ -20,6 +21,8 @@ export function expectation(breach: Breach, zone: string, now: Date): string {
     case 'warnAfter':
     case 'failAfter':
       return `new data was expected within ${durationInWords(breach.duration)}`;
+    case 'noChange':
+      return `a change was expected within ${durationInWords(breach.duration)}`;
     case 'dueBy':
       return `new data was due by ${formatWhen(breach.deadline, zone, now)}`;
     case 'failBelow':
@@ -53,6 +56,10 @@ function wordsFor(result: CheckResult, zone: string, now: Date): string {
   if (status === 'error')
     return `Stalewatch could not check ${subject(result)}: ${result.error ?? 'unknown error'}.`;
   const expected = result.breaches.map((b) => expectation(b, zone, now)).join('; ');
+  if (isActivityObserved(observed) && result.lastUpdatedAt) {
+    const passing = status === 'pass';
+    return activityMessage(subject(result), observed, result.lastUpdatedAt, passing, expected, zone, now);
+  }
   if (observed && 'rowCount' in observed) {
     const has = `${subject(result)} has ${rows(observed.rowCount)}`;
     return status === 'pass' ? `${has}, as expected.` : `${has}: ${expected}.`;

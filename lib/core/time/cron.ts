@@ -2,7 +2,7 @@ import { quote } from '../util/quote';
 import { dayClock, instantsOf, type ResolvedWallTime } from './zone';
 
 /**
- * Crons as SPEC.md "Crons" reads them: five fields (minute hour day-of-month month day-of-week) with
+ * Crons as docs/semantics.md "Crons" reads them: five fields (minute hour day-of-month month day-of-week) with
  * numbers, names, `*`, ranges, lists and steps, plus `L` (the last day of the month) and `MON#1` (the
  * first Monday). Day of month and day of week combine as Vixie cron combines them, and the times are
  * computed per local day, so that every cron, whatever its shape, meets the clock changes the same way

@@ -65,7 +65,7 @@ export type LocalDateTimeReading = { at: Date; problem?: never } | { at?: never;
 
 /**
  * Reads `2026-11-30T09:00`, `2026-11-30`, `2026-11-30 09:00:00.000` as local time in `zone`, by
- * SPEC.md's rule for local times (`instantOfLocalTime`): a time that occurs twice is the earlier
+ * the rule for local times (docs/semantics.md "Local times at clock changes") (`instantOfLocalTime`): a time that occurs twice is the earlier
  * instant, one in a spring-forward gap takes the offset from before the change. A time with `Z` or an
  * offset (`+01:00`, `-0500`) is taken as written. Nothing rolls over: `2026-02-30`, `24:00` and
  * `10:00:60` are refused, and so is a year before `EARLIEST_YEAR`.
@@ -193,8 +193,8 @@ export function instantsOf(clock: DayClock, wall: number): ResolvedWallTime {
 }
 
 /**
- * SPEC.md's reading of a local time (a `timestamp without time zone` value, `--now`, `snooze:`): a time
- * that occurs twice is the earlier instant; one that does not exist (a spring-forward gap) takes the
+ * The reading of a local time (a `timestamp without time zone` value, `--now`, `snooze:`), as
+ * docs/semantics.md "Local times at clock changes" says: a time that occurs twice is the earlier instant; one that does not exist (a spring-forward gap) takes the
  * offset from before the change, as if the clocks had not moved yet. `wall` is the local time in ms,
  * read as if it were UTC; the instant is in ms. (Crons read a skipped time differently: at the jump.)
  */

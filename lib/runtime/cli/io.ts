@@ -16,5 +16,5 @@ export interface CliIo {
   newRunId: () => string;
 }
 
-/** Exit codes: SPEC.md "CLI". */
+/** Exit codes: README.md "The command line". */
 export const EXIT = { ok: 0, failing: 1, invalid: 2 } as const;

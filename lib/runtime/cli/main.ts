@@ -69,10 +69,15 @@ function program(io: CliIo, exit: { code: number }): Command {
       .description(
         'run checks once and print the results; exit 0 all pass or warn, 1 any fail or error, 2 bad config',
       ),
-  ).action(async (flags: RunFlags) => {
-    const { runCommand } = commands.run();
-    exit.code = await runCommand(io, flags);
-  });
+  )
+    .option(
+      '--state <file>',
+      'keep what each check saw in this file, so the next run compares with it (activity checks, row-count drops)',
+    )
+    .action(async (flags: RunFlags) => {
+      const { runCommand } = commands.run();
+      exit.code = await runCommand(io, flags);
+    });
 
   runOptions(
     cli

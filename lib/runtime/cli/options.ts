@@ -5,7 +5,7 @@ import { readLocalDateTime } from '../../core/time/zone';
 
 /**
  * `--now` (or `snooze --until`): an ISO time; without an offset it is local time in the configured
- * zone, read by SPEC.md's rule for local times (`readLocalDateTime`).
+ * zone, read by the rule for local times (docs/semantics.md "Local times at clock changes") (`readLocalDateTime`).
  */
 export function parseNow(text: string, zone: string, flag = '--now'): Date {
   const reading = readLocalDateTime(text, zone);

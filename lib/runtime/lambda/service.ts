@@ -34,7 +34,7 @@ function once<T>(make: () => T): () => T {
 
 /**
  * Powertools writes log lines and metrics (EMF) to stdout. `sls invoke local` prints the function's
- * answer on stdout, which must be that answer alone (SPEC.md "CLI"); in Lambda both streams go to the
+ * answer on stdout, which must be that answer alone (README.md "The command line"); in Lambda both streams go to the
  * function's CloudWatch log stream, where EMF is read from either. So both write to stderr.
  */
 const toStderr = <T extends Logger | Metrics>(tool: T): T =>
@@ -44,7 +44,7 @@ const LOG_LEVELS: readonly string[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'
 
 /**
  * The log level: `LOG_LEVEL` (or Powertools' own `POWERTOOLS_LOG_LEVEL`), warnings and errors only
- * otherwise (SPEC.md "CLI"). Lambda's log-level setting (`AWS_LAMBDA_LOG_LEVEL`) still wins, as Powertools
+ * otherwise (README.md "The command line"). Lambda's log-level setting (`AWS_LAMBDA_LOG_LEVEL`) still wins, as Powertools
  * gives it precedence.
  */
 function logLevelOf(env: Readonly<Record<string, string | undefined>>): LogLevel {
@@ -56,7 +56,7 @@ function logLevelOf(env: Readonly<Record<string, string | undefined>>): LogLevel
 const STATUS_VALUE = { pass: 0, warn: 1, fail: 2, error: 3 } as const;
 
 /**
- * A run's metrics (SPEC.md "Cost and scale"). Always, whatever the number of checks: `ChecksRun`,
+ * A run's metrics (docs/operations.md "Costs"). Always, whatever the number of checks: `ChecksRun`,
  * `ChecksStale` (warn or fail) and `ChecksErrored`, three metrics in one EMF line. Per check (dimension
  * `check`), only for datasets with `metrics: perCheck` (or every dataset, with `metrics: perCheck` in the
  * settings): `CheckStatus` (0 pass, 1 warn, 2 fail, 3 error) and, for freshness checks, `CheckAgeSeconds`.

@@ -8,7 +8,9 @@ import { connectorForUrl } from '../../../adapters/sql/connect';
 import { alertsByContact, previewFiles, previews } from '../../../app/preview';
 import { loadConfig } from '../../../config/load';
 import { alarmPreview } from '../../../core/alarms/preview';
-import type { CheckEventDetail, EventEntry } from '../../../core/events/types';
+import { type EventEntry, RUN_COMPLETED } from '../../../core/events/types';
+import type { RunReport } from '../../../core/model/run';
+import { resultMessage } from '../../../core/report/message';
 import { formatTextReport } from '../../../core/report/text';
 import { formatLocal } from '../../../core/time/zone';
 import type { CliIo } from '../io';
@@ -58,10 +60,24 @@ function writePreviews(
 function eventLines(events: readonly EventEntry[]): string[] {
   if (events.length === 0)
     return ['  (nothing new to say: a dataset that stays stale is silent until its reminder is due)'];
-  return events.map((e) => {
-    const d = e.detail as CheckEventDetail;
+  return events.flatMap((e) => {
+    if (e.detailType === RUN_COMPLETED) return [];
+    const d = e.detail;
     return `  ${e.detailType.padEnd(20)} ${d.title} · ${d.checkId.split('/')[1]} → ${d.owners.join(', ')}`;
   });
+}
+
+/**
+ * What the activity checks (tables with no timestamp column) said in a run: with the state of the runs
+ * before, "has not changed since …".
+ */
+function activityLines(report: RunReport, zone: string): string {
+  const lines = report.results
+    .filter((r) => r.check.kind === 'activity')
+    .map((r) => `  ${r.status.toUpperCase().padEnd(5)} ${resultMessage(r, zone, report.now)}`);
+  return lines.length
+    ? `\nTables with no timestamp column, judged by whether they changed since the first run:\n${lines.join('\n')}\n`
+    : '';
 }
 
 /**
@@ -97,6 +113,7 @@ export async function demoCommand(io: CliIo, flags: { now?: string } = {}): Prom
     io.stdout.write(
       `\nA day later, ${formatLocal(tomorrow, zone, now)}, when reminders are due:\n${eventLines(third.events).join('\n')}\n`,
     );
+    io.stdout.write(activityLines(third.report, zone));
     // The seed's other two sample problems, "the app is down" and "resource usage is nearing its limit":
     // CloudWatch alarm events, worded through the alarm files in checks/alarms/.
     const alarms = alarmPreview(config, sampleAlarmEvents(now), now);

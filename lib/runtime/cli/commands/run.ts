@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { productionConnectors } from '../../../adapters/aws/production';
+import { readLocalState, writeLocalState } from '../../../adapters/local-state';
 import { connectorsFor, sourceOverrides } from '../../../adapters/sql/connect';
 import { runChecks } from '../../../app/run';
 import { parseOnly, selectChecks } from '../../../app/select';
@@ -8,6 +9,7 @@ import type { Config } from '../../../core/model/config';
 import type { RunReport } from '../../../core/model/run';
 import { toRunJson } from '../../../core/report/json';
 import { formatTextReport } from '../../../core/report/text';
+import { toPreviousState } from '../../../core/transition';
 import { type CliIo, EXIT } from '../io';
 import { parseNow, parseSourceFlags, parseTimeout } from '../options';
 
@@ -19,6 +21,8 @@ export interface RunFlags {
   source?: string[];
   /** The run's time limit, a duration (`120s`); none when a caller other than the CLI runs it. */
   timeout?: string;
+  /** A local state file (`run --state FILE`): read before the run, written after it. */
+  state?: string;
 }
 
 /** Loads the config and runs the selected checks once, with local overrides applied. */
@@ -37,6 +41,7 @@ export async function runOnce(
   );
   const now = flags.now ? parseNow(flags.now, config.settings.timezone) : io.clock();
   const timeLimitMs = flags.timeout === undefined ? undefined : parseTimeout(flags.timeout);
+  const states = flags.state ? readLocalState(flags.state) : null;
   const report = await runChecks({
     config,
     checks,
@@ -45,7 +50,9 @@ export async function runOnce(
     runId: io.newRunId(),
     timeLimitMs,
     onSourceDone: progressLine(io),
+    previous: states ? (id) => toPreviousState(states.get(id) ?? null) : undefined,
   });
+  if (flags.state && states) writeLocalState(flags.state, states, report);
   return { config, report };
 }
 
@@ -76,6 +83,11 @@ export function exitCodeOf(report: RunReport): number {
 /** `stalewatch run`. */
 export async function runCommand(io: CliIo, flags: RunFlags): Promise<number> {
   const { config, report } = await runOnce(io, flags);
+  if (!flags.state && report.results.some((r) => r.check.kind === 'activity')) {
+    io.stderr.write(
+      'Activity checks compare a run with the one before: keep what they saw with --state FILE (e.g. --state .stalewatch/state.json).\n',
+    );
+  }
   printReport(io, config, report, flags.format);
   return exitCodeOf(report);
 }
