@@ -66,6 +66,16 @@ async function sourceFindings(config: Config, source: SourceConfig, ports: Docto
     ];
   }
   const findings = [await secretFinding(subject, source, ports)];
+  if (source.connection === 'direct') {
+    // Reached from the functions inside the VPC: no path from here to check its role.
+    findings.push(
+      ok(
+        subject,
+        'a direct source, reached from the functions inside the VPC: its database role is checked by the first dry run after deploying (sls invoke -f check --data \'{"dryRun":true}\'), not from here',
+      ),
+    );
+    return findings;
+  }
   try {
     await ports.execute(source, 'SELECT 1 AS answer');
     findings.push(ok(subject, `the Data API answers on ${source.resourceArn} (database ${source.database})`));
@@ -89,13 +99,27 @@ async function secretFinding(subject: string, source: SourceConfig, ports: Docto
   try {
     await ports.describeSecret(arn);
     const fields = await ports.secretFields(arn);
-    if (!fields?.includes('username') || !fields.includes('password')) {
+    const needed =
+      source.connection === 'direct'
+        ? ['host', 'username', 'password', ...(source.database ? [] : ['dbname'])]
+        : ['username', 'password'];
+    const missing = needed.filter((f) => !fields?.includes(f));
+    if (source.connection === 'direct' && missing.length > 0) {
+      return toDo(
+        subject,
+        `the secret ${arn} lacks ${missing.map((f) => `"${f}"`).join(', ')}: a direct source's secret is RDS-style JSON (host, port, username, password, dbname), as RDS writes it when it manages the password`,
+      );
+    }
+    if (missing.length > 0) {
       return toDo(
         subject,
         `the secret ${arn} is not JSON with "username" and "password", which the Data API needs; store it as: aws secretsmanager put-secret-value --secret-id ${arn} --secret-string '{"username":"stalewatch_monitor","password":"…"}'`,
       );
     }
-    return ok(subject, `the secret ${arn} is readable and holds a username and password`);
+    return ok(
+      subject,
+      `the secret ${arn} is readable and holds ${needed.length > 2 ? needed.join(', ') : 'a username and password'}`,
+    );
   } catch (error) {
     if (isNotFound(error)) {
       return toDo(

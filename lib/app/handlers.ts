@@ -16,6 +16,8 @@ export interface ServicePorts extends RecordPorts {
   newRunId: () => string;
   /** Starts runSource for one source, asynchronously (Lambda `Event` invocation). */
   invokeRunSource?: (payload: { source: string; runId: string; now: string }) => Promise<void>;
+  /** Rewrites the status page from the state after a run; absent where the stack has no page bucket. */
+  writeStatusPage?: (config: Config, now: Date) => Promise<void>;
   /** Records a run's metrics: a few per run, and per check where the config asks (`emitRunMetrics`). */
   metrics?: (report: Awaited<ReturnType<typeof runService>>, config: Config) => void;
 }
@@ -55,6 +57,7 @@ export async function runSource(payload: unknown, ports: ServicePorts, remaining
     ports,
   );
   ports.metrics?.(report, config);
+  await ports.writeStatusPage?.(config, new Date(now));
   return toRunJson(report, config);
 }
 

@@ -1,10 +1,12 @@
 import type { AlarmState } from '../core/alarms/news';
 import type { EventEntry } from '../core/events/types';
+import type { HistoryEntry } from '../core/history';
 import type { Email } from '../core/messages/email';
 import type { Alert } from '../core/messages/model';
 import type { SlackMessage } from '../core/messages/slack';
 import type { Config, Engine, SecretRef, SourceConfig } from '../core/model/config';
 import type { CheckState } from '../core/model/state';
+import type { CheckNow } from '../core/status';
 
 /**
  * An open connection to a database that runs one SELECT and returns its first row by column name, or
@@ -208,3 +210,14 @@ export interface DoctorPorts {
   subscriptions(topicArn: string): Promise<{ confirmed: number; pending: number }>;
   close(): void;
 }
+
+/** What the status page reads of the deployed state: each check's state, and its runs' history. */
+export interface StatusStatePort {
+  /** The stored state of these checks (those that have one). */
+  states(checkIds: readonly string[]): Promise<Map<string, CheckNow>>;
+  /** The runs of these checks since `from`, as the history items keep them. */
+  history(checkIds: readonly string[], from: Date): Promise<HistoryEntry[]>;
+}
+
+/** Where the page goes once written (a folder, a bucket). */
+export type StatusPageSink = (html: string) => Promise<void>;

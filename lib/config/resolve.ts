@@ -31,9 +31,11 @@ function resolveSettings({ value, unset }: ParsedFile<SettingsFile>): Settings {
     sources[name] = {
       name,
       engine: s.engine,
-      resourceArn: s.resourceArn,
+      connection: s.connection,
+      resourceArn: s.resourceArn ?? null,
       secretArn: s.secretArn,
-      database: s.database,
+      database: s.database ?? null,
+      tls: s.tls,
       columnTimezone: s.columnTimezone ?? 'UTC',
       futureTolerance: s.futureTolerance,
       statementTimeout: s.statementTimeout,
@@ -54,6 +56,7 @@ function resolveSettings({ value, unset }: ParsedFile<SettingsFile>): Settings {
   }
   return {
     timezone: value.timezone,
+    vpc: value.vpc ?? null,
     runEvery: value.runEvery,
     holidays: value.holidays ?? null,
     sources,
@@ -150,7 +153,7 @@ function warningsOf(
       locate(
         settings.yaml,
         u.path,
-        `\${env:${u.variable}} is not set — needed to reach the source through the RDS Data API (not with --source)`,
+        `\${env:${u.variable}} is not set — needed to reach the source (not with --source)`,
       ),
     ),
   );

@@ -267,6 +267,12 @@ const QUIET_HOURS_PATTERN = '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[
 /** The RDS Data API stops a statement after 45 s, whatever the database's own limit. */
 const DATA_API_CAP_SECONDS = 45;
 
+/** How a source is reached: the RDS Data API (Aurora), or its own driver from inside the VPC. */
+export const CONNECTIONS = ['data-api', 'direct'] as const;
+
+const DIRECT_EXAMPLE =
+  'vpc: {subnetIds: [subnet-0a1b2c3d4e5f60718], securityGroupIds: [sg-0a1b2c3d4e5f60718]}';
+
 export const sourceSchema = z
   .strictObject({
     engine: z
@@ -274,13 +280,37 @@ export const sourceSchema = z
         error: (iss) => `${show(iss.input)} is not an engine — write postgres or mysql`,
       })
       .describe('The SQL dialect of the source.'),
-    resourceArn: arn('Aurora cluster', '${env:TIS_CLUSTER_ARN}'),
-    secretArn: arn('Secrets Manager secret', '${env:TIS_SECRET_ARN}'),
+    connection: z
+      .enum(CONNECTIONS, {
+        error: (iss) =>
+          `${show(iss.input)} is not a connection — write data-api (Aurora, through the RDS Data API, the default) or direct (the pg or mysql2 driver, from inside the VPC given by vpc:)`,
+      })
+      .default('data-api')
+      .describe(
+        'data-api (default): Aurora through the RDS Data API, with resourceArn. direct: the pg or mysql2 driver from inside the VPC of `vpc:`, with the host, port, user, password and database from the RDS-style secret at secretArn.',
+      ),
+    resourceArn: arn('Aurora cluster', '${env:TIS_CLUSTER_ARN}')
+      .optional()
+      .describe('The Aurora cluster, for connection: data-api.'),
+    secretArn: arn('Secrets Manager secret', '${env:TIS_SECRET_ARN}').describe(
+      'The Secrets Manager secret: for direct, an RDS-style secret (host, port, username, password, dbname).',
+    ),
     database: text('tis', {
       test: (s) => !/:\/\/|@/.test(s),
       explain: () =>
         'is a database name, not a connection string — write the name of the database, e.g. tis (the source is reached through resourceArn and secretArn)',
-    }),
+    })
+      .optional()
+      .describe("The database's name; for direct, the secret's dbname when left out."),
+    tls: z
+      .boolean({
+        error: (iss) =>
+          `${show(iss.input)} is not true or false — write tls: true (the default) or tls: false`,
+      })
+      .default(true)
+      .describe(
+        "For direct: encrypt the connection and verify the server's certificate (default true; RDS CAs through NODE_EXTRA_CA_CERTS). false only for a database on a private network without TLS.",
+      ),
     columnTimezone: timeZone()
       .optional()
       .describe('The zone that `timestamp without time zone` values are written in. Default: UTC.'),
@@ -293,7 +323,57 @@ export const sourceSchema = z
       .default('30s')
       .describe('The longest one statement on this source may run before the database stops it (below 45s).'),
   })
-  .describe('A database, reached through the RDS Data API.');
+  .check((ctx) => {
+    // Through the Data API, the cluster and the database name are needed; direct reads both from the secret.
+    if (ctx.value.connection !== 'data-api') return;
+    for (const [field, example] of [
+      ['resourceArn', '${env:TIS_CLUSTER_ARN}'],
+      ['database', 'tis'],
+    ] as const) {
+      if (ctx.value[field] === undefined) {
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value,
+          path: [field],
+          message: `is required to reach the source through the RDS Data API — e.g. ${field}: ${example}, or write connection: direct to use the driver with the secret's host and database`,
+        });
+      }
+    }
+  })
+  .describe('A database: Aurora through the RDS Data API, or reached directly from inside the VPC.');
+
+const awsId = (prefix: string, example: string) =>
+  text(example, {
+    test: (s) => new RegExp(`^${prefix}-[0-9a-f]{8,17}$`).test(s) || ENV_REF.test(s),
+    explain: (s) =>
+      `${show(s)} is not a ${prefix === 'sg' ? 'security group' : 'subnet'} id — write it as ${example}, or \${env:NAME} to read it from the environment`,
+  });
+
+/** The VPC that the functions running checks join to reach `connection: direct` sources. */
+export const vpcSchema = z
+  .strictObject({
+    subnetIds: z
+      .array(awsId('subnet', 'subnet-0a1b2c3d4e5f60718'), {
+        error: () => `must be a list of subnet ids — e.g. subnetIds: [subnet-0a1b2c3d4e5f60718]`,
+      })
+      .min(1, { error: 'is empty — list at least one subnet, e.g. [subnet-0a1b2c3d4e5f60718]' })
+      .max(16, {
+        error:
+          'lists more than 16 subnets, the most a Lambda function takes — keep the private ones that reach the database',
+      }),
+    securityGroupIds: z
+      .array(awsId('sg', 'sg-0a1b2c3d4e5f60718'), {
+        error: () => `must be a list of security group ids — e.g. securityGroupIds: [sg-0a1b2c3d4e5f60718]`,
+      })
+      .min(1, { error: 'is empty — list at least one security group, e.g. [sg-0a1b2c3d4e5f60718]' })
+      .max(5, {
+        error:
+          'lists more than 5 security groups, the most a Lambda function takes — e.g. one that the database lets in',
+      }),
+  })
+  .describe(
+    'The subnets and security groups of runSource and check, for sources with connection: direct (private subnets that reach the database).',
+  );
 
 export const contactSchema = z.strictObject({
   name: text('Placements data lead', undefined, {
@@ -355,6 +435,7 @@ export const settingsSchema = z
       .default('15m')
       .describe('How often the deployed service runs every check: whole minutes, 1m to 84h (15m, 1h).'),
     sources: z.record(refName('source', 'tis'), sourceSchema),
+    vpc: vpcSchema.optional(),
     contacts: z.record(refName('contact', 'placements-lead'), contactSchema).default({}),
     notify: notifySchema.prefault({}),
     holidays: holidayRegion().optional().describe('No deadline falls on these public holidays.'),
@@ -364,6 +445,24 @@ export const settingsSchema = z
         "CloudWatch metrics: run (a few per run, the default) or perCheck (also each check's status and age; each metric is billed monthly).",
       ),
   })
+  .check(
+    // A direct source is reached from inside the VPC: without one, the functions could not reach it.
+    z.superRefine(
+      (settings: { sources?: unknown; vpc?: unknown }, ctx) => {
+        if (settings.vpc !== undefined || typeof settings.sources !== 'object' || !settings.sources) return;
+        for (const [name, source] of Object.entries(settings.sources)) {
+          if ((source as { connection?: unknown } | null)?.connection !== 'direct') continue;
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sources', name, 'connection'],
+            input: 'direct',
+            message: `direct needs the VPC the functions reach the database from — add ${DIRECT_EXAMPLE} to the settings (private subnets with a route to the database, and a security group it lets in)`,
+          });
+        }
+      },
+      { when: () => true },
+    ),
+  )
   .check(
     // The digest is deployed as an EventBridge Scheduler schedule read in `timezone`: both fields decide
     // whether it can run at exactly the cron's times. Runs even when other fields are wrong.

@@ -227,3 +227,19 @@ export class SecretValueError extends Error {
     super(`The secret at ${store}:${secretName} is empty or not text`);
   }
 }
+
+/**
+ * The RDS-style secret of a `connection: direct` source could not be read or used. The message names
+ * the setting (`sources.tis.secretArn`) and what is wrong with the secret (a missing field, not JSON),
+ * never a value from it.
+ */
+export class SourceSecretError extends Error {
+  override readonly name = 'SourceSecretError';
+  constructor(
+    readonly source: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the secret at sources.${source}.secretArn ${problem}`, options);
+  }
+}

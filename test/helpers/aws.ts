@@ -70,6 +70,46 @@ export async function startThrottlingProxy(target: string) {
   const endpoint = await listen(server);
   return { endpoint, state, stop: () => close(server) };
 }
+/**
+ * A local Secrets Manager answering `GetSecretValue` (awsJson1.1, `X-Amz-Target:
+ * secretsmanager.GetSecretValue`) from `secrets` (ARN → value, kept as JSON text), and
+ * `ResourceNotFoundException` for any other id, as the service does. `reads` lists the ids asked for.
+ */
+export async function startSecretsManager(secrets: Record<string, unknown> = {}) {
+  const state = { secrets, reads: [] as string[] };
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c) => chunks.push(c));
+    request.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { SecretId?: string };
+      const reply = (status: number, answer: unknown) =>
+        response
+          .writeHead(status, { 'content-type': 'application/x-amz-json-1.1' })
+          .end(JSON.stringify(answer));
+      if (request.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue')
+        return reply(400, { __type: 'UnknownOperationException', message: 'not served here' });
+      const id = body.SecretId ?? '';
+      state.reads.push(id);
+      if (!(id in state.secrets))
+        return reply(400, {
+          __type: 'ResourceNotFoundException',
+          message: "Secrets Manager can't find the specified secret.",
+        });
+      const value = state.secrets[id];
+      reply(200, {
+        ARN: id,
+        Name: id.split(':').pop(),
+        SecretString: typeof value === 'string' ? value : JSON.stringify(value),
+        VersionId: 'v1',
+        VersionStages: ['AWSCURRENT'],
+        CreatedDate: 1_700_000_000,
+      });
+    });
+  });
+  const endpoint = await listen(server);
+  return { endpoint, state, stop: () => close(server) };
+}
+
 /** What the account stand-ins hold: secrets, SSM parameters, SES and SNS, as `doctor` reads them. */
 export interface AccountState {
   /** Secrets Manager secrets by ARN or name: their `SecretString`. */

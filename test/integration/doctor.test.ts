@@ -181,3 +181,47 @@ describe('npx stalewatch doctor with nothing yet in the account', () => {
     expect(code).toBe(1);
   });
 });
+
+describe('npx stalewatch doctor on a direct source (in a VPC)', () => {
+  it('checks its RDS-style secret by field names, and says the role is checked from inside the VPC', async () => {
+    // Prepare: a MySQL source reached directly; its secret lacks dbname, and the source names no database.
+    const settings = `timezone: Europe/London
+sources:
+  reporting:
+    engine: mysql
+    connection: direct
+    secretArn: arn:aws:secretsmanager:eu-west-2:123456789012:secret:reporting
+vpc:
+  subnetIds: [subnet-0a1b2c3d4e5f60718]
+  securityGroupIds: [sg-0a1b2c3d4e5f60718]
+contacts:
+  platform:
+    name: Platform team
+    audience: platform
+notify:
+  errorsTo: platform
+`;
+    const checks = writeTree({
+      'stalewatch.yml': settings,
+      'export.yml':
+        'dataset: export\ntitle: Export\nsource: reporting\ntable: reporting.batch\nowner: platform\nchecks:\n  - freshness:\n      column: finished_at\n      failAfter: 1d\n',
+    });
+    const secret = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:reporting';
+    const account = await startAccountStandIns({
+      ...provisioned(),
+      secrets: {
+        [secret]: JSON.stringify({ host: 'db.internal', port: 3306, username: 'u', password: PASSWORD }),
+      },
+    });
+    // Act
+    const { stdout } = await doctor(checks, account, 'pglite:');
+    await account.stop();
+    // Assess
+    expect(stdout).toContain(`to do  source reporting: the secret ${secret} lacks "dbname"`);
+    expect(stdout).toMatch(
+      /ok {5}source reporting: a direct source, reached from the functions inside the VPC/,
+    );
+    expect(stdout).not.toContain(PASSWORD);
+    expect(stdout).not.toContain('db.internal');
+  });
+});

@@ -63,6 +63,8 @@ describe.each(ENGINES)('the RDS Data API source over %s', (_engine, open) => {
     source = {
       name: 'tis',
       engine: db.dialect,
+      connection: 'data-api',
+      tls: true,
       resourceArn: ARN,
       secretArn: SECRET,
       database: db.dialect === 'mysql' ? db.namespace : 'test',
@@ -210,6 +212,8 @@ describe('a source whose ARNs come from unset environment variables', () => {
     const source: SourceConfig = {
       name: 'tis',
       engine: 'postgres',
+      connection: 'data-api',
+      tls: true,
       resourceArn: '${env:TIS_CLUSTER_ARN}',
       secretArn: SECRET,
       database: 'tis',

@@ -105,6 +105,8 @@ const viaDataApi = (
     const source = (statementTimeout: string): SourceConfig => ({
       name: 'tis',
       engine: db.dialect,
+      connection: 'data-api',
+      tls: true,
       resourceArn: ARN,
       secretArn: SECRET_ARN,
       database: db.dialect === 'mysql' ? db.namespace : 'test',

@@ -13,6 +13,7 @@ function configWith(timezone = 'Europe/London'): Config {
   return {
     settings: {
       timezone,
+      vpc: null,
       runEvery: '15m',
       holidays: null,
       sources: {},

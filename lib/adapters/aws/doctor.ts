@@ -91,12 +91,13 @@ export function awsDoctorPorts(
     (await ssm().send(new GetParameterCommand({ Name: name, WithDecryption: true }))).Parameter?.Value;
   return withCleanErrors({
     async execute(source, sql) {
-      const rds = client(`rds:${source.resourceArn}`, () => new RDSDataClient(inRegion(source.resourceArn)));
+      const cluster = source.resourceArn ?? '';
+      const rds = client(`rds:${cluster}`, () => new RDSDataClient(inRegion(cluster)));
       const answer = await rds.send(
         new ExecuteStatementCommand({
-          resourceArn: source.resourceArn,
+          resourceArn: cluster,
           secretArn: source.secretArn,
-          database: source.database,
+          ...(source.database ? { database: source.database } : {}),
           sql,
           formatRecordsAs: 'JSON',
         }),

@@ -87,9 +87,9 @@ export function statementCommand(
   transactionId?: string,
 ) {
   return new ExecuteStatementCommand({
-    resourceArn: source.resourceArn,
+    resourceArn: source.resourceArn ?? undefined,
     secretArn: source.secretArn,
-    database: source.database,
+    database: source.database ?? undefined,
     sql,
     formatRecordsAs: 'JSON',
     includeResultMetadata: true,
@@ -180,10 +180,10 @@ export function rdsDataConnector(
       ),
     );
 
-  const arns = { resourceArn: source.resourceArn, secretArn: source.secretArn };
+  const arns = { resourceArn: source.resourceArn ?? undefined, secretArn: source.secretArn };
   /** The statement in a transaction that sets the statement timeout first; always rolled back. */
   const inTransaction = async (sql: string, signal?: AbortSignal) => {
-    const begin = new BeginTransactionCommand({ ...arns, database: source.database });
+    const begin = new BeginTransactionCommand({ ...arns, database: source.database ?? undefined });
     const { transactionId } = await call(() => client.send(begin, { abortSignal: signal }), sql, signal);
     try {
       const timeout = `SELECT pg_catalog.set_config('statement_timeout', '${Math.round(statementTimeoutMs)}', true)`;

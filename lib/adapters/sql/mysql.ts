@@ -2,6 +2,7 @@ import { type Connection, createConnection } from 'mysql2/promise';
 import type { SourceConnector, SqlConnection } from '../../app/ports';
 import { messageOf, QueryTimeoutError, SourceUnavailableError, secondsText } from '../../core/errors';
 import { boundedWait, untilAborted } from './cancel';
+import type { DriverOptions } from './postgres';
 import { redactUrl, redactUrlsIn, statementErrorOf } from './scrub';
 
 /** MySQL reports statement faults with a SQL state; network faults have none. */
@@ -22,11 +23,24 @@ const LET_GO_MS = 3_000;
  * When the run's time is up, the statement still running is stopped from a second connection
  * (`KILL QUERY`).
  */
-export function mysqlConnector(source: string, url: string, statementTimeoutMs: number): SourceConnector {
+export function mysqlConnector(
+  source: string,
+  url: string,
+  statementTimeoutMs: number,
+  { tls = false }: DriverOptions = {},
+): SourceConnector {
   const unavailable = (error: unknown) =>
     // The driver's error is not attached: its text can carry the connection string.
     new SourceUnavailableError(source, redactUrlsIn(messageOf(error), url));
-  const open = () => createConnection({ uri: url, timezone: 'Z', connectTimeout: 10_000, dateStrings: true });
+  const open = () =>
+    createConnection({
+      uri: url,
+      timezone: 'Z',
+      connectTimeout: 10_000,
+      dateStrings: true,
+      // The server's certificate is checked against Node's CAs and NODE_EXTRA_CA_CERTS (RDS's, in Lambda).
+      ...(tls ? { ssl: { rejectUnauthorized: true } } : {}),
+    });
 
   /** Stops what connection `threadId` is running, from a second connection; never throws. */
   const kill = async (threadId: number): Promise<void> => {

@@ -11,6 +11,12 @@ const isStatementError = (e: unknown): e is DatabaseError =>
   typeof (e as { code?: unknown }).code === 'string' &&
   /^[0-9A-Z]{5}$/.test((e as { code: string }).code);
 
+/** How a driver connects, beyond its URL. */
+export interface DriverOptions {
+  /** TLS, with the server's certificate verified (`tls:` of a direct source); off for local URLs. */
+  tls?: boolean;
+}
+
 /** How long to try to reach the server to cancel a statement, or to close, before letting go. */
 const LET_GO_MS = 3_000;
 
@@ -22,12 +28,23 @@ const LET_GO_MS = 3_000;
  * `where` might smuggle in. When the run's time is up, the statement still running is cancelled from
  * a second connection (`pg_cancel_backend`).
  */
-export function postgresConnector(source: string, url: string, statementTimeoutMs: number): SourceConnector {
+export function postgresConnector(
+  source: string,
+  url: string,
+  statementTimeoutMs: number,
+  { tls = false }: DriverOptions = {},
+): SourceConnector {
   const unavailable = (error: unknown) =>
     // The driver's error is not attached: its text can carry the connection string.
     new SourceUnavailableError(source, redactUrlsIn(messageOf(error), url));
   const newClient = () =>
-    new Client({ connectionString: url, application_name: 'stalewatch', connectionTimeoutMillis: 10_000 });
+    new Client({
+      connectionString: url,
+      application_name: 'stalewatch',
+      connectionTimeoutMillis: 10_000,
+      // The server's certificate is checked against Node's CAs and NODE_EXTRA_CA_CERTS (RDS's, in Lambda).
+      ...(tls ? { ssl: { rejectUnauthorized: true } } : {}),
+    });
 
   /** Cancels what `pid` is running, from a second connection; never throws. */
   const cancel = async (pid: number): Promise<void> => {

@@ -14,12 +14,21 @@ export interface SecretRef {
   name: string;
 }
 
+/** How a source is reached: the RDS Data API, or its driver from inside the VPC (`vpc:`). */
+export type Connection = 'data-api' | 'direct';
+
 export interface SourceConfig {
   name: string;
   engine: Engine;
-  resourceArn: string;
+  connection: Connection;
+  /** The Aurora cluster (`data-api`); null for `direct`. */
+  resourceArn: string | null;
+  /** The Data API's credentials, or for `direct` the RDS-style secret (host, port, username, password, dbname). */
   secretArn: string;
-  database: string;
+  /** The database; for `direct`, null means the secret's `dbname`. */
+  database: string | null;
+  /** For `direct`: TLS with the server's certificate verified (default), or none. */
+  tls: boolean;
   /** The zone of `timestamp without time zone` values. */
   columnTimezone: string;
   /** How far ahead of now a newest value may be and still count as now (a duration, default `1h`). */
@@ -45,8 +54,16 @@ export interface NotifySettings {
   quietHours: string | null;
 }
 
+/** The subnets and security groups of the functions that run checks, for `direct` sources. */
+export interface VpcSettings {
+  subnetIds: string[];
+  securityGroupIds: string[];
+}
+
 export interface Settings {
   timezone: string;
+  /** Where runSource and check run, when a source is `direct`; null: outside any VPC. */
+  vpc: VpcSettings | null;
   /** How often the deployed service runs (a duration such as `15m`). */
   runEvery: string;
   holidays: string | null;

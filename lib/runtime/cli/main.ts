@@ -4,6 +4,7 @@ import type { DoctorFlags } from './commands/doctor';
 import type { PreviewFlags } from './commands/preview';
 import type { RunFlags } from './commands/run';
 import type { SnoozeFlags } from './commands/snooze';
+import type { StatusFlags } from './commands/status';
 import { type CliIo, EXIT } from './io';
 
 /**
@@ -16,6 +17,7 @@ const commands = {
   preview: () => require('./commands/preview') as typeof import('./commands/preview'),
   explain: () => require('./commands/explain') as typeof import('./commands/explain'),
   snooze: () => require('./commands/snooze') as typeof import('./commands/snooze'),
+  status: () => require('./commands/status') as typeof import('./commands/status'),
   demo: () => require('./commands/demo') as typeof import('./commands/demo'),
   doctor: () => require('./commands/doctor') as typeof import('./commands/doctor'),
 };
@@ -97,14 +99,35 @@ function program(io: CliIo, exit: { code: number }): Command {
       exit.code = await previewCommand(io, flags);
     });
 
+  runOptions(
+    cli
+      .command('status')
+      .description(
+        'write the status page (index.html) of a run, with the deployed history when --stage is given',
+      ),
+  )
+    .requiredOption('--out <dir>', 'the folder to write index.html to')
+    .option('--stage <stage>', 'the deployed stage whose state adds since-when and the 30-day history')
+    .option('--region <region>', "the deployed stage's region (default: the AWS SDK's settings)")
+    .option('--table <name>', 'the state table (default stalewatch-<stage>-state)')
+    .action(async (flags: StatusFlags) => {
+      const { statusCommand } = commands.status();
+      exit.code = await statusCommand(io, flags);
+    });
+
   cli
     .command('explain')
     .description('print the SQL a check (or every check of a dataset) would run')
     .argument('<id>', 'a dataset id or a check id')
     .addOption(checksOption())
-    .action(async (id: string, flags: { checks: string }) => {
+    .option(
+      '--source <name=url>',
+      "ask this source for each check's plan (EXPLAIN, which runs nothing): postgres://…, mysql://…, pglite:[folder]",
+      collect,
+    )
+    .action(async (id: string, flags: { checks: string; source?: string[] }) => {
       const { explainCommand } = commands.explain();
-      exit.code = await explainCommand(io, id, flags.checks);
+      exit.code = await explainCommand(io, id, flags.checks, flags.source);
     });
 
   cli

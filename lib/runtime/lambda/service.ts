@@ -9,7 +9,7 @@ import { connectorsFor, sourceOverrides } from '../../adapters/sql/connect';
 import type { ServicePorts } from '../../app/handlers';
 import type { SourceConnector, StateStore } from '../../app/ports';
 import { readCompiledConfig } from '../../config/compiled';
-import type { Config } from '../../core/model/config';
+import type { Config, SourceConfig } from '../../core/model/config';
 import type { RunReport } from '../../core/model/run';
 import { type SourceOutcome, unreachableSources } from '../../core/report/unreachable';
 import { serviceEnvironment } from './environment';
@@ -19,6 +19,7 @@ import { serviceEnvironment } from './environment';
 // phase stays short (docs/performance.md "Bundles").
 type Sdk = {
   dynamodb: typeof import('@aws-sdk/client-dynamodb');
+  s3: typeof import('@aws-sdk/client-s3');
   eventbridge: typeof import('@aws-sdk/client-eventbridge');
   lambda: typeof import('@aws-sdk/client-lambda');
 };
@@ -97,23 +98,30 @@ export function lambdaPorts(
   const logger = toStderr(new Logger({ serviceName: 'stalewatch', logLevel: logLevelOf(env) }));
   const metrics = toStderr(new Metrics({ namespace: 'Stalewatch', serviceName: 'stalewatch', logger }));
   const config = once(() => readCompiledConfig(readFileSync(environment.configFile, 'utf8'), env));
+  const dynamodb = once(() => new (sdk('dynamodb').DynamoDBClient)({}));
   const store = once<StateStore>(() => {
     const { dynamoStateStore } =
       require('../../adapters/aws/dynamo-state') as typeof import('../../adapters/aws/dynamo-state');
-    return dynamoStateStore(new (sdk('dynamodb').DynamoDBClient)({}), environment.stateTable);
+    return dynamoStateStore(dynamodb(), environment.stateTable);
   });
   const events = once(() => new (sdk('eventbridge').EventBridgeClient)({}));
   const lambda = once(() => new (sdk('lambda').LambdaClient)({}));
   const production = once(() => {
-    const { productionConnectors } =
+    const { productionClients } =
       require('../../adapters/aws/production') as typeof import('../../adapters/aws/production');
-    return productionConnectors(env, () => performance.now());
+    return productionClients(env, () => performance.now());
   });
 
   const ports: ServicePorts = {
     config,
-    connectors: (c: Config): Record<string, SourceConnector> =>
-      connectorsFor(c.settings.sources, sourceOverrides(c, env, {}), (source) => production()(source)),
+    // Called once per invocation: a direct source's secret is read once per run, and again the next.
+    connectors: (c: Config): Record<string, SourceConnector> => {
+      let run: ((source: SourceConfig) => SourceConnector) | null = null;
+      return connectorsFor(c.settings.sources, sourceOverrides(c, env, {}), (source) => {
+        run ??= production().forRun();
+        return run(source);
+      });
+    },
     store: {
       load: (ids) => store().load(ids),
       prepare: (items) => store().prepare(items),
@@ -142,6 +150,18 @@ export function lambdaPorts(
     },
     metrics: (report, config) => emitRunMetrics(metrics, report, config),
   };
+  const bucket = env.STALEWATCH_STATUS_BUCKET;
+  if (bucket) {
+    const s3 = once(() => new (sdk('s3').S3Client)({}));
+    ports.writeStatusPage = async (config, now) => {
+      const { writeStatusPage } = require('./status-page') as typeof import('./status-page');
+      // The run is recorded and its events are out: a page not written is a warning, and the next run's
+      // page replaces it, rather than a failed (and retried) run.
+      await writeStatusPage(config, now, dynamodb(), environment.stateTable, s3(), bucket).catch(
+        (error: unknown) => logger.warn('status page not written', error as Error),
+      );
+    };
+  }
 
   return {
     ports,
