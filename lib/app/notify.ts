@@ -10,6 +10,7 @@ import type { Config, Contact } from '../core/model/config';
 import { again, budgetOf, done, type RetryPolicy, retry } from '../core/retry';
 import type { Claim, NotifyPorts } from './ports';
 
+/** What one notify invocation did: counted, so the log line and tests can say it without the messages. */
 export interface NotifyOutcome {
   sent: number;
   alreadySent: number;

@@ -69,6 +69,7 @@ export interface StateStore {
   staleStates(): Promise<CheckState[]>;
 }
 
+/** A check's state as the store keeps it: the state, plus what the store needs to commit its events. */
 export type StoredState = CheckState & {
   /** The `eventId`s of the outbox items that the write of this state committed. */
   outboxEventIds: string[];

@@ -5,6 +5,10 @@ import type { SourceConnector } from './ports';
 import { type RecordPorts, recordRun } from './record';
 import { runChecks } from './run';
 
+/**
+ * One run of the service: the checks (of one source, or all for `check`), the run's id and time, how
+ * long it may take, and whether it is a dry run that records nothing.
+ */
 export interface ServiceRunInput {
   config: Config;
   checks: readonly Check[];

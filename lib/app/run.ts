@@ -6,6 +6,7 @@ import type { RunReport } from '../core/model/run';
 import { observeSource } from './observe';
 import type { SourceConnector } from './ports';
 
+/** One run of some checks: the config, which checks, how each source is reached, and the run's time. */
 export interface RunInput {
   config: Config;
   /** The checks to run (see `selectChecks`). */

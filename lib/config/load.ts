@@ -24,6 +24,7 @@ import { describeIssue, fallbackMessage } from './zod-issues';
 /** The settings file's name, inside the checks folder. */
 export const SETTINGS_FILE = 'stalewatch.yml';
 
+/** Where `loadConfig` reads from: the checks folder, and the environment for `${env:…}`. */
 export interface LoadOptions {
   /** The checks folder, as the user wrote it (paths in messages start with it). */
   dir: string;

@@ -96,6 +96,7 @@ function text(example: string, rule?: TextRule, limit?: TextLimit) {
   return nonEmpty.refine(rule.test ?? (() => true), { error });
 }
 
+/** A duration as written in the files (`26h`, `15m`, `2d`): checked here, read by lib/core/time. */
 export const duration = () =>
   text('26h', {
     pattern: DURATION_PATTERN,
@@ -273,6 +274,7 @@ export const CONNECTIONS = ['data-api', 'direct'] as const;
 const DIRECT_EXAMPLE =
   'vpc: {subnetIds: [subnet-0a1b2c3d4e5f60718], securityGroupIds: [sg-0a1b2c3d4e5f60718]}';
 
+/** A source in `stalewatch.yml`'s `sources:`: one database and how it is reached. */
 export const sourceSchema = z
   .strictObject({
     engine: z
@@ -375,6 +377,7 @@ export const vpcSchema = z
     'The subnets and security groups of runSource and check, for sources with connection: direct (private subnets that reach the database).',
   );
 
+/** A contact in `stalewatch.yml`'s `contacts:`: who they are, what they read, where they hear. */
 export const contactSchema = z.strictObject({
   name: text('Placements data lead', undefined, {
     max: 60,
@@ -394,6 +397,7 @@ export const contactSchema = z.strictObject({
     .optional(),
 });
 
+/** `settings.notify`: where errors go, how often reminders and the digest come, and quiet hours. */
 export const notifySchema = z.strictObject({
   errorsTo: refName('contact', 'platform')
     .optional()
@@ -481,6 +485,7 @@ export const settingsSchema = z
   )
   .meta({ title: 'Stalewatch settings (checks/stalewatch.yml)' });
 
+/** A freshness check's rule: the timestamp column and how old its newest value may be. */
 export const freshnessSchema = z
   .strictObject({
     column: columnName().describe('The column that says when a row was last written.'),
@@ -526,6 +531,7 @@ export const freshnessSchema = z
     }
   });
 
+/** A row-count check's rule: the bounds on the number of rows, and how far it may drop. */
 export const rowCountSchema = z
   .strictObject({
     where: whereClause().optional(),
@@ -579,6 +585,7 @@ export const activitySchema = z
     "For a table with no timestamp column: how long it may go without a change, judged from the database's change counters.",
   );
 
+/** One check of a dataset file: its name, and one rule (freshness, rowCount or activity). */
 export const checkSchema = z
   .strictObject({
     name: text('updated recently', undefined, {
@@ -730,9 +737,13 @@ export const alarmFileSchema = z
   })
   .meta({ title: 'Stalewatch alarm (checks/*.yml with alarm:)' });
 
+/** `stalewatch.yml` as parsed, before references are resolved. */
 export type SettingsFile = z.output<typeof settingsSchema>;
+/** A dataset file as parsed, before references are resolved. */
 export type DatasetFile = z.output<typeof datasetSchema>;
+/** One entry of a dataset file's `checks:`, as parsed. */
 export type CheckEntry = z.output<typeof checkSchema>;
+/** An alarm file (`alarm:`) as parsed. */
 export type AlarmFile = z.output<typeof alarmFileSchema>;
 
 /** The JSON Schemas published for editors, by file name under `checks/schema/`. */

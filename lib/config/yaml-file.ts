@@ -91,6 +91,7 @@ function unsupportedNodes(doc: Document, at: (offset: number) => { line: number;
   return found;
 }
 
+/** Where a YAML file does not parse (1-based line and column) and the parser's message. */
 export interface YamlSyntaxError {
   line: number;
   column: number;

@@ -13,11 +13,13 @@ export const historyEntrySchema = z.object({
   runAt: z.iso.datetime({ offset: true }),
   status: z.enum(['pass', 'warn', 'fail', 'error']),
 });
+/** One run's status of one check, as the state table's history keeps it (`historyEntrySchema`). */
 export type HistoryEntry = z.output<typeof historyEntrySchema>;
 
 /** What one day looked like, in words a status page can show. */
 export type DayOutcome = 'onTime' | 'late' | 'stale' | 'couldNotCheck' | 'noRecord';
 
+/** A check's or dataset's days, judged one by one, with the counts of its on-time rate. */
 export interface DailyRecord {
   /** Oldest first; the last is today (in the zone), so far. */
   days: Array<{ date: string; outcome: DayOutcome }>;
@@ -27,6 +29,7 @@ export interface DailyRecord {
   recorded: number;
 }
 
+/** Which days to judge: up to `now`, in the configured zone, this many. */
 export interface DailyRecordOptions {
   now: Date;
   /** The configured `timezone`: days run from local midnight to local midnight there. */

@@ -34,6 +34,7 @@ export interface DatasetStatus {
   record: DailyRecord;
 }
 
+/** What the status page shows: each dataset's status now and its days, at `now` in the configured zone. */
 export interface StatusPageModel {
   now: Date;
   timezone: string;

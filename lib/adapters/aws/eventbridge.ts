@@ -48,6 +48,7 @@ function rounds(events: readonly EventEntry[]): EventEntry[][] {
   return out;
 }
 
+/** How `publishEvents` tries again: the count and the wait, passed in so tests do not wait. */
 export interface PublishOptions {
   /** How many times entries that came back failed are sent again (default 3). */
   retries?: number;

@@ -14,6 +14,7 @@ export const rdsSecretSchema = z.object({
   dbname: z.string().min(1).optional(),
   engine: z.string().optional(),
 });
+/** An RDS secret as Secrets Manager keeps it (`rdsSecretSchema`): host, port, user, password, database. */
 export type RdsSecret = z.output<typeof rdsSecretSchema>;
 
 /** Reads the RDS-style secret of a source by its ARN. */

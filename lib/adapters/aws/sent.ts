@@ -10,6 +10,10 @@ const isConditionFailure = (error: unknown) =>
   (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 const expiresAt = (at: Date) => Math.floor(at.getTime() / 1000) + KEEP_DAYS * 86_400;
 
+/**
+ * The `SentRecord` port on the state table (`SENT#<key>` items, expiring after `KEEP_DAYS`): claims are
+ * conditional writes, so two notify invocations of one event send each message once.
+ */
 export function dynamoSentRecord(client: DynamoDBClient, table: string): SentRecord {
   const doc = DynamoDBDocumentClient.from(client);
   const key = (k: string, delivery: string) => ({ pk: `SENT#${k}`, sk: delivery });

@@ -43,6 +43,7 @@ export function checkEvent(
     dataset: check.dataset,
     title: check.title,
     kind: check.kind,
+    transition: kind,
     source: check.source,
     table: check.table,
     owners: check.owners,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TRANSITION_KINDS } from '../model/state';
 
 /**
  * The `detail` of each event, as zod schemas: the one description of an event. The types of ./types.ts
@@ -40,6 +41,12 @@ export const checkEventDetailSchema = z
     dataset: z.string(),
     title: z.string(),
     kind: z.enum(['freshness', 'rowCount', 'activity']),
+    transition: z
+      .enum(TRANSITION_KINDS)
+      .optional()
+      .describe(
+        'What happened, as the detail-type says it (Dataset Stale: stale, Dataset Still Stale: still-stale, Dataset Recovered: recovered, Check Error: error, Check Recovered: error-recovered). Always set by Stalewatch; absent on events from before it was added, where the detail-type tells it',
+      ),
     source: z.string(),
     table: z.string(),
     owners: z.array(z.string()),

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { TransitionKind } from '../model/state';
 import {
   type breachSchema,
   type checkEventDetailSchema,
@@ -17,6 +18,15 @@ export const DETAIL_TYPES = {
   error: 'Check Error',
   'error-recovered': 'Check Recovered',
 } as const;
+/**
+ * The transition a check event's `detail-type` names (`Dataset Stale` → `stale`), or null for any other
+ * detail-type. Events carry it in `detail.transition`; this reads events from before that field.
+ */
+export function transitionOfDetailType(detailType: string): TransitionKind | null {
+  const found = Object.entries(DETAIL_TYPES).find(([, type]) => type === detailType);
+  return found ? (found[0] as TransitionKind) : null;
+}
+
 /** The `detail-type` of a run's summary. */
 export const RUN_COMPLETED = 'Check Run Completed';
 export { RUN_COMPLETED_MAX_IDS };

@@ -1,5 +1,5 @@
 import { isActivityObserved } from '../evaluate/types';
-import { type CheckEventDetail, type DetailType, RUN_COMPLETED } from '../events/types';
+import { type CheckEventDetail, type DetailType, transitionOfDetailType } from '../events/types';
 import type { Contact, Settings } from '../model/config';
 import { activityBasis, countersResetNote } from '../report/activity-words';
 import { formatAge } from '../time/zone';
@@ -11,14 +11,6 @@ export interface AlertContext {
   settings: Pick<Settings, 'timezone' | 'contacts' | 'notify'>;
   now: Date;
 }
-
-const KIND: Record<Exclude<DetailType, typeof RUN_COMPLETED>, Alert['kind']> = {
-  'Dataset Stale': 'stale',
-  'Dataset Still Stale': 'still-stale',
-  'Dataset Recovered': 'recovered',
-  'Check Error': 'error',
-  'Check Recovered': 'error-recovered',
-};
 
 /** The command that runs a dataset's checks again, for the platform team. */
 export function rerunCommand(dataset: string): string {
@@ -89,7 +81,9 @@ function forwardNoteOf(kind: Alert['kind'], d: CheckEventDetail, since: Moment |
 
 /**
  * One event as a message for one contact. Data leads and product leads get plain words: no SQL, table
- * names, check ids or stack traces. The platform team gets the same and what it needs to fix it.
+ * names, check ids or stack traces. The platform team gets the same and what it needs to fix it. What
+ * happened is the detail's `transition`; `detailType` tells it only for events from before that field
+ * (null for `Check Run Completed`, which is no one's message).
  */
 export function alertOf(
   detailType: DetailType,
@@ -97,8 +91,9 @@ export function alertOf(
   contact: Contact,
   ctx: AlertContext,
 ): Alert | null {
-  if (detailType === RUN_COMPLETED) return null;
-  const kind = KIND[detailType];
+  // The event says what happened; an event from before `transition` existed says it by its detail-type.
+  const kind = d.transition ?? transitionOfDetailType(detailType);
+  if (kind === null) return null;
   const zone = ctx.settings.timezone;
   const since = moment(d.staleSince, zone, ctx.now);
   const lastUpdated = moment(d.lastUpdatedAt, zone, ctx.now);

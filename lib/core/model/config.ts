@@ -2,8 +2,11 @@
 
 /** `pass`, `warn`, `fail` (the data is stale or wrong) or `error` (the check could not run). */
 export type Status = 'pass' | 'warn' | 'fail' | 'error';
+/** How bad a breach is: `warn` or `fail` (the status a breached check gets). */
 export type Severity = 'warn' | 'fail';
+/** The database engines a source can be. */
 export type Engine = 'postgres' | 'mysql';
+/** Who a contact is, which decides the words of their messages (docs/alerts.md). */
 export type Audience = 'data-lead' | 'platform' | 'product-lead';
 /** The unit of an integer freshness column: epoch seconds, milliseconds or microseconds. */
 export type ColumnUnit = 's' | 'ms' | 'us';
@@ -17,6 +20,7 @@ export interface SecretRef {
 /** How a source is reached: the RDS Data API, or its driver from inside the VPC (`vpc:`). */
 export type Connection = 'data-api' | 'direct';
 
+/** A database to check, as resolved from `settings.sources`. */
 export interface SourceConfig {
   name: string;
   engine: Engine;
@@ -39,6 +43,7 @@ export interface SourceConfig {
   unsetVariables: string[];
 }
 
+/** Someone who hears of stale data: their audience and channels (a Slack secret, an email address). */
 export interface Contact {
   id: string;
   name: string;
@@ -47,6 +52,7 @@ export interface Contact {
   email: string | null;
 }
 
+/** `settings.notify`, with defaults applied: durations and crons as written. */
 export interface NotifySettings {
   errorsTo: string | null;
   remindEvery: string;
@@ -60,6 +66,7 @@ export interface VpcSettings {
   securityGroupIds: string[];
 }
 
+/** `stalewatch.yml`, resolved: zone, schedule, holidays, sources, contacts, notify and metrics. */
 export interface Settings {
   timezone: string;
   /** Where runSource and check run, when a source is `direct`; null: outside any VPC. */
@@ -86,6 +93,7 @@ export interface DeadlineSpec {
   daysOff?: { years: number[]; dates: string[] };
 }
 
+/** How new a table's newest timestamp must be, and how to read it. */
 export interface FreshnessRule {
   column: string;
   where: string | null;
@@ -101,6 +109,7 @@ export interface FreshnessRule {
   futureTolerance: string;
 }
 
+/** How many rows a table must have (bounds below and above), and how far the count may drop between runs. */
 export interface RowCountRule {
   where: string | null;
   failBelow: number | null;
@@ -129,14 +138,18 @@ interface CheckBase {
   severity: Severity;
 }
 
+/** A check on the newest timestamp of a table. */
 export type FreshnessCheck = CheckBase & { kind: 'freshness'; freshness: FreshnessRule };
+/** A check on the number of rows of a table. */
 export type RowCountCheck = CheckBase & { kind: 'rowCount'; rowCount: RowCountRule };
+/** A check on whether a table changed, from the database's change counters. */
 export type ActivityCheck = CheckBase & { kind: 'activity'; activity: ActivityRule };
 /** One check of one dataset. */
 export type Check = FreshnessCheck | RowCountCheck | ActivityCheck;
 /** What a check judges: the newest timestamp, the number of rows, or whether the table changed. */
 export type CheckKind = Check['kind'];
 
+/** A dataset file, resolved: who owns it, who else hears, what it means when it is stale. */
 export interface Dataset {
   id: string;
   title: string;
@@ -176,6 +189,7 @@ export interface AlarmWatch {
   file: string;
 }
 
+/** The whole config: settings, datasets, their checks, and alarms. */
 export interface Config {
   settings: Settings;
   datasets: Dataset[];

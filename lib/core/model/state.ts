@@ -24,7 +24,11 @@ export interface CheckState {
   version: number;
 }
 
+/** Row counts kept per check: enough for a drop to be judged against recent runs, small in the item. */
 export const ROW_COUNTS_KEPT = 10;
 
+/** What a transition can mean, one per event `detail-type` (the event detail's `transition`). */
+export const TRANSITION_KINDS = ['stale', 'still-stale', 'recovered', 'error', 'error-recovered'] as const;
+
 /** What a transition means, one per event `detail-type`. */
-export type TransitionKind = 'stale' | 'still-stale' | 'recovered' | 'error' | 'error-recovered';
+export type TransitionKind = (typeof TRANSITION_KINDS)[number];

@@ -20,6 +20,7 @@ export interface ResultJson {
   sql: string | null;
 }
 
+/** A run as `run --format json` and the `check` function print it. */
 export interface RunJson {
   runId: string;
   now: string;

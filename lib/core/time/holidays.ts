@@ -25,6 +25,7 @@ const Holidays = (): typeof HolidaysType => {
   }
 };
 
+/** The names `holidays:` accepts besides date-holidays' codes (`england-and-wales` → `GB-ENG`). */
 export const REGION_ALIASES: Readonly<Record<string, string>> = {
   'england-and-wales': 'GB-ENG',
   england: 'GB-ENG',

@@ -10,6 +10,7 @@ const VARIABLES = {
   STALEWATCH_RUN_SOURCE_FUNCTION: 'The runSource function that dispatch invokes',
 } as const;
 
+/** The deployed functions' settings from their environment, checked by `serviceEnvironment`. */
 export interface ServiceEnvironment {
   stateTable: string;
   eventBus: string;

@@ -14,6 +14,7 @@ import type { CliIo } from '../io';
 import { parseNow } from '../options';
 import { exitCodeOf, type RunFlags, runOnce } from './run';
 
+/** The options of `stalewatch preview`. */
 export interface PreviewFlags extends RunFlags {
   out?: string;
   digest?: boolean;

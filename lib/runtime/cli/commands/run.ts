@@ -13,6 +13,7 @@ import { toPreviousState } from '../../../core/transition';
 import { type CliIo, EXIT } from '../io';
 import { parseNow, parseSourceFlags, parseTimeout } from '../options';
 
+/** The options of `stalewatch run`, shared by `preview`. */
 export interface RunFlags {
   checks: string;
   only?: string[];

@@ -8,6 +8,7 @@ import { formatWhen } from '../../../core/time/zone';
 import type { CliIo } from '../io';
 import { parseNow } from '../options';
 
+/** The options of `stalewatch snooze`. */
 export interface SnoozeFlags {
   checks: string;
   until?: string;

@@ -9,6 +9,7 @@ import { STATUS_PAGE_FILE } from '../../../core/status-page';
 import type { CliIo } from '../io';
 import { exitCodeOf, type RunFlags, runOnce } from './run';
 
+/** The options of `stalewatch status`. */
 export interface StatusFlags extends RunFlags {
   out: string;
   stage?: string;
