@@ -7,6 +7,7 @@ import type { DoctorPorts } from './ports';
 /** The service's name in serverless.yml: its resources are named `<service>-<stage>-…`. */
 export const SERVICE = 'stalewatch';
 
+/** Which deployment doctor looks at: the stage's resources, in the region. */
 export interface DoctorOptions {
   stage: string;
   region: string;

@@ -10,7 +10,9 @@ export interface Finding {
   text: string;
 }
 
+/** A finding that is in order. */
 export const ok = (subject: string, text: string): Finding => ({ ok: true, subject, text });
+/** A finding that needs doing, with what to do. */
 export const toDo = (subject: string, text: string): Finding => ({ ok: false, subject, text });
 
 /** `ok     source tis: …` and `to do  source tis: …`, one line each. */

@@ -4,6 +4,7 @@ import { loadConfig } from '../../../config/load';
 import { formatFindings } from '../../../core/doctor/findings';
 import { type CliIo, EXIT } from '../io';
 
+/** `stalewatch doctor`'s options. */
 export interface DoctorFlags {
   checks: string;
   stage: string;
