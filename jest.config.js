@@ -5,7 +5,13 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // The CLI's tests run bin/stalewatch.js, which loads the compiled dist/cli.js: compile it first.
   globalSetup: '<rootDir>/tools/build-cli.js',
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // `import()` stays native (jest runs with --experimental-vm-modules), for ESM-only packages.
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022' }, module: { type: 'commonjs', ignoreDynamic: true } },
+    ],
+  },
   // PGlite takes seconds to boot on a 2-core machine; each suite shares one instance.
   testTimeout: 60_000,
 };

@@ -1,4 +1,6 @@
-import { digestEntries, digestOf } from '../core/messages/digest';
+import type { HistoryEntry } from '../core/history';
+import type { Acknowledgement } from '../core/loop/acknowledgement';
+import { digestChecks, digestEntries, digestOf, onTimeRates } from '../core/messages/digest';
 import type { CheckState } from '../core/model/state';
 import { CronSchedule } from '../core/time/cron';
 import { countdown, deliverAll, type NotifyOutcome, type TimeLeft } from './notify';
@@ -38,26 +40,61 @@ export function digestFire(cron: string, zone: string, now: Date): Date | null {
   return null;
 }
 
+/** The fire before `fire`: where "since the last digest" starts. */
+export function previousDigestFire(cron: string, zone: string, fire: Date): Date | null {
+  return digestFire(cron, zone, new Date(fire.getTime() - CLOCK_GRACE_MS - 1));
+}
+
+/** How many days of history the on-time rate covers. */
+export const ON_TIME_DAYS = 30;
+
+/** What the digest reads of the state table: every check's state, and the runs of the last days. */
+export interface DigestStatePorts {
+  states: () => Promise<CheckState[]>;
+  history: (checkIds: readonly string[], from: Date) => Promise<HistoryEntry[]>;
+}
+
 /**
- * The digest: one message per contact listing every dataset of theirs that is stale, oldest first;
- * nothing for a contact with nothing stale. Keyed by the scheduled fire it answers (`notify.digest` read
- * in `timezone`), so a retried or doubled invocation of one fire sends nothing twice, and a digest that
+ * The digest: one message per contact in three parts (newly stale since the last digest, still stale,
+ * back to normal since the last digest), each dataset with its on-time rate over 30 days; nothing for a
+ * contact with nothing to report. Keyed by the scheduled fire it answers (`notify.digest` read in
+ * `timezone`), so a retried or doubled invocation of one fire sends nothing twice, and a digest that
  * fires twice a day (`0 8,16 * * 1-5`) sends at each fire.
  */
 export async function runDigest(
-  ports: NotifyPorts & { staleStates: () => Promise<CheckState[]> },
+  ports: NotifyPorts & DigestStatePorts,
   timeLeft: TimeLeft = countdown(120_000),
 ): Promise<NotifyOutcome> {
   const config = ports.config();
   const now = ports.clock();
   const zone = config.settings.timezone;
-  const entries = digestEntries(config, await ports.staleStates());
   const fire = digestFire(config.settings.notify.digest, zone, now) ?? now;
-  const key = `digest:${fire.toISOString()}`;
+  const lastDigestAt = previousDigestFire(config.settings.notify.digest, zone, fire);
+  const from = new Date(now.getTime() - ON_TIME_DAYS * 86_400_000);
+  const [states, history] = await Promise.all([
+    ports.states(),
+    ports.history(
+      config.checks.map((c) => c.id),
+      from,
+    ),
+  ]);
+  const found = digestEntries(
+    config,
+    digestChecks(states, history, lastDigestAt),
+    onTimeRates(config, history, now, zone, ON_TIME_DAYS),
+  );
+  // Who said they are on each stale dataset ("I'm on it", `stalewatch ack`), if the loop is wired.
   const acknowledgements =
-    (await ports.loop?.acknowledgements.current(entries.map((e) => e.dataset))) ?? new Map();
+    (await ports.loop?.acknowledgements.current(
+      found.filter((e) => e.state === 'stale').map((e) => e.dataset),
+    )) ?? new Map<string, Acknowledgement>();
+  const entries = found.map((e) => {
+    const ack = e.state === 'stale' ? acknowledgements.get(e.dataset) : undefined;
+    return ack ? { ...e, onIt: { name: ack.by, since: ack.at } } : e;
+  });
+  const ctx = { zone, now, lastDigestAt, key: `digest:${fire.toISOString()}` };
   const messages = Object.values(config.settings.contacts).flatMap((contact) => {
-    const alert = digestOf(contact, entries, zone, now, key, acknowledgements);
+    const alert = digestOf(contact, entries, ctx);
     return alert ? [{ contact, alert }] : [];
   });
   return deliverAll(messages, ports, timeLeft);

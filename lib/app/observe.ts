@@ -11,6 +11,7 @@ import {
   type TableRead,
 } from '../core/sql';
 import { parseTimestamp, UnreadableTimestampError } from '../core/time/timestamp';
+import { withColumnHint } from './column-hint';
 import type { SourceConnector, SqlConnection } from './ports';
 
 /**
@@ -142,7 +143,8 @@ export async function observeSource(
           else queue.push(alone);
         } else {
           for (const check of read?.checks ?? []) {
-            into.set(check.id, { kind: 'error', message: error.message, sql: expression(check) });
+            const message = await withColumnHint(connection, check, error.message, signal);
+            into.set(check.id, { kind: 'error', message, sql: expression(check) });
           }
         }
       }

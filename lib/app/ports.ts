@@ -5,7 +5,7 @@ import type { Acknowledgement } from '../core/loop/acknowledgement';
 import type { Email } from '../core/messages/email';
 import type { Alert } from '../core/messages/model';
 import type { SlackMessage } from '../core/messages/slack';
-import type { Config, Engine, SecretRef } from '../core/model/config';
+import type { Config, Engine, SecretRef, SourceConfig } from '../core/model/config';
 import type { CheckState } from '../core/model/state';
 import type { CheckNow } from '../core/status';
 
@@ -66,8 +66,8 @@ export interface StateStore {
   remove(items: readonly OutboxItem[]): Promise<void>;
   /** Keeps what a run saw, for `historyDays`. */
   recordHistory(states: readonly CheckState[]): Promise<void>;
-  /** Every check that is stale now (warn or fail): what digests list. */
-  staleStates(): Promise<CheckState[]>;
+  /** Every check's state now: what digests read (stale now, or back to normal since the last one). */
+  states(): Promise<CheckState[]>;
 }
 
 /** A check's state as the store keeps it: the state, plus what the store needs to commit its events. */
@@ -223,6 +223,35 @@ export interface AlarmStore {
   remindAt(checkId: string, at: Date): Promise<void>;
   /** Reminders due by `now`, each with a way to drop it once handled. */
   remindersDue(now: Date): Promise<Array<{ checkId: string; dueAt: string; done: () => Promise<void> }>>;
+}
+
+/**
+ * What `stalewatch doctor` asks of AWS, as the person running it (their credentials, not the functions'
+ * roles). Each call answers or throws an error named as the SDK names it (`ResourceNotFoundException`,
+ * `ParameterNotFound`, `AccessDeniedException`…) with no secret and no quoted value in its message;
+ * `doctor` turns the name into what to do.
+ */
+export interface DoctorPorts {
+  /** One statement through the Data API with the source's ARNs: its rows by column name. */
+  execute(source: SourceConfig, sql: string): Promise<Array<Record<string, unknown>>>;
+  describeSecret(arn: string): Promise<void>;
+  /** Which of the secret's JSON fields are there (`username`, `password`); never the values. */
+  secretFields(arn: string): Promise<string[] | null>;
+  /**
+   * Reads what a contact's reference holds and checks it is usable on `channel` (a Slack webhook is an
+   * https URL); throws `WebhookSecretError` when it is not. The value is never returned.
+   */
+  checkReference(ref: SecretRef, channel: string): Promise<void>;
+  /** An SSM parameter that is not secret (the sender address), or undefined when there is none. */
+  plainParameter(name: string): Promise<string | undefined>;
+  sesAccount(): Promise<{ productionAccess: boolean; sendingEnabled: boolean }>;
+  /** Whether SES may send from `identity` (an address or a domain). */
+  sesIdentityVerified(identity: string): Promise<boolean>;
+  /** The ARN of the SNS topic called `name`, or null when there is none in the region. */
+  topicArn(name: string): Promise<string | null>;
+  /** How many of the topic's subscriptions are confirmed, and how many wait for confirmation. */
+  subscriptions(topicArn: string): Promise<{ confirmed: number; pending: number }>;
+  close(): void;
 }
 
 /** What the status page reads of the deployed state: each check's state, and its runs' history. */

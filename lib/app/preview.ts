@@ -1,13 +1,15 @@
 import { eventsOf } from '../core/events/build';
 import { type EventEntry, RUN_COMPLETED } from '../core/events/types';
 import { type AlertContext, alertOf } from '../core/messages/build';
-import { digestEntries, digestOf, type StaleCheck } from '../core/messages/digest';
-import { type Email, toEmail } from '../core/messages/email';
+import { type DigestCheck, digestEntries, digestOf, onTimeRates } from '../core/messages/digest';
+import { documentOf, type Email, emailBodyOf, escapeHtml, toEmail } from '../core/messages/email';
 import type { Alert } from '../core/messages/model';
 import { recipientsOf } from '../core/messages/recipients';
 import { blockKitBuilderUrl, type SlackMessage, type SlackOptions, toSlack } from '../core/messages/slack';
 import type { Config, Contact } from '../core/model/config';
 import type { RunReport } from '../core/model/run';
+import { historyOfResults } from '../core/status';
+import { digestFire, ON_TIME_DAYS, previousDigestFire } from './digest';
 
 /** The events a run causes from an empty state: what the first run of a new deployment would send. */
 export function eventsFromEmptyState(config: Config, report: RunReport): EventEntry[] {
@@ -37,36 +39,50 @@ export function alertsByContact(
 }
 
 /** The checks a run found stale, as digests read them. */
-function staleChecksOf(report: RunReport): StaleCheck[] {
+function staleChecksOf(report: RunReport): DigestCheck[] {
   return report.results
     .filter((r) => r.status === 'warn' || r.status === 'fail')
     .map((r) => ({
       checkId: r.check.id,
+      state: 'stale',
       staleSince: r.staleSince?.toISOString() ?? null,
       lastUpdatedAt: r.lastUpdatedAt?.toISOString() ?? null,
+      noData: r.breaches.some((b) => b.rule === 'noData'),
+      recoveredAt: null,
     }));
 }
 
-/** What `preview` writes for one contact. */
+/** What `preview` writes for one contact: each message as Slack, and as email for a contact with an address. */
 export interface ContactPreview {
   contact: Contact;
   slack: SlackMessage[];
-  email: Email | null;
+  /** The emails, for a contact with an address (else none). */
+  emails: Email[];
+  alerts: Alert[];
 }
 
-/** Several alerts as one email document (a preview file), separated by rules. */
-function combine(emails: Email[]): Email {
-  if (emails.length === 1) return emails[0] as Email;
-  const bodies = emails.map((e) => /<body[^>]*>([\s\S]*)<\/body>/.exec(e.html)?.[1] ?? e.html);
-  const first = emails[0]?.html ?? '';
-  return {
-    subject: `${emails.length} messages`,
-    html: first.replace(
-      /(<body[^>]*>)[\s\S]*(<\/body>)/,
-      `$1${bodies.join('\n<hr style="margin:32px 0">\n')}$2`,
-    ),
-    text: emails.map((e) => e.text).join('\n==========\n\n'),
-  };
+/**
+ * Several emails as one preview file. The HTML holds each email's body under its subject, and its
+ * `<title>` is the first email's subject, as is the text file's first line; each email in the text
+ * file starts with its own `Subject: …` line.
+ */
+export function combineEmails(alerts: readonly Alert[]): { html: string; text: string } {
+  const emails = alerts.map(toEmail);
+  const first = emails[0];
+  if (!first) return { html: '', text: '' };
+  const html =
+    emails.length === 1
+      ? first.html
+      : documentOf(
+          first.subject,
+          first.preheader,
+          alerts.map(
+            (a, i) =>
+              `<p style="margin:0 0 16px;font-size:13px;color:#475467">Email ${i + 1} of ${emails.length} · Subject: ${escapeHtml(emails[i]?.subject ?? '')}</p>\n${emailBodyOf(a)}`,
+          ),
+        );
+  const text = emails.map((e) => `Subject: ${e.subject}\n\n${e.text}`).join('\n==========\n\n');
+  return { html, text };
 }
 
 /** The messages of each contact that would hear something: Slack for every contact, email for those with an address. */
@@ -77,7 +93,8 @@ export function previews(
   return [...byContact.values()].map(({ contact, alerts }) => ({
     contact,
     slack: alerts.flatMap((alert) => toSlack(alert, slack)),
-    email: contact.email ? combine(alerts.map(toEmail)) : null,
+    emails: contact.email ? alerts.map(toEmail) : [],
+    alerts,
   }));
 }
 
@@ -88,22 +105,40 @@ export function previewFiles(preview: ContactPreview): Record<string, string> {
     [`${id}.slack.json`]: `${JSON.stringify(preview.slack, null, 2)}\n`,
     [`${id}.slack-links.txt`]: `${preview.slack.map((m) => `${m.text}\n${blockKitBuilderUrl(m)}\n`).join('\n')}`,
   };
-  if (preview.email) {
-    files[`${id}.email.html`] = preview.email.html;
-    files[`${id}.email.txt`] = preview.email.text;
+  if (preview.emails.length > 0) {
+    const { html, text } = combineEmails(preview.alerts);
+    files[`${id}.email.html`] = html;
+    files[`${id}.email.txt`] = text;
   }
   return files;
 }
 
-/** The digests of every contact with something stale. */
+/**
+ * The digests of every contact with something to hear, as the digest due at the run's time would read
+ * them: "since the last digest" from the fire before it, on-time rates from this run alone (the CLI has
+ * no history).
+ */
 export function digestAlerts(
   config: Config,
   report: RunReport,
 ): Map<string, { contact: Contact; alerts: Alert[] }> {
-  const entries = digestEntries(config, staleChecksOf(report));
+  const zone = config.settings.timezone;
+  const fire = digestFire(config.settings.notify.digest, zone, report.now) ?? report.now;
+  const history = historyOfResults(report.results, report.now);
+  const entries = digestEntries(
+    config,
+    staleChecksOf(report),
+    onTimeRates(config, history, report.now, zone, ON_TIME_DAYS),
+  );
+  const ctx = {
+    zone,
+    now: report.now,
+    lastDigestAt: previousDigestFire(config.settings.notify.digest, zone, fire),
+    key: `digest:${report.runId}`,
+  };
   const byContact = new Map<string, { contact: Contact; alerts: Alert[] }>();
   for (const contact of Object.values(config.settings.contacts)) {
-    const digest = digestOf(contact, entries, config.settings.timezone, report.now, `digest:${report.runId}`);
+    const digest = digestOf(contact, entries, ctx);
     if (digest) byContact.set(contact.id, { contact, alerts: [digest] });
   }
   return byContact;

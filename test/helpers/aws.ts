@@ -109,3 +109,137 @@ export async function startSecretsManager(secrets: Record<string, unknown> = {})
   const endpoint = await listen(server);
   return { endpoint, state, stop: () => close(server) };
 }
+
+/** What the account stand-ins hold: secrets, SSM parameters, SES and SNS, as `doctor` reads them. */
+export interface AccountState {
+  /** Secrets Manager secrets by ARN or name: their `SecretString`. */
+  secrets: Record<string, string>;
+  /** SSM parameters by name. */
+  parameters: Record<string, string>;
+  /** SES v2 identities (addresses or domains): whether each is verified for sending. */
+  identities: Record<string, boolean>;
+  sesProductionAccess: boolean;
+  /** SNS topics by ARN: the `SubscriptionArn` of each subscription (`PendingConfirmation` until confirmed). */
+  topics: Record<string, string[]>;
+}
+
+/**
+ * One local HTTP server standing in for Secrets Manager (`DescribeSecret`, `GetSecretValue`), SSM
+ * (`GetParameter`), SES v2 (`GetAccount`, `GetEmailIdentity`) and SNS (`ListTopics`,
+ * `ListSubscriptionsByTopic`, query protocol), each answering from `state` with the real APIs' shapes
+ * and not-found errors. Point the SDK at it with `AWS_ENDPOINT_URL_SECRETS_MANAGER`, `_SSM`, `_SESV2`
+ * and `_SNS`.
+ */
+export async function startAccountStandIns(initial: Partial<AccountState> = {}) {
+  const state: AccountState = {
+    secrets: {},
+    parameters: {},
+    identities: {},
+    sesProductionAccess: false,
+    topics: {},
+    ...initial,
+  };
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c) => chunks.push(c));
+    request.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const json = (status: number, body: unknown, type = 'application/x-amz-json-1.1', error?: string) =>
+        response
+          .writeHead(status, { 'content-type': type, ...(error ? { 'x-amzn-errortype': error } : {}) })
+          .end(
+            JSON.stringify(error ? { __type: error, message: (body as { message: string }).message } : body),
+          );
+      const target = String(request.headers['x-amz-target'] ?? '');
+      if (target.startsWith('secretsmanager.')) {
+        const { SecretId } = JSON.parse(raw || '{}') as { SecretId: string };
+        const value = state.secrets[SecretId];
+        if (value === undefined)
+          return json(
+            400,
+            { message: "Secrets Manager can't find the specified secret." },
+            undefined,
+            'ResourceNotFoundException',
+          );
+        return json(
+          200,
+          target.endsWith('GetSecretValue')
+            ? { ARN: SecretId, Name: SecretId, SecretString: value }
+            : { ARN: SecretId, Name: SecretId },
+        );
+      }
+      if (target === 'AmazonSSM.GetParameter') {
+        const { Name } = JSON.parse(raw || '{}') as { Name: string };
+        const value = state.parameters[Name];
+        if (value === undefined) return json(400, { message: '' }, undefined, 'ParameterNotFound');
+        return json(200, { Parameter: { Name, Type: 'SecureString', Value: value, Version: 1 } });
+      }
+      if (request.url === '/v2/email/account') {
+        return json(
+          200,
+          { ProductionAccessEnabled: state.sesProductionAccess, SendingEnabled: true },
+          'application/json',
+        );
+      }
+      if (request.url?.startsWith('/v2/email/identities/')) {
+        const identity = decodeURIComponent(request.url.slice('/v2/email/identities/'.length));
+        const verified = state.identities[identity];
+        if (verified === undefined)
+          return json(
+            404,
+            { message: `Email identity ${identity} does not exist.` },
+            'application/json',
+            'NotFoundException',
+          );
+        return json(
+          200,
+          {
+            IdentityType: identity.includes('@') ? 'EMAIL_ADDRESS' : 'DOMAIN',
+            VerifiedForSendingStatus: verified,
+          },
+          'application/json',
+        );
+      }
+      const form = new URLSearchParams(raw);
+      const xml = (action: string, result: string) =>
+        response
+          .writeHead(200, { 'content-type': 'text/xml' })
+          .end(
+            `<${action}Response xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></${action}Response>`,
+          );
+      if (form.get('Action') === 'ListTopics') {
+        const members = Object.keys(state.topics).map(
+          (arn) => `<member><TopicArn>${arn}</TopicArn></member>`,
+        );
+        return xml('ListTopics', `<Topics>${members.join('')}</Topics>`);
+      }
+      if (form.get('Action') === 'ListSubscriptionsByTopic') {
+        const arn = form.get('TopicArn') ?? '';
+        const members = (state.topics[arn] ?? []).map(
+          (s) =>
+            `<member><TopicArn>${arn}</TopicArn><Protocol>email</Protocol><SubscriptionArn>${s}</SubscriptionArn><Endpoint>platform@example.org</Endpoint></member>`,
+        );
+        return xml('ListSubscriptionsByTopic', `<Subscriptions>${members.join('')}</Subscriptions>`);
+      }
+      json(
+        404,
+        { message: `not served: ${request.method} ${request.url} ${target}` },
+        'application/json',
+        'UnknownOperationException',
+      );
+    });
+  });
+  const endpoint = await listen(server);
+  return {
+    endpoint,
+    state,
+    /** The `AWS_ENDPOINT_URL_*` settings that send the SDK's calls for these services here. */
+    env: {
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
+      AWS_ENDPOINT_URL_SSM: endpoint,
+      AWS_ENDPOINT_URL_SESV2: endpoint,
+      AWS_ENDPOINT_URL_SNS: endpoint,
+    },
+    stop: () => close(server),
+  };
+}

@@ -137,7 +137,7 @@ describe('once someone is on a dataset, every later message says so and reminder
     standIns.state.slack = [];
     await digest({}, context);
     // Assess 3
-    expect(slackTexts().join()).toContain('who is on it: Jane Smith (since Monday 23 November 10:02)');
+    expect(slackTexts().join()).toContain('Who is on it: Jane Smith (since Monday 23 November 10:02)');
 
     // Act 4: the check passes again, and the dataset recovers.
     await dynamo.client.send(

@@ -188,7 +188,7 @@ describe('stalewatch run on an embedded database kept in a folder (pglite:<folde
       }),
     ]);
     expect(json.results[0].message).toMatch(
-      /^Trainee placements \(updated recently\) data is 1 day out of date/,
+      /^Trainee placements \(updated recently\) data is 31 hours out of date/,
     );
     expect(code).toBe(1);
   });
@@ -283,12 +283,16 @@ describe('stalewatch preview', () => {
     expect(stdout).toContain(`${out}/placements-lead.slack.json`);
     const slack = JSON.parse(readFileSync(join(out, 'placements-lead.slack.json'), 'utf8'));
     expect(slack).toEqual([
-      { text: 'Trainee placements data is 1 day out of date', blocks: expect.any(Array) },
+      { text: 'Stale: Trainee placements data is 31 hours out of date', blocks: expect.any(Array) },
     ]);
     expect(readFileSync(join(out, 'placements-lead.email.txt'), 'utf8')).toContain(
       'Stale since: Monday 23 November 04:14 (5 hours ago)',
     );
-    expect(readFileSync(join(out, 'placements-lead.email.html'), 'utf8')).toContain('<h1');
+    const text = readFileSync(join(out, 'placements-lead.email.txt'), 'utf8');
+    const html = readFileSync(join(out, 'placements-lead.email.html'), 'utf8');
+    expect(text.split('\n')[0]).toBe('Subject: Stale: Trainee placements data is 31 hours out of date');
+    expect(html).toContain('<title>Stale: Trainee placements data is 31 hours out of date</title>');
+    expect(html).toContain('<html lang="en-GB"');
     expect(existsSync(join(out, 'platform.slack.json'))).toBe(false);
     expect(code).toBe(0);
   });
@@ -316,7 +320,7 @@ describe('stalewatch preview', () => {
     // Assess: Slack shows the title as written, and reads no mention or link in it.
     const [message] = JSON.parse(readFileSync(join(out, 'placements-lead.slack.json'), 'utf8'));
     expect(message.text).toBe(
-      'Placements &lt;!channel&gt; &amp; R&amp;D &lt;https://evil.example|click&gt; data is 1 day out of date',
+      'Stale: Placements &lt;!channel&gt; &amp; R&amp;D &lt;https://evil.example|click&gt; data is 31 hours out of date',
     );
     const mrkdwn = message.blocks.filter((b: { type: string }) => b.type === 'section');
     expect(JSON.stringify(mrkdwn)).toContain('Placements &lt;!channel&gt; &amp; R&amp;D');
@@ -340,7 +344,12 @@ describe('stalewatch preview', () => {
       out,
     ]);
     const [digest] = JSON.parse(readFileSync(join(out, 'placements-lead.slack.json'), 'utf8'));
-    expect(digest.text).toBe('1 dataset is out of date');
+    expect(digest.text).toBe('Digest: 1 dataset out of date');
+    const blocks = JSON.stringify(digest.blocks);
+    expect(blocks).toContain('*Newly stale since the last digest*');
+    expect(blocks).toContain('Stale since Monday 23 November 04:14 (5 hours ago)');
+    expect(blocks).toContain('Who is on it: nobody has said so yet');
+    expect(blocks).toContain('On time 0 of the 1 day checked in the last 30');
   });
 });
 
@@ -485,7 +494,7 @@ describe('stalewatch demo', () => {
     expect(first).not.toMatch(/Training grades/);
     expect(third).toMatch(/Dataset Stale\s+Training grades · changed-recently → trainee-lead/);
     expect(third).toMatch(
-      /FAIL {2}Training grades \(changed recently\) has not changed since .*, when Stalewatch began watching it: a change was expected within 20 hours \(judged from the database's change counters/,
+      /FAIL {2}Training grades \(changed recently\) has not changed since .*, when Stalewatch began watching it: a change was expected at least every 20 hours \(judged from the database's change counters/,
     );
   });
 });
@@ -526,7 +535,7 @@ describe('stalewatch preview --alarm-event', () => {
     expect(stdout).toContain('tis-prod-db-free-storage: TIS database disk space is running low');
     const lead = readFileSync(join(dir, 'out', 'placements-lead.slack.json'), 'utf8');
     expect(JSON.parse(lead)[0].text).toBe(
-      'TIS database disk space is running low: 4.1 GB free, the limit is 5 GB',
+      'Problem: TIS database disk space is running low: 4.1 GB free, the limit is 5 GB',
     );
     expect(lead).not.toContain('FreeStorageSpace');
     expect(readFileSync(join(dir, 'out', 'platform.slack.json'), 'utf8')).toContain(

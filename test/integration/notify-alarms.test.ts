@@ -114,8 +114,8 @@ describe('CloudWatch alarms through the notify function, with its real clients a
     const repeated = await handler(diskAlarm('ALARM', '2026-11-23T10:07:00.000Z', 4 * GiB), context);
     // Assess: one message each; the lead's has no technical word, the platform's has them all.
     expect(first.map((m) => [m.to, m.text])).toEqual([
-      ['lead', 'TIS database disk space is running low: 4.1 GB free, the limit is 5 GB'],
-      ['platform', 'TIS database disk space is running low: 4.1 GB free, the limit is 5 GB'],
+      ['lead', 'Problem: TIS database disk space is running low: 4.1 GB free, the limit is 5 GB'],
+      ['platform', 'Problem: TIS database disk space is running low: 4.1 GB free, the limit is 5 GB'],
     ]);
     const [lead, platform] = first;
     expect(lead?.body).not.toMatch(/tis-prod-db|FreeStorageSpace|AWS\/RDS|Threshold Crossed|console\.aws/);
@@ -138,8 +138,14 @@ describe('CloudWatch alarms through the notify function, with its real clients a
     await handler(ok, context);
     // Assess
     expect(received().map((m) => [m.to, m.text])).toEqual([
-      ['lead', 'TIS database disk space is back to normal: 12 GB free (it was running low for 2 hours)'],
-      ['platform', 'TIS database disk space is back to normal: 12 GB free (it was running low for 2 hours)'],
+      [
+        'lead',
+        'Back to normal: TIS database disk space is back to normal: 12 GB free (it was running low for 2 hours)',
+      ],
+      [
+        'platform',
+        'Back to normal: TIS database disk space is back to normal: 12 GB free (it was running low for 2 hours)',
+      ],
     ]);
   });
 
@@ -158,8 +164,8 @@ describe('CloudWatch alarms through the notify function, with its real clients a
     });
     await handler(event, context);
     expect(received().map((m) => m.text)).toEqual([
-      'TIS website is not answering (health check failing since 10:02)',
-      'TIS website is not answering (health check failing since 10:02)',
+      'Problem: TIS website is not answering (health check failing since 10:02)',
+      'Problem: TIS website is not answering (health check failing since 10:02)',
     ]);
   });
 
@@ -194,7 +200,7 @@ describe('CloudWatch alarms through the notify function, with its real clients a
       context,
     );
     const [lead, platform] = received();
-    expect(lead?.text).toBe('TIS service has a problem (since 10:02)');
+    expect(lead?.text).toBe('Problem: TIS service has a problem (since 10:02)');
     expect(lead?.body).not.toContain('ALARM(');
     expect(platform?.body).toContain('ALARM(tis-prod-api-5xx) OR ALARM(tis-prod-api-latency)');
     expect(platform?.body).toContain('Set off by:* tis-prod-api-5xx');
@@ -215,7 +221,7 @@ describe('CloudWatch alarms through the notify function, with its real clients a
     expect(received().map((m) => [m.to, m.text])).toEqual([
       [
         'platform',
-        'Stalewatch cannot tell whether TIS database disk space is all right: its alarm has no data',
+        'Error: Stalewatch cannot tell whether TIS database disk space is all right: its alarm has no data',
       ],
     ]);
   });

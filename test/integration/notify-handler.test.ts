@@ -72,7 +72,7 @@ describe('the notify function, with its real clients pointed at local stand-ins'
     expect(standIns.state.slack).toEqual([
       {
         path: '/services/stalewatch/slack/placements',
-        body: expect.objectContaining({ text: 'Trainee placements data is 3 days out of date' }),
+        body: expect.objectContaining({ text: 'Stale: Trainee placements data is 3 days out of date' }),
       },
     ]);
     expect(standIns.state.email).toEqual([

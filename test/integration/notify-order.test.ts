@@ -111,7 +111,9 @@ describe('notify never delivers a message after a later one about the same check
     await notifyAt('2026-11-24T08:05:00Z', recovered('2026-11-24T08:05:00.000Z'));
     const release = await notifyAt('2026-11-24T08:15:00Z', { release: true });
     // Assess: the lead reads that it is right again, and nothing after that says it is not.
-    expect(slackTexts()).toEqual(['Trainee placements is up to date again (it was stale for 3 days)']);
+    expect(slackTexts()).toEqual([
+      'Back to normal: Trainee placements is up to date again (was stale for 3 days)',
+    ]);
     expect(held).toMatchObject({ held: 1 });
     expect(release).toMatchObject({
       sent: 0,
@@ -126,7 +128,9 @@ describe('notify never delivers a message after a later one about the same check
     await notifyAt('2026-11-24T08:00:00Z', { release: true });
     await notifyAt('2026-11-24T08:15:00Z', { release: true });
     // Assess
-    expect(slackTexts()).toEqual(['Trainee placements is up to date again (it was stale for 3 days)']);
+    expect(slackTexts()).toEqual([
+      'Back to normal: Trainee placements is up to date again (was stale for 3 days)',
+    ]);
   });
 
   it('sends nothing for an event that arrives after a later one about the same check', async () => {
@@ -134,7 +138,9 @@ describe('notify never delivers a message after a later one about the same check
     await notifyAt('2026-11-24T10:16:00Z', recovered('2026-11-24T10:15:00.000Z'));
     await notifyAt('2026-11-24T10:17:00Z', eventOf('Dataset Stale', 'evt-stale', '2026-11-24T10:00:00.000Z'));
     // Assess
-    expect(slackTexts()).toEqual(['Trainee placements is up to date again (it was stale for 3 days)']);
+    expect(slackTexts()).toEqual([
+      'Back to normal: Trainee placements is up to date again (was stale for 3 days)',
+    ]);
   });
 
   it('delivers held messages in the order of their events, whatever order they were held in', async () => {
@@ -151,8 +157,8 @@ describe('notify never delivers a message after a later one about the same check
     await notifyAt('2026-11-24T08:00:00Z', { release: true });
     // Assess: Programme memberships (22:00) before Trainee placements (23:00).
     expect(slackTexts()).toEqual([
-      expect.stringMatching(/^Programme memberships /),
-      expect.stringMatching(/^Trainee placements /),
+      expect.stringMatching(/^Stale: Programme memberships /),
+      expect.stringMatching(/^Stale: Trainee placements /),
     ]);
   });
 });

@@ -6,8 +6,9 @@ import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
 import { dynamoHolds } from '../../lib/adapters/aws/holds';
 import { dynamoSentRecord } from '../../lib/adapters/aws/sent';
 import { sendEmail } from '../../lib/adapters/aws/ses';
+import { dynamoStatusState } from '../../lib/adapters/aws/status-state';
 import { postToSlack, webhookUrl } from '../../lib/adapters/slack/webhook';
-import { runDigest } from '../../lib/app/digest';
+import { type DigestStatePorts, runDigest } from '../../lib/app/digest';
 import { countdown, notify, releaseHeld } from '../../lib/app/notify';
 import type { NotifyPorts } from '../../lib/app/ports';
 import { loadConfig } from '../../lib/config/load';
@@ -62,7 +63,7 @@ describe('notify: delivering alerts to Slack and email', () => {
   let ses: Awaited<ReturnType<typeof scriptedServer>>;
   let config: Config;
   let table = 0;
-  let ports: NotifyPorts & { staleStates: () => Promise<never[]> };
+  let ports: NotifyPorts & DigestStatePorts;
   let now = new Date('2026-11-23T10:00:00Z');
 
   beforeAll(async () => {
@@ -104,7 +105,8 @@ describe('notify: delivering alerts to Slack and email', () => {
       hold: holds.hold,
       heldDue: holds.heldDue,
       isLatest: holds.isLatest,
-      staleStates: async () => [],
+      states: async () => [],
+      history: async () => [],
     };
   });
 
@@ -116,7 +118,7 @@ describe('notify: delivering alerts to Slack and email', () => {
     const outcome = await notify(event(), ports);
     expect(outcome).toMatchObject({ sent: 2, alreadySent: 0 });
     expect(slack.state.bodies).toEqual([
-      expect.objectContaining({ text: 'Trainee placements data is 3 days out of date' }),
+      expect.objectContaining({ text: 'Stale: Trainee placements data is 3 days out of date' }),
     ]);
     expect(ses.state.bodies).toEqual([
       expect.objectContaining({
@@ -285,10 +287,14 @@ describe('notify: delivering alerts to Slack and email', () => {
       0,
       [],
     );
-    const digestPorts = { ...ports, staleStates: () => store.staleStates() };
+    const digestPorts = {
+      ...ports,
+      states: () => store.states(),
+      history: dynamoStatusState(dynamo.client, `notify-${table}`).history,
+    };
     now = new Date('2026-11-24T08:00:00Z');
     expect(await runDigest(digestPorts)).toMatchObject({ sent: 2 });
-    expect(slack.state.bodies).toEqual([expect.objectContaining({ text: '1 dataset is out of date' })]);
+    expect(slack.state.bodies).toEqual([expect.objectContaining({ text: 'Digest: 1 dataset out of date' })]);
     expect(await runDigest(digestPorts)).toMatchObject({ sent: 0, alreadySent: 2 });
   });
 });

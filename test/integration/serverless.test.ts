@@ -697,4 +697,27 @@ describe('the packaged runSource and check on data six years old, with dueBy che
     });
     expect(judged(JSON.parse(out.stdout))).toEqual(expected);
   });
+
+  it('check refuses a bad payload with a stack trace that names our source files, through the shipped source map', async () => {
+    // Prepare: the deployed functions' NODE_OPTIONS, as the template sets them.
+    const template = packagedResources().CheckLambdaFunction?.Properties as {
+      Environment: { Variables: Record<string, string> };
+    };
+    const nodeOptions = template.Environment.Variables.NODE_OPTIONS ?? '';
+    expect(nodeOptions).toContain('--enable-source-maps');
+    // Act
+    const out = await invokeBundle(
+      unpackFunction('check'),
+      'check.js',
+      { onyl: ['placements'] },
+      {
+        ...env,
+        NODE_OPTIONS: nodeOptions,
+      },
+    );
+    // Assess
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/^InvalidPayloadError: Bad check payload: "onyl" is not a field/);
+    expect(out.stderr).toMatch(/lib\/app\/payloads\.ts:\d+:\d+/);
+  });
 });

@@ -161,7 +161,7 @@ describe('stalewatch status --out DIR', () => {
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     expect(html).toContain('<h2 id="dataset-1">Trainee placements</h2>');
     expect(html).toContain('✕</span> Out of date');
-    expect(html).toContain('Since</dt><dd>Saturday 21 November 11:00 (1 day ago)');
+    expect(html).toContain('Since</dt><dd>Saturday 21 November 11:00 (47 hours ago)');
     expect(html).toContain('On time 0 of 1 day seen in the last 30');
     expect(html).not.toMatch(/updated-recently|SELECT|last_modified/);
   });

@@ -97,7 +97,7 @@ describe('the deployed runSource writes the status page to the stack’s bucket 
     const text = textOf(s3.state.puts.at(-1)?.body ?? '');
     expect(s3.state.puts).toHaveLength(3);
     expect(text).toContain('Trainee placements ✕ Out of date');
-    expect(text).toContain('Since Sunday 22 November 04:14 (1 day ago)');
+    expect(text).toContain('Since Sunday 22 November 04:14 (29 hours ago)');
     expect(text).toContain('Last updated Saturday 21 November 02:14 (2 days ago)');
     expect(text).toContain('Owner Placements data lead');
     expect(text).toContain('Who is on it Nobody has said yet');

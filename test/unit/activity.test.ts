@@ -43,7 +43,7 @@ describe('activity checks', () => {
     expect(third?.staleSince).toEqual(at(12));
     expect(third?.breaches).toEqual([{ rule: 'noChange', limit: 'failAfter', duration: '36h' }]);
     expect(words(third as CheckResult, 37)).toMatch(
-      /^Trainee placements has not changed since Monday 23 November 10:00 \(1 day ago\), when Stalewatch began watching it: a change was expected within 36 hours/,
+      /^Trainee placements has not changed since Monday 23 November 10:00 \(37 hours ago\), when Stalewatch began watching it: a change was expected at least every 36 hours/,
     );
   });
 

@@ -1,6 +1,12 @@
 import type { CheckEventDetail, DetailType } from '../../lib/core/events/types';
 import { type AlertContext, alertOf } from '../../lib/core/messages/build';
-import { type DigestEntry, digestOf } from '../../lib/core/messages/digest';
+import {
+  type DigestEntry,
+  digestChecks,
+  digestEntries,
+  digestOf,
+  onTimeRates,
+} from '../../lib/core/messages/digest';
 import { toEmail } from '../../lib/core/messages/email';
 import { recipientsOf } from '../../lib/core/messages/recipients';
 import { SLACK_LIMITS, toSlack } from '../../lib/core/messages/slack';
@@ -30,14 +36,14 @@ describe('a stale dataset, for its data lead', () => {
 
   it('leads with how out of date it is, in plain words', () => {
     expect(alert.headline).toBe('Trainee placements data is 3 days out of date');
-    expect(email.subject).toBe('Trainee placements data is 3 days out of date');
+    expect(email.subject).toBe('Stale: Trainee placements data is 3 days out of date');
   });
 
   it('says since when (absolute in the configured zone, and relative), last updated, and what was expected', () => {
     expect(email.text).toContain('Stale since: Monday 23 November 07:00 (3 hours ago)');
     expect(email.text).toContain('Last updated: Friday 20 November 02:10 (3 days ago)');
     expect(email.text).toContain(
-      'Expected: New data by 07:00, Monday through Friday; it was due by Monday 23 November 07:00',
+      'Expected: New data by 07:00, Monday through Friday (it was due by Monday 23 November 07:00)',
     );
   });
 
@@ -46,7 +52,8 @@ describe('a stale dataset, for its data lead', () => {
       'What this means\nTrainees and Local Office admins see out-of-date placement details.',
     );
     expect(email.text).toContain('What to do\nAsk the platform team to re-run the nightly ESR sync.');
-    expect(email.text).toContain('Who is on it: Placements data lead');
+    expect(email.text).toContain('Owner: Placements data lead');
+    expect(email.text).toContain('Who is on it: nobody has said so yet');
     expect(email.text).toMatch(
       /A note you can forward\n> Trainee placements has been out of date since Monday 23 November 07:00\./,
     );
@@ -90,21 +97,28 @@ describe('other messages', () => {
     const d = detail({
       status: 'pass',
       previousStatus: 'fail',
-      staleForSeconds: 2 * 86_400 + 3_600,
+      staleSince: '2026-11-21T07:00:00.000Z',
+      lastUpdatedAt: '2026-11-23T09:40:00.000Z',
+      staleForSeconds: 2 * 86_400 + 3 * 3_600,
       breaches: [],
     });
-    expect(render('Dataset Recovered', d, 'placements-lead').alert.headline).toBe(
-      'Trainee placements is up to date again (it was stale for 2 days)',
+    const { alert, email } = render('Dataset Recovered', d, 'placements-lead');
+    expect(alert.headline).toBe('Trainee placements is up to date again (was stale for 2 days)');
+    expect(email.subject).toBe(
+      'Back to normal: Trainee placements is up to date again (was stale for 2 days)',
+    );
+    expect(email.text).toContain('Was stale since: Saturday 21 November 07:00 (2 days ago)');
+    expect(email.text).not.toContain('What this means');
+    expect(email.text).not.toContain(d.impact as string);
+  });
+
+  it('marks reminders as still stale', () => {
+    expect(render('Dataset Still Stale', detail(), 'placements-lead').email.subject).toBe(
+      'Still stale: Trainee placements data is 3 days out of date',
     );
   });
 
-  it('marks reminders as still out of date', () => {
-    expect(render('Dataset Still Stale', detail(), 'placements-lead').alert.headline).toBe(
-      'Still out of date: Trainee placements data is 3 days out of date',
-    );
-  });
-
-  it('words row counts as records, not as age', () => {
+  it('words row counts as rows, not as age', () => {
     const d = detail({
       kind: 'rowCount',
       lastUpdatedAt: null,
@@ -112,10 +126,8 @@ describe('other messages', () => {
       breaches: [{ rule: 'failBelow', limit: 1000 }],
     });
     const { alert, email } = render('Dataset Stale', d, 'placements-lead');
-    expect(alert.headline).toBe('Trainee placements has fewer records than expected');
-    expect(email.text).toContain(
-      'Records now: 850 (1,000 at the check before)\nExpected: At least 1,000 records',
-    );
+    expect(alert.headline).toBe('Trainee placements has 850 rows (at least 1,000 expected)');
+    expect(email.text).toContain('Rows now: 850 (1,000 at the check before)\nExpected: At least 1,000 rows');
     expect(email.text).toContain('Trainee placements may be incomplete or wrong since');
   });
 
@@ -150,43 +162,187 @@ describe('who hears of an event', () => {
 });
 
 describe('the digest', () => {
-  const entry = (i: number, since: string | null): DigestEntry => ({
+  const LAST = new Date('2026-11-20T08:00:00Z');
+  const ctx = { zone: 'Europe/London', now: NOW, lastDigestAt: LAST, key: 'k' };
+  const entry = (i: number, since: string | null, more: Partial<DigestEntry> = {}): DigestEntry => ({
     dataset: `d${i}`,
     title: `Dataset ${i}`,
-    staleSince: since,
-    lastUpdatedAt: '2026-11-20T00:00:00.000Z',
     owners: ['placements-lead'],
     subscribers: [],
+    impact: `Impact ${i}.`,
+    action: `Action ${i}.`,
+    state: 'stale',
+    staleSince: since,
+    lastUpdatedAt: '2026-11-19T00:00:00.000Z',
+    noData: false,
+    recoveredAt: null,
+    ...more,
   });
+  const parts = (digest: ReturnType<typeof digestOf>) =>
+    digest?.sections?.map((s) => [s.title, s.items.map((i) => i.title)]);
 
-  it('lists every stale dataset of the contact, oldest first, each with since when', () => {
+  it('has three parts: newly stale since the last digest, still stale oldest first, and back to normal', () => {
     const digest = digestOf(
       contacts['placements-lead'] as Contact,
       [
         entry(1, '2026-11-22T00:00:00.000Z'),
-        entry(2, '2026-11-20T00:00:00.000Z'),
-        entry(3, '2026-11-21T00:00:00.000Z'),
+        entry(2, '2026-11-18T00:00:00.000Z'),
+        entry(3, '2026-11-19T00:00:00.000Z'),
+        entry(4, null, { noData: true, lastUpdatedAt: null }),
+        entry(5, '2026-11-21T00:00:00.000Z', {
+          state: 'recovered',
+          recoveredAt: '2026-11-22T06:00:00.000Z',
+        }),
+        entry(6, '2026-11-01T00:00:00.000Z', { state: 'recovered', recoveredAt: '2026-11-19T06:00:00.000Z' }),
       ],
-      'Europe/London',
-      NOW,
-      'k',
+      ctx,
     );
-    expect(digest?.headline).toBe('3 datasets are out of date');
-    expect(digest?.items?.map((i) => i.title)).toEqual(['Dataset 2', 'Dataset 3', 'Dataset 1']);
-    expect(toEmail(digest as never).text).toContain(
-      '- Dataset 2: stale since Friday 20 November 00:00 (3 days ago)',
+    expect(digest?.headline).toBe('4 datasets out of date (1 new), 1 back to normal');
+    expect(parts(digest)).toEqual([
+      ['Newly stale since the last digest', ['Dataset 1']],
+      ['Still stale, oldest first', ['Dataset 4', 'Dataset 2', 'Dataset 3']],
+      ['Back to normal since the last digest', ['Dataset 5']],
+    ]);
+    const text = toEmail(digest as never).text;
+    expect(text).toContain(
+      '- Dataset 2\n  Stale since Wednesday 18 November 00:00 (5 days ago); last updated Thursday 19 November 00:00 (4 days ago)\n  What it means: Impact 2. What to do: Action 2.\n  Who is on it: nobody has said so yet',
+    );
+    expect(text).toContain('- Dataset 4\n  No data since before Stalewatch first looked');
+    expect(text).toContain(
+      '- Dataset 5\n  Back to normal since Sunday 22 November 06:00 (28 hours ago); it was stale for at least 30 hours',
     );
   });
 
-  it('is not sent to a contact with nothing stale', () => {
-    expect(digestOf(contacts.platform as Contact, [entry(1, null)], 'Europe/London', NOW, 'k')).toBeNull();
+  it('says who is on it and the on-time rate over 30 days', () => {
+    const digest = digestOf(
+      contacts['placements-lead'] as Contact,
+      [
+        entry(1, '2026-11-22T00:00:00.000Z', {
+          onIt: { name: 'Jane Smith', since: '2026-11-23T08:12:00.000Z' },
+          onTimeRate: { onTime: 27, recorded: 30, days: 30 },
+        }),
+      ],
+      ctx,
+    );
+    const text = toEmail(digest as never).text;
+    expect(text).toContain('Who is on it: Jane Smith (since Monday 23 November 08:12)');
+    expect(text).toContain('On time 27 of 30 days');
+    expect(
+      toSlack(digest as never)[0]
+        ?.blocks.map((b) => JSON.stringify(b))
+        .join(''),
+    ).toContain('On time 27 of 30 days');
+  });
+
+  it('reads the state table: stale now (also while a check errs), and back to normal after its history saw it stale', () => {
+    const state = (checkId: string, more: Record<string, unknown>) =>
+      ({
+        checkId,
+        status: 'pass',
+        since: '2026-11-01T00:00:00.000Z',
+        dataStatus: 'pass',
+        staleSince: null,
+        lastUpdatedAt: '2026-11-23T05:00:00.000Z',
+        observed: { ageSeconds: 60 },
+        rowCounts: [],
+        lastNotifiedAt: null,
+        runId: 'r',
+        runAt: '2026-11-23T09:45:00.000Z',
+        version: 1,
+        ...more,
+      }) as never;
+    const run = (checkId: string, runAt: string, status: 'pass' | 'warn' | 'fail' | 'error') => ({
+      checkId,
+      runAt,
+      status,
+    });
+    const checks = digestChecks(
+      [
+        state('a/x', { status: 'fail', staleSince: '2026-11-22T00:00:00.000Z' }),
+        state('b/x', { status: 'error', dataStatus: 'warn', staleSince: '2026-11-21T00:00:00.000Z' }),
+        state('c/x', { since: '2026-11-22T06:00:00.000Z' }),
+        state('d/x', { since: '2026-11-22T06:00:00.000Z' }),
+        state('e/x', {}),
+      ],
+      [
+        run('c/x', '2026-11-21T00:00:00.000Z', 'pass'),
+        run('c/x', '2026-11-21T00:15:00.000Z', 'fail'),
+        run('c/x', '2026-11-21T12:00:00.000Z', 'error'),
+        run('c/x', '2026-11-22T05:45:00.000Z', 'fail'),
+        run('c/x', '2026-11-22T06:00:00.000Z', 'pass'),
+        run('d/x', '2026-11-22T05:45:00.000Z', 'pass'),
+      ],
+      LAST,
+    );
+    expect(checks.map((c) => [c.checkId, c.state, c.staleSince])).toEqual([
+      ['a/x', 'stale', '2026-11-22T00:00:00.000Z'],
+      ['b/x', 'stale', '2026-11-21T00:00:00.000Z'],
+      ['c/x', 'recovered', '2026-11-21T00:15:00.000Z'],
+    ]);
+  });
+
+  it('counts the on-time rate over 30 days from the history of the dataset’s checks', () => {
+    const config = {
+      checks: [
+        { id: 'a/x', dataset: 'a' },
+        { id: 'a/y', dataset: 'a' },
+      ],
+    } as never;
+    const history = Array.from({ length: 30 }, (_, i) => ({
+      checkId: i % 2 ? 'a/x' : 'a/y',
+      runAt: new Date(NOW.getTime() - i * 86_400_000).toISOString(),
+      status: (i < 3 ? 'fail' : 'pass') as 'fail' | 'pass',
+    }));
+    expect(onTimeRates(config, history, NOW, 'Europe/London')('a')).toEqual({
+      onTime: 27,
+      recorded: 30,
+      days: 30,
+    });
+    expect(onTimeRates(config, [], NOW, 'Europe/London')('a')).toBeNull();
+  });
+
+  it('lists an alarm going off as a problem since when it went off', () => {
+    const config = {
+      checks: [],
+      datasets: [],
+      alarms: [
+        {
+          name: 'tis-prod-db-disk',
+          prefix: false,
+          title: 'TIS database disk space',
+          owners: ['placements-lead'],
+          subscribers: [],
+          impact: null,
+          action: 'Ask the platform team to grow the disk.',
+        },
+      ],
+    } as never;
+    const entries = digestEntries(config, [
+      {
+        checkId: 'alarm/tis-prod-db-disk',
+        state: 'stale',
+        staleSince: '2026-11-23T08:02:00.000Z',
+        lastUpdatedAt: null,
+        noData: false,
+        recoveredAt: null,
+      },
+    ]);
+    const text = toEmail(digestOf(contacts['placements-lead'] as Contact, entries, ctx) as never).text;
+    expect(text).toMatch(/^Digest: 1 alarm going off\n/);
+    expect(text).toContain(
+      '- TIS database disk space\n  A problem since Monday 23 November 08:02 (118 minutes ago)\n  What to do: Ask the platform team to grow the disk.',
+    );
+  });
+
+  it('is not sent to a contact with nothing to report', () => {
+    expect(digestOf(contacts.platform as Contact, [entry(1, null)], ctx)).toBeNull();
   });
 
   it('stays within Slack’s limits with 200 stale datasets, splitting into parts', () => {
     const entries = Array.from({ length: 200 }, (_, i) =>
       entry(i, `2026-11-${String(1 + (i % 20)).padStart(2, '0')}T00:00:00.000Z`),
     );
-    const digest = digestOf(contacts['placements-lead'] as Contact, entries, 'Europe/London', NOW, 'k');
+    const digest = digestOf(contacts['placements-lead'] as Contact, entries, ctx);
     const messages = toSlack(digest as never);
     const listed =
       messages
@@ -203,7 +359,7 @@ describe('the digest', () => {
         if (block.type === 'header')
           expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
       }
-      expect(message.text).toMatch(/^200 datasets are out of date/);
+      expect(message.text).toMatch(/^Digest: 200 datasets out of date/);
     }
   });
 

@@ -32,7 +32,7 @@ describe('result messages', () => {
   it('says how out of date, since when and what was expected, in the configured zone', () => {
     const result = evaluate(freshness({ warnAfter: '26h' }), fresh('2026-11-22T02:14:00Z'), null, NOW);
     expect(resultMessage(result, 'Europe/London', NOW)).toBe(
-      'Trainee placements data is 1 day out of date: last updated Sunday 22 November 02:14 (1 day ago); new data was expected within 26 hours.',
+      'Trainee placements data is 31 hours out of date: last updated Sunday 22 November 02:14 (31 hours ago); new data was expected at least every 26 hours.',
     );
   });
 
@@ -52,10 +52,14 @@ describe('result messages', () => {
 
   it('says plainly when there is no data, or too few rows', () => {
     const none = evaluate(freshness({ warnAfter: '1h' }), fresh(null), null, NOW);
-    expect(resultMessage(none, 'UTC', NOW)).toBe('Trainee placements has no data: there is no data at all.');
+    expect(resultMessage(none, 'UTC', NOW)).toBe('Trainee placements has no data: the table is empty.');
     const few = evaluate(rowCount({ failBelow: 1000 }), { kind: 'rowCount', rowCount: 850 }, null, NOW);
     expect(resultMessage(few, 'UTC', NOW)).toBe(
       'Trainee placements has 850 rows: at least 1,000 rows were expected.',
+    );
+    const empty = evaluate(rowCount({ failBelow: 1 }), { kind: 'rowCount', rowCount: 0 }, null, NOW);
+    expect(resultMessage(empty, 'UTC', NOW)).toBe(
+      'Trainee placements has 0 rows: at least 1 row was expected.',
     );
   });
 

@@ -23,6 +23,8 @@ export interface Faults {
   failWhen?: RegExp;
   /** Answer with `records` and no `formattedRecords`, even when JSON was asked for. */
   recordsOnly?: boolean;
+  /** Every call answers as a cluster whose Data API (HTTP endpoint) is off does. */
+  disabled?: boolean;
 }
 
 export interface DataApiServer {
@@ -130,6 +132,12 @@ export async function startDataApi(
     const sql = String(body.sql);
     state.statements.push(sql);
     const { faults } = state;
+    if (faults.disabled)
+      throw new ApiError(
+        'BadRequestException',
+        400,
+        `HttpEndpoint is not enabled for resource ${body.resourceArn}`,
+      );
     if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
     if (faults.resumingCalls && faults.resumingCalls > 0) {
       faults.resumingCalls--;

@@ -225,16 +225,15 @@ export function dynamoStateStore(
       );
     },
 
-    async staleStates() {
+    async states() {
       const states: CheckState[] = [];
       let start: Record<string, unknown> | undefined;
       do {
         const page = await doc.send(
           new ScanCommand({
             TableName: table,
-            FilterExpression: 'sk = :state AND (#status = :warn OR #status = :fail)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':state': 'STATE', ':warn': 'warn', ':fail': 'fail' },
+            FilterExpression: 'sk = :state',
+            ExpressionAttributeValues: { ':state': 'STATE' },
             ExclusiveStartKey: start,
           }),
         );

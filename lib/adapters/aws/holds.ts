@@ -137,5 +137,8 @@ export function dynamoHolds(client: DynamoDBClient, table: string) {
         }),
       );
     },
+    async clearSnooze(dataset: string): Promise<void> {
+      await doc.send(new DeleteCommand({ TableName: table, Key: { pk: `SNOOZE#${dataset}`, sk: 'SNOOZE' } }));
+    },
   };
 }

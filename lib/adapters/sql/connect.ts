@@ -32,6 +32,18 @@ export function badSourceUrlError(setting: string, source: string, url: string):
   );
 }
 
+/**
+ * An override whose database speaks another dialect than the source's `engine`: the checks' SQL (and
+ * `where`, validated for that engine) would be run on the wrong kind of database. Names no URL.
+ */
+function engineMismatchError(source: string, engine: string, given: string): UsageError {
+  const forms = engine === 'mysql' ? 'mysql://user@host:3306/db' : 'postgres://user@host:5432/db or pglite:';
+  return new UsageError(
+    `Source "${source}" is engine: ${engine} in checks/stalewatch.yml, but its override is a ${given} database; ` +
+      `give it a ${engine} connection (${forms}), or change the source's engine.`,
+  );
+}
+
 /** A connector for a local override URL; a `PGlite` instance is used as it is. */
 export function connectorForUrl(
   source: string,
@@ -72,6 +84,11 @@ export function connectorsFor(
         `There is no source "${name}" to override; the sources are ${Object.keys(sources).join(', ')}.`,
       );
     }
+  }
+  for (const [name, override] of Object.entries(overrides)) {
+    const engine = sources[name]?.engine;
+    const given = typeof override === 'string' && /^mysql:\/\//.test(override) ? 'mysql' : 'postgres';
+    if (engine && engine !== given) throw engineMismatchError(name, engine, given);
   }
   return Object.fromEntries(
     Object.values(sources).map((s) => {

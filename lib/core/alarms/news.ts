@@ -156,6 +156,15 @@ function clockTime(at: Date, zone: string, now: Date): string {
   return day(at) === day(now) ? local.slice(-5) : local;
 }
 
+/** The word an alarm's message leads with (email subject, Slack header, badge). */
+const ALARM_STATE: Record<AlarmNews['kind'], string> = {
+  stale: 'Problem',
+  'still-stale': 'Still a problem',
+  recovered: 'Back to normal',
+  error: 'Error',
+  'error-recovered': 'Back to normal',
+};
+
 /** What building an alarm's message needs besides the news. */
 export interface AlarmAlertContext {
   zone: string;
@@ -224,7 +233,8 @@ export function alarmAlert(
   const wasFor = news.staleForSeconds !== null ? formatAge(news.staleForSeconds) : null;
   const headline = {
     stale: problem,
-    'still-stale': `Still a problem: ${problem}`,
+    // The state ("Still a problem:") leads the subject and the Slack header: not said twice.
+    'still-stale': problem,
     recovered: `${watch.title} ${recoveryInWords(c, watch.unit, wasFor)}`,
     error: `Stalewatch cannot tell whether ${watch.title} is all right: its alarm has no data`,
     'error-recovered': `Stalewatch can tell how ${watch.title} is again: its alarm has data`,
@@ -240,9 +250,12 @@ export function alarmAlert(
     facts.push({ label: 'Since', value: at.text, moment: at });
   }
   facts.push({
-    label: 'Who is on it',
+    label: watch.owners.length === 1 ? 'Owner' : 'Owners',
     value: watch.owners.map((id) => ctx.contacts[id]?.name ?? id).join(', '),
   });
+  // Acknowledgements ("I'm on it") fill this in; until someone says so, the message does not guess.
+  if (news.kind !== 'recovered' && news.kind !== 'error-recovered')
+    facts.push({ label: 'Who is on it', value: 'nobody has said so yet' });
   const platform = contact.audience === 'platform';
   const bad = news.kind === 'stale' || news.kind === 'still-stale';
   const sinceDay = since ? since.text.replace(/ \(.*\)$/, '') : '';
@@ -256,6 +269,7 @@ export function alarmAlert(
   return {
     kind: news.kind,
     audience: contact.audience,
+    state: ALARM_STATE[news.kind],
     headline,
     tone: news.kind === 'recovered' || news.kind === 'error-recovered' ? 'good' : 'bad',
     facts,

@@ -1,35 +1,140 @@
 import { watchOf } from '../alarms/watch';
-import { type Acknowledgement, whoIsOnIt } from '../loop/acknowledgement';
+import { dailyRecord, type HistoryEntry } from '../history';
 import type { Config, Contact } from '../model/config';
-import type { Alert } from './model';
-import { moment } from './words';
+import type { CheckState } from '../model/state';
+import { formatLocal } from '../time/zone';
+import type { Alert, DigestItem } from './model';
+import { countOf, lengthInWords, whenInWords } from './wording';
 
-/** One stale dataset in a contact's digest. */
+/** On-time rate over the last days: on time on `onTime` of the `recorded` days the data was seen. */
+export interface OnTimeRate {
+  onTime: number;
+  /** Days the data was seen (not counting days it could not be checked, or was not watched yet). */
+  recorded: number;
+  /** The length of the window: 30. */
+  days: number;
+}
+
+/** One dataset in the digests: stale now, or back to normal since the last digest. */
 export interface DigestEntry {
   dataset: string;
   title: string;
-  staleSince: string | null;
-  lastUpdatedAt: string | null;
   owners: string[];
   subscribers: string[];
-  /** A CloudWatch alarm in ALARM (no "last updated" to say). */
-  alarm?: true;
-}
-
-/** What is known of one stale check: a run's result, or its stored state. */
-export interface StaleCheck {
-  checkId: string;
+  impact: string | null;
+  action: string | null;
+  /** Stale now, or back to normal. */
+  state: 'stale' | 'recovered';
+  /** When it stopped passing (for `recovered`: when it had); null when not known. */
   staleSince: string | null;
   lastUpdatedAt: string | null;
+  /** True when the data is stale because there is none. */
+  noData: boolean;
+  /** For `recovered`: the run that saw it right again. */
+  recoveredAt: string | null;
+  /** A CloudWatch alarm in ALARM (no "last updated" to say). */
+  alarm?: true;
+  /** Who said they are on it, and since when (from acknowledgements; absent until someone does). */
+  onIt?: { name: string; since: string } | null;
+  onTimeRate?: OnTimeRate | null;
 }
 
-/** Each dataset with a stale check, once, with the earliest staleSince of its stale checks. */
+/** What is known of one check for a digest: its state now, or how it recovered. */
+export interface DigestCheck {
+  checkId: string;
+  state: 'stale' | 'recovered';
+  staleSince: string | null;
+  lastUpdatedAt: string | null;
+  noData: boolean;
+  recoveredAt: string | null;
+}
+
+const isStale = (status: string | null) => status === 'warn' || status === 'fail';
+
+/**
+ * What a digest says of each check, from the state table: stale now (also while a check errs, when the
+ * data was last seen stale), or back to normal since `lastDigestAt` after its history saw it stale. For
+ * a recovery only the runs are known, so `staleSince` is the first run of the streak that saw it stale:
+ * it had been stale at least since then.
+ */
+export function digestChecks(
+  states: readonly CheckState[],
+  history: readonly HistoryEntry[],
+  lastDigestAt: Date | null,
+): DigestCheck[] {
+  const runsOf = new Map<string, HistoryEntry[]>();
+  for (const h of history) runsOf.set(h.checkId, [...(runsOf.get(h.checkId) ?? []), h]);
+  const out: DigestCheck[] = [];
+  for (const s of states) {
+    const noData = s.observed !== null && 'ageSeconds' in s.observed && s.observed.ageSeconds === null;
+    if (isStale(s.status) || (s.status === 'error' && isStale(s.dataStatus))) {
+      out.push({
+        checkId: s.checkId,
+        state: 'stale',
+        staleSince: s.staleSince,
+        lastUpdatedAt: s.lastUpdatedAt,
+        noData,
+        recoveredAt: null,
+      });
+      continue;
+    }
+    if (s.status !== 'pass' || (lastDigestAt && new Date(s.since).getTime() < lastDigestAt.getTime()))
+      continue;
+    const before = (runsOf.get(s.checkId) ?? [])
+      .filter((h) => h.status !== 'error' && h.runAt < s.since)
+      .sort((a, b) => a.runAt.localeCompare(b.runAt));
+    let first: string | null = null;
+    for (let i = before.length - 1; i >= 0 && isStale(before[i]?.status ?? null); i--)
+      first = before[i]?.runAt ?? null;
+    if (!first) continue;
+    out.push({
+      checkId: s.checkId,
+      state: 'recovered',
+      staleSince: first,
+      lastUpdatedAt: s.lastUpdatedAt,
+      noData: false,
+      recoveredAt: s.since,
+    });
+  }
+  return out;
+}
+
+/**
+ * The on-time rate of each dataset over the last `days` days, from its checks' history (`dailyRecord`:
+ * a day counts as on time when no run saw the data late or stale; days it could not be checked do not
+ * count).
+ */
+export function onTimeRates(
+  config: Pick<Config, 'checks'>,
+  history: readonly HistoryEntry[],
+  now: Date,
+  timezone: string,
+  days = 30,
+): (dataset: string) => OnTimeRate | null {
+  return (dataset) => {
+    const ids = new Set(config.checks.filter((c) => c.dataset === dataset).map((c) => c.id));
+    const record = dailyRecord(
+      history.filter((h) => ids.has(h.checkId)),
+      { now, timezone, days },
+    );
+    return record.recorded === 0 ? null : { onTime: record.onTime, recorded: record.recorded, days };
+  };
+}
+
+/**
+ * Each dataset with a stale check, or with a check back to normal and none stale, once: a stale dataset
+ * with the earliest `staleSince` of its stale checks (an unknown one counts as earliest), a recovered one
+ * with its latest recovery.
+ */
 export function digestEntries(
   config: Pick<Config, 'checks' | 'datasets'> & Partial<Pick<Config, 'alarms'>>,
-  stale: readonly StaleCheck[],
+  checks: readonly DigestCheck[],
+  onTimeRate: (dataset: string) => OnTimeRate | null = () => null,
 ): DigestEntry[] {
   const byDataset = new Map<string, DigestEntry>();
-  for (const check of stale) {
+  const rank = (e: Pick<DigestEntry, 'state' | 'staleSince'>) =>
+    e.state === 'stale' ? `0${e.staleSince ?? ''}` : `1${e.staleSince ?? ''}`;
+  for (const check of checks) {
     // An alarm's state (lib/core/alarms/news.ts): listed under its file's title, once per alarm.
     const watch = check.checkId.startsWith('alarm/')
       ? watchOf(config.alarms ?? [], check.checkId.slice('alarm/'.length))
@@ -38,11 +143,17 @@ export function digestEntries(
       byDataset.set(check.checkId, {
         dataset: check.checkId,
         title: watch.title,
-        staleSince: check.staleSince,
-        lastUpdatedAt: null,
         owners: watch.owners,
         subscribers: watch.subscribers,
+        impact: watch.impact,
+        action: watch.action,
+        state: check.state,
+        staleSince: check.staleSince,
+        lastUpdatedAt: null,
+        noData: false,
+        recoveredAt: check.recoveredAt,
         alarm: true,
+        onTimeRate: null,
       });
       continue;
     }
@@ -50,64 +161,167 @@ export function digestEntries(
     const dataset = config.datasets.find((d) => d.id === datasetId);
     if (!dataset) continue;
     const known = byDataset.get(dataset.id);
-    if (known && (known.staleSince ?? '9999') <= (check.staleSince ?? '9999')) continue;
+    if (known) {
+      if (check.state === 'recovered' && known.state === 'recovered') {
+        if ((check.recoveredAt ?? '') <= (known.recoveredAt ?? '')) continue;
+      } else if (rank(known) <= rank(check)) continue;
+    }
     byDataset.set(dataset.id, {
       dataset: dataset.id,
       title: dataset.title,
-      staleSince: check.staleSince,
-      lastUpdatedAt: check.lastUpdatedAt ?? known?.lastUpdatedAt ?? null,
       owners: dataset.owners,
       subscribers: dataset.subscribers,
+      impact: dataset.impact,
+      action: dataset.action,
+      state: check.state,
+      staleSince: check.staleSince,
+      lastUpdatedAt: check.lastUpdatedAt ?? (known?.state === check.state ? known.lastUpdatedAt : null),
+      noData: check.noData,
+      recoveredAt: check.recoveredAt,
+      onTimeRate: onTimeRate(dataset.id),
     });
   }
   return [...byDataset.values()];
 }
 
+/** `On time 27 of 30 days`; `On time 5 of the 6 days checked in the last 30`. */
+export function onTimeInWords(rate: OnTimeRate): string {
+  return rate.recorded === rate.days
+    ? `On time ${rate.onTime} of ${countOf(rate.days, 'day')}`
+    : `On time ${rate.onTime} of the ${countOf(rate.recorded, 'day')} checked in the last ${rate.days}`;
+}
+
+/** What the digest needs besides the entries. */
+export interface DigestContext {
+  zone: string;
+  now: Date;
+  /** The previous digest's fire: "since the last digest" starts here (null: everything is new). */
+  lastDigestAt: Date | null;
+  /** Makes the message unique for the sent-record: the fire it answers. */
+  key: string;
+}
+
+function staleItem(e: DigestEntry, ctx: DigestContext): DigestItem {
+  const since = e.staleSince ? new Date(e.staleSince) : null;
+  const first = e.alarm
+    ? since
+      ? `A problem since ${whenInWords(since, ctx.zone, ctx.now)}`
+      : 'A problem since its alarm went off'
+    : e.noData
+      ? since
+        ? `No data since ${whenInWords(since, ctx.zone, ctx.now)}`
+        : 'No data since before Stalewatch first looked'
+      : [
+          since ? `Stale since ${whenInWords(since, ctx.zone, ctx.now)}` : 'Stale',
+          e.lastUpdatedAt
+            ? `last updated ${whenInWords(new Date(e.lastUpdatedAt), ctx.zone, ctx.now)}`
+            : null,
+        ]
+          .filter(Boolean)
+          .join('; ');
+  const sentence = (text: string) => (/[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+  const meaning = [
+    e.impact ? `What it means: ${sentence(e.impact)}` : null,
+    e.action ? `What to do: ${sentence(e.action)}` : null,
+  ].filter(Boolean);
+  return {
+    title: e.title,
+    lines: [
+      first,
+      ...(meaning.length > 0 ? [meaning.join(' ')] : []),
+      e.onIt
+        ? `Who is on it: ${e.onIt.name} (since ${formatLocal(new Date(e.onIt.since), ctx.zone, ctx.now)})`
+        : 'Who is on it: nobody has said so yet',
+      ...(e.onTimeRate ? [onTimeInWords(e.onTimeRate)] : []),
+    ],
+  };
+}
+
+function recoveredItem(e: DigestEntry, ctx: DigestContext): DigestItem {
+  const at = e.recoveredAt ? new Date(e.recoveredAt) : null;
+  const wrong =
+    at && e.staleSince ? `at least ${lengthInWords(at.getTime() - new Date(e.staleSince).getTime())}` : null;
+  const right = e.noData ? 'Has data again' : 'Back to normal';
+  return {
+    title: e.title,
+    lines: [
+      `${right}${at ? ` since ${whenInWords(at, ctx.zone, ctx.now)}` : ''}${wrong ? `; it was stale for ${wrong}` : ''}`,
+      ...(e.onTimeRate ? [onTimeInWords(e.onTimeRate)] : []),
+    ],
+  };
+}
+
+/** Oldest first; a dataset whose since-when is not known has been stale longest, so it leads. */
+const oldestFirst = (a: DigestEntry, b: DigestEntry) =>
+  (a.staleSince ?? '').localeCompare(b.staleSince ?? '') || a.title.localeCompare(b.title);
+
 /**
- * The weekday digest of one contact: every dataset of theirs (owned, or subscribed to) that is stale,
- * oldest first, each with since when. Null when nothing of theirs is stale: nothing is sent.
+ * The digest of one contact (SPEC "Messages"), over the datasets they own or follow, in three parts:
+ * newly stale since the last digest, still stale (oldest first), and back to normal since the last
+ * digest; each dataset with since when, what it means and what to do in a line, who is on it, and its
+ * on-time rate. Null when all three parts are empty: nothing is sent.
  */
 export function digestOf(
   contact: Contact,
   entries: readonly DigestEntry[],
-  zone: string,
-  now: Date,
-  key: string,
-  acknowledgements: ReadonlyMap<string, Pick<Acknowledgement, 'by' | 'at'>> = new Map(),
+  ctx: DigestContext,
 ): Alert | null {
-  const theirs = entries
-    .filter((e) => e.owners.includes(contact.id) || e.subscribers.includes(contact.id))
+  const theirs = entries.filter((e) => e.owners.includes(contact.id) || e.subscribers.includes(contact.id));
+  const last = ctx.lastDigestAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const stale = theirs.filter((e) => e.state === 'stale').sort(oldestFirst);
+  const isNew = (e: DigestEntry) => e.staleSince !== null && new Date(e.staleSince).getTime() >= last;
+  const newly = stale.filter(isNew);
+  const still = stale.filter((e) => !isNew(e));
+  const recovered = theirs
+    .filter((e) => e.state === 'recovered' && e.recoveredAt && new Date(e.recoveredAt).getTime() >= last)
     .sort(
-      (a, b) =>
-        (a.staleSince ?? '9999').localeCompare(b.staleSince ?? '9999') || a.title.localeCompare(b.title),
+      (a, b) => (a.recoveredAt ?? '').localeCompare(b.recoveredAt ?? '') || a.title.localeCompare(b.title),
     );
-  if (theirs.length === 0) return null;
-  const n = theirs.length;
+  if (stale.length + recovered.length === 0) return null;
+  const datasets = stale.filter((e) => !e.alarm).length;
+  const alarms = stale.length - datasets;
+  const staleWords = [
+    datasets > 0 ? `${countOf(datasets, 'dataset')} out of date` : null,
+    alarms > 0 ? `${countOf(alarms, 'alarm')} going off` : null,
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  const headline = [
+    staleWords
+      ? `${staleWords}${newly.length > 0 && still.length > 0 ? ` (${newly.length} new)` : ''}`
+      : 'Nothing out of date',
+    recovered.length > 0 ? `${recovered.length} back to normal` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
   return {
     kind: 'digest',
     audience: contact.audience,
-    headline: `${n} dataset${n === 1 ? ' is' : 's are'} out of date`,
-    tone: 'warning',
+    state: 'Digest',
+    headline,
+    tone: stale.length > 0 ? 'warning' : 'good',
     facts: [],
     impact: null,
     action: null,
     forwardNote: null,
     technical: null,
-    items: theirs.map((e) => {
-      const since = moment(e.staleSince, zone, now);
-      const updated = moment(e.lastUpdatedAt, zone, now);
-      const ack = acknowledgements.get(e.dataset);
-      const line = [
-        e.alarm
-          ? `a problem since ${since?.text ?? 'its alarm went off'}`
-          : [
-              since ? `stale since ${since.text}` : 'stale',
-              updated ? `last updated ${updated.text}` : 'no data',
-            ].join('; '),
-        ...(ack ? [`who is on it: ${whoIsOnIt(ack, zone, now)}`] : []),
-      ].join('; ');
-      return { title: e.title, line, staleSince: since, onIt: ack ? whoIsOnIt(ack, zone, now) : null };
-    }),
-    key,
+    sections: [
+      {
+        title: 'Newly stale since the last digest',
+        empty: 'None.',
+        items: newly.map((e) => staleItem(e, ctx)),
+      },
+      {
+        title: 'Still stale, oldest first',
+        empty: 'None.',
+        items: still.map((e) => staleItem(e, ctx)),
+      },
+      {
+        title: 'Back to normal since the last digest',
+        empty: 'None.',
+        items: recovered.map((e) => recoveredItem(e, ctx)),
+      },
+    ],
+    key: ctx.key,
   };
 }

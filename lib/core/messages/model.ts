@@ -11,6 +11,8 @@ export interface Moment {
 export interface Alert {
   kind: 'stale' | 'still-stale' | 'recovered' | 'error' | 'error-recovered' | 'digest';
   audience: Audience;
+  /** The state it reports, as the email subject and the badge lead with it: `Stale`, `Still stale`, `Back to normal`. */
+  state: string;
   /** One line, plain: `Trainee placements data is 3 days out of date`. */
   headline: string;
   tone: 'bad' | 'warning' | 'good' | 'info';
@@ -29,19 +31,13 @@ export interface Alert {
     error: string | null;
     rerun: string;
   } | null;
+  /** A digest's parts (newly stale, still stale, back to normal), each a titled list. */
+  sections?: DigestSection[];
   /**
    * For the platform team only, about a CloudWatch alarm (which has no check, SQL or table): its name,
    * region, metric, CloudWatch's reason and a link to it in the console.
    */
   details?: Array<{ label: string; value: string; url?: string }>;
-  /** Digest entries, oldest first. */
-  items?: Array<{
-    title: string;
-    line: string;
-    staleSince: Moment | null;
-    /** "Jane Smith (since 10:02)" when someone is on it; `line` says it too. */
-    onIt?: string | null;
-  }>;
   /**
    * The dataset a stale or error message is about: what its "I'm on it" and "Snooze" buttons act on
    * (only when the settings name a Slack app). Absent on recoveries and digests.
@@ -49,4 +45,18 @@ export interface Alert {
   loop?: { dataset: string };
   /** Ids that make the message unique, for the sent-record: the event id, or the digest fire it answers. */
   key: string;
+}
+
+/** One dataset in a digest: its title, and its lines (since when; what it means and what to do; who is on it; on-time rate). */
+export interface DigestItem {
+  title: string;
+  lines: string[];
+}
+
+/** One part of a digest. */
+export interface DigestSection {
+  title: string;
+  /** What to say when the part is empty. */
+  empty: string;
+  items: DigestItem[];
 }

@@ -66,14 +66,16 @@ function bodyBlocks(alert: Alert): KnownBlock[] {
   }
   if (alert.impact) blocks.push(section(`*What this means*\n${escapeMrkdwn(alert.impact)}`));
   if (alert.action) blocks.push(section(`*What to do*\n${escapeMrkdwn(alert.action)}`));
-  if (alert.items) {
+  for (const part of alert.sections ?? []) {
+    // The same words as the email's, so that both digests say the same things.
     blocks.push(
-      ...sections(
-        alert.items.map(
-          (i) =>
-            `• *${escapeMrkdwn(i.title)}*: ${i.staleSince ? `stale since ${slackTime(i.staleSince)}` : escapeMrkdwn(i.line)}${i.onIt && i.staleSince ? `; who is on it: ${escapeMrkdwn(i.onIt)}` : ''}`,
+      ...sections([
+        `*${escapeMrkdwn(part.title)}*`,
+        ...(part.items.length === 0 ? [escapeMrkdwn(part.empty)] : []),
+        ...part.items.map(
+          (i) => `• *${escapeMrkdwn(i.title)}*\n${i.lines.map((l) => `    ${escapeMrkdwn(l)}`).join('\n')}`,
         ),
-      ),
+      ]),
     );
   }
   if (alert.forwardNote)
@@ -122,13 +124,13 @@ export function toSlack(alert: Alert, options: SlackOptions = {}): SlackMessage[
   return Array.from({ length: parts }, (_, i) => {
     const suffix = parts > 1 ? ` (part ${i + 1} of ${parts})` : '';
     const headline = truncate(
-      `${alert.headline}${suffix}`,
+      `${alert.state}: ${alert.headline}${suffix}`,
       SLACK_LIMITS.headerText - EMOJI[alert.tone].length - 1,
     );
     return {
       // Slack reads the fallback as mrkdwn too (notifications, clients without blocks): a title's `<!channel>`
       // would ping everyone in it.
-      text: escapeMrkdwn(`${alert.headline}${suffix}`),
+      text: escapeMrkdwn(`${alert.state}: ${alert.headline}${suffix}`),
       blocks: [
         {
           type: 'header',

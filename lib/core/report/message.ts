@@ -1,10 +1,9 @@
 import { type Breach, type CheckResult, isActivityObserved } from '../evaluate/types';
-import { durationInWords } from '../time/duration';
-import { formatAge, formatWhen } from '../time/zone';
+import { cadenceInWords, countOf, dropInWords, outOfDateFor, wasOrWere } from '../messages/wording';
+import { formatWhen } from '../time/zone';
 import { activityMessage } from './activity-words';
 
-const count = (n: number): string => n.toLocaleString('en-GB');
-const rows = (n: number): string => `${count(n)} row${n === 1 ? '' : 's'}`;
+const rows = (n: number): string => countOf(n, 'row');
 
 /** The subject of a message: the dataset's title, with the check's name when it says something. */
 function subject(result: CheckResult): string {
@@ -14,26 +13,26 @@ function subject(result: CheckResult): string {
 }
 
 /** What was expected, in words, for one broken rule. */
-export function expectation(breach: Breach, zone: string, now: Date): string {
+export function expectation(breach: Breach, zone: string, now: Date, filtered = false): string {
   switch (breach.rule) {
     case 'noData':
-      return 'there is no data at all';
+      return filtered ? 'no row matches its filter' : 'the table is empty';
     case 'warnAfter':
     case 'failAfter':
-      return `new data was expected within ${durationInWords(breach.duration)}`;
+      return `new data was expected ${cadenceInWords(breach.duration)}`;
     case 'noChange':
-      return `a change was expected within ${durationInWords(breach.duration)}`;
+      return `a change was expected ${cadenceInWords(breach.duration)}`;
     case 'dueBy':
       return `new data was due by ${formatWhen(breach.deadline, zone, now)}`;
     case 'failBelow':
     case 'warnBelow':
-      return `at least ${rows(breach.limit)} were expected`;
+      return `at least ${rows(breach.limit)} ${wasOrWere(breach.limit)} expected`;
     case 'failAbove':
     case 'warnAbove':
-      return `at most ${rows(breach.limit)} were expected`;
+      return `at most ${rows(breach.limit)} ${wasOrWere(breach.limit)} expected`;
     case 'warnDropPercent':
     case 'failDropPercent':
-      return `it fell by ${Math.round(breach.dropPercent)}% since the last run, more than the ${breach.limit}% allowed`;
+      return `it fell by ${dropInWords(breach.dropPercent, breach.limit)} since the last run, more than the ${breach.limit}% allowed`;
   }
 }
 
@@ -55,7 +54,8 @@ function wordsFor(result: CheckResult, zone: string, now: Date): string {
   const { status, observed } = result;
   if (status === 'error')
     return `Stalewatch could not check ${subject(result)}: ${result.error ?? 'unknown error'}.`;
-  const expected = result.breaches.map((b) => expectation(b, zone, now)).join('; ');
+  const filtered = 'where' in result.check && Boolean(result.check.where);
+  const expected = result.breaches.map((b) => expectation(b, zone, now, filtered)).join('; ');
   if (isActivityObserved(observed) && result.lastUpdatedAt) {
     const passing = status === 'pass';
     return activityMessage(subject(result), observed, result.lastUpdatedAt, passing, expected, zone, now);
@@ -68,6 +68,6 @@ function wordsFor(result: CheckResult, zone: string, now: Date): string {
   const inFuture = result.lastUpdatedAt.getTime() > now.getTime();
   const lastUpdated = `last updated ${formatWhen(result.lastUpdatedAt, zone, now)}${inFuture ? ', a time in the future, counted as now' : ''}`;
   if (status === 'pass') return `${subject(result)} is up to date: ${lastUpdated}.`;
-  const age = observed && 'ageSeconds' in observed && observed.ageSeconds !== null ? observed.ageSeconds : 0;
-  return `${subject(result)} data is ${formatAge(age)} out of date: ${lastUpdated}; ${expected}.`;
+  // The age from the same instant and rounding as "last updated … (N ago)", so the two agree.
+  return `${subject(result)} data is ${outOfDateFor(result.lastUpdatedAt, now)} out of date: ${lastUpdated}; ${expected}.`;
 }

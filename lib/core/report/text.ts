@@ -5,6 +5,7 @@ import type { Config, Status } from '../model/config';
 import type { RunReport } from '../model/run';
 import { formatWhen } from '../time/zone';
 import { resultMessage } from './message';
+import { unreachableSources } from './unreachable';
 
 /** Stale first, then checks that could not run, then passing ones. */
 const ORDER: Record<Status, number> = { fail: 0, warn: 1, error: 2, pass: 3 };
@@ -51,11 +52,25 @@ export function formatTextReport(report: RunReport, config: Config): string {
   const { now, results } = report;
   const when = format(new TZDate(now, zone), 'EEEE d MMMM yyyy HH:mm');
   const out = [`Stalewatch — ${when} (${zone})`, summary(results)];
-  const owners = [...new Set(results.flatMap((r) => r.check.owners))];
+  // A source that did not answer is said once, with its checks under it, not once per check.
+  const unreachable = unreachableSources(
+    results.map((r) => ({ id: r.check.id, source: r.check.source, error: r.error, sql: r.sql })),
+  );
+  const saidAbove = new Set(unreachable.flatMap((u) => u.checkIds));
+  for (const { error, checkIds } of unreachable) {
+    out.push('', `  ${LABEL.error}   ${error}`);
+    const titles = results.filter((r) => checkIds.includes(r.check.id));
+    out.push(
+      `${INDENT}${checkIds.length === 1 ? 'its check' : `its ${checkIds.length} checks`} could not run:`,
+    );
+    for (const r of titles) out.push(`${INDENT}  ${r.check.title} · ${r.check.name} (${r.check.id})`);
+  }
+  const shown = results.filter((r) => !saidAbove.has(r.check.id));
+  const owners = [...new Set(shown.flatMap((r) => r.check.owners))];
   for (const owner of owners) {
     const contact = config.settings.contacts[owner];
     out.push('', contact ? `${contact.name} (${owner})` : owner);
-    const theirs = results.filter((r) => r.check.owners.includes(owner)).sort(bySeverityThenAge);
+    const theirs = shown.filter((r) => r.check.owners.includes(owner)).sort(bySeverityThenAge);
     for (const result of theirs) out.push(...resultLines(result, zone, now));
   }
   return `${out.join('\n')}\n`;

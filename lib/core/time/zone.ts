@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
-import { format, formatDistanceStrict } from 'date-fns';
+import { format } from 'date-fns';
+import { spanInWords } from './duration';
 
 /** True when the platform's Intl knows `zone` as an IANA time zone. */
 export function isTimeZone(zone: string): boolean {
@@ -18,10 +19,13 @@ export function formatLocal(t: Date, zone: string, now: Date): string {
   return format(local, sameYear ? 'EEEE d MMMM HH:mm' : 'EEEE d MMMM yyyy HH:mm');
 }
 
-/** How long ago (or ahead) `t` is from `now`, in words: `2 days ago`, `in 3 hours`. */
+/**
+ * How long ago (or ahead) `t` is from `now`, in words, rounded down in the unit that fits (`spanInWords`:
+ * hours below two days, so 30 hours is `30 hours ago`, never `1 day ago`): `3 days ago`, `in 3 hours`.
+ */
 export function relative(t: Date, now: Date): string {
   if (Math.abs(t.getTime() - now.getTime()) < 60_000) return 'just now';
-  const words = formatDistanceStrict(t, now, { roundingMethod: 'floor' });
+  const words = spanInWords(now.getTime() - t.getTime());
   return t.getTime() <= now.getTime() ? `${words} ago` : `in ${words}`;
 }
 
@@ -30,9 +34,9 @@ export function formatWhen(t: Date, zone: string, now: Date): string {
   return `${formatLocal(t, zone, now)} (${relative(t, now)})`;
 }
 
-/** A length of time in words, rounded down: `3 days`, `26 hours`. */
+/** A length of time in words, rounded down as `relative` rounds: `3 days`, `26 hours`. */
 export function formatAge(seconds: number): string {
-  return formatDistanceStrict(0, seconds * 1000, { roundingMethod: 'floor' });
+  return seconds < 60 ? 'less than a minute' : spanInWords(seconds * 1000);
 }
 
 /** The earliest year a date-time written in config or on the command line may have. */

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, UsageError } from '../../core/errors';
 import type { AckFlags } from './commands/ack';
+import type { DoctorFlags } from './commands/doctor';
 import type { PreviewFlags } from './commands/preview';
 import type { RunFlags } from './commands/run';
 import type { SnoozeFlags } from './commands/snooze';
@@ -20,9 +21,12 @@ const commands = {
   ack: () => require('./commands/ack') as typeof import('./commands/ack'),
   status: () => require('./commands/status') as typeof import('./commands/status'),
   demo: () => require('./commands/demo') as typeof import('./commands/demo'),
+  doctor: () => require('./commands/doctor') as typeof import('./commands/doctor'),
 };
 
 const DEFAULT_CHECKS = './checks';
+/** The version in package.json: `stalewatch --version`. */
+const VERSION = (require('../../../package.json') as { version: string }).version;
 const DEFAULT_TIMEOUT = '120s';
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -34,6 +38,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 function program(io: CliIo, exit: { code: number }): Command {
   const cli = new Command('stalewatch')
     .description('Tells the people who own a dataset when it has gone stale, and since when.')
+    .version(VERSION, '--version', 'print the version of stalewatch')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run stalewatch --help for usage)');
@@ -85,7 +90,7 @@ function program(io: CliIo, exit: { code: number }): Command {
         'write, without sending, the messages a run would send from an empty state (or the digests)',
       ),
   )
-    .requiredOption('--out <dir>', 'the folder to write <contact>.slack.json, .email.html, .email.txt to')
+    .option('--out <dir>', 'the folder to write <contact>.slack.json, .email.html, .email.txt to (required)')
     .option('--digest', 'write the weekday digests instead')
     .option(
       '--alarm-event <file...>',
@@ -129,13 +134,17 @@ function program(io: CliIo, exit: { code: number }): Command {
 
   cli
     .command('snooze')
-    .description('no alerts about a dataset until a time, in the deployed service')
-    .argument('<dataset>', 'a dataset id')
-    .requiredOption('--until <time>', 'ISO time; without an offset, in the configured zone')
+    .description(
+      'no alerts about a dataset until a time, in the deployed service: snooze ID --until TIME, snooze --list, snooze ID --clear',
+    )
+    .argument('[dataset]', 'a dataset id')
+    .option('--until <time>', 'ISO time; without an offset, in the configured zone')
+    .option('--list', 'list the datasets snoozed now')
+    .option('--clear', 'end the snooze of a dataset')
     .option('--stage <stage>', 'the deployed stage', 'dev')
     .option('--table <name>', 'the state table (default stalewatch-<stage>-state)')
     .addOption(checksOption())
-    .action(async (dataset: string, flags: SnoozeFlags) => {
+    .action(async (dataset: string | undefined, flags: SnoozeFlags) => {
       const { snoozeCommand } = commands.snooze();
       exit.code = await snoozeCommand(io, dataset, flags);
     });
@@ -152,6 +161,19 @@ function program(io: CliIo, exit: { code: number }): Command {
     .action(async (dataset: string, flags: AckFlags) => {
       const { ackCommand } = commands.ack();
       exit.code = await ackCommand(io, dataset, flags);
+    });
+
+  cli
+    .command('doctor')
+    .description(
+      'check what a deployment needs, each line ok or what to do; exit 0 all ok, 1 something to do',
+    )
+    .option('--stage <stage>', 'the deployed stage', 'dev')
+    .option('--region <region>', 'the AWS region of the deployment (default: AWS_REGION, else eu-west-2)')
+    .addOption(checksOption())
+    .action(async (flags: DoctorFlags) => {
+      const { doctorCommand } = commands.doctor();
+      exit.code = await doctorCommand(io, flags);
     });
 
   cli

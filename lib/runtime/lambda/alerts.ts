@@ -1,9 +1,9 @@
 import type { AlarmStore } from '../../app/alarms';
+import type { DigestStatePorts } from '../../app/digest';
 import type { ServicePorts } from '../../app/handlers';
 import type { NotifyPorts } from '../../app/ports';
 import { SecretValueError } from '../../core/errors';
 import type { Config, SecretRef } from '../../core/model/config';
-import type { CheckState } from '../../core/model/state';
 
 // Like the other functions' clients, these load on first use: module init stays short.
 const ssm = () =>
@@ -39,7 +39,7 @@ export function notifyPorts(
   env: Readonly<Record<string, string | undefined>>,
   service: ServicePorts,
   stateTable: string,
-): NotifyPorts & { staleStates: () => Promise<CheckState[]>; alarms: AlarmStore } {
+): NotifyPorts & DigestStatePorts & { alarms: AlarmStore } {
   let deps: {
     sent: NotifyPorts['sent'];
     holds: ReturnType<typeof import('../../adapters/aws/holds').dynamoHolds>;
@@ -47,6 +47,7 @@ export function notifyPorts(
     ses: import('@aws-sdk/client-sesv2').SESv2Client;
     acknowledgements: import('../../app/ports').AcknowledgementStore;
     allPassing: (checkIds: readonly string[]) => Promise<boolean>;
+    history: DigestStatePorts['history'];
   } | null = null;
   const load = () => {
     if (!deps) {
@@ -59,12 +60,15 @@ export function notifyPorts(
         require('../../adapters/aws/holds') as typeof import('../../adapters/aws/holds');
       const { dynamoAcknowledgements, dynamoAllPassing } =
         require('../../adapters/aws/acknowledgements') as typeof import('../../adapters/aws/acknowledgements');
+      const { dynamoStatusState } =
+        require('../../adapters/aws/status-state') as typeof import('../../adapters/aws/status-state');
       const { dynamoAlarmStore } =
         require('../../adapters/aws/alarms') as typeof import('../../adapters/aws/alarms');
       const dynamo = new DynamoDBClient({ maxAttempts: DYNAMODB_ATTEMPTS });
       deps = {
         acknowledgements: dynamoAcknowledgements(dynamo, stateTable),
         allPassing: dynamoAllPassing(dynamo, stateTable),
+        history: dynamoStatusState(dynamo, stateTable).history,
         sent: dynamoSentRecord(dynamo, stateTable),
         holds: dynamoHolds(dynamo, stateTable),
         alarms: dynamoAlarmStore(dynamo, stateTable),
@@ -113,7 +117,8 @@ export function notifyPorts(
       },
       allPassing: (checkIds) => load().allPassing(checkIds),
     },
-    staleStates: () => service.store.staleStates(),
+    states: () => service.store.states(),
+    history: (checkIds, from) => load().history(checkIds, from),
     alarms: {
       load: (checkId) => load().alarms.load(checkId),
       save: (state, version) => load().alarms.save(state, version),

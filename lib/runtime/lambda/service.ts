@@ -11,6 +11,7 @@ import type { SourceConnector, StateStore } from '../../app/ports';
 import { readCompiledConfig } from '../../config/compiled';
 import type { Config, SourceConfig } from '../../core/model/config';
 import type { RunReport } from '../../core/model/run';
+import { type SourceOutcome, unreachableSources } from '../../core/report/unreachable';
 import { serviceEnvironment } from './environment';
 
 // The AWS SDK clients, the state store and the Data API source load on first use, not at module init:
@@ -129,7 +130,7 @@ export function lambdaPorts(
       outbox: (sources) => store().outbox(sources),
       remove: (items) => store().remove(items),
       recordHistory: (states) => store().recordHistory(states),
-      staleStates: () => store().staleStates(),
+      states: () => store().states(),
     },
     publish: (entries) => {
       const { publishEvents } =
@@ -190,7 +191,17 @@ function summaryOf(result: unknown): unknown {
     const counts: Record<string, number> = {};
     for (const r of result.results as Array<{ status: string }>)
       counts[r.status] = (counts[r.status] ?? 0) + 1;
-    return { runId: (result as { runId?: string }).runId, counts };
+    // A source that did not answer: one entry, with how many checks it held, not one per check.
+    const unreachable = unreachableSources(result.results as SourceOutcome[]).map((u) => ({
+      source: u.source,
+      error: u.error,
+      checks: u.checkIds.length,
+    }));
+    return {
+      runId: (result as { runId?: string }).runId,
+      counts,
+      ...(unreachable.length ? { unreachable } : {}),
+    };
   }
   return result;
 }

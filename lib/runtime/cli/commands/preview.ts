@@ -16,7 +16,7 @@ import { exitCodeOf, type RunFlags, runOnce } from './run';
 
 /** The options of `stalewatch preview`. */
 export interface PreviewFlags extends RunFlags {
-  out: string;
+  out?: string;
   digest?: boolean;
   /** CloudWatch alarm events (JSON files): preview what they would send instead of running checks. */
   alarmEvent?: string[];
@@ -27,20 +27,31 @@ export interface PreviewFlags extends RunFlags {
  * would send from an empty state (or, with --digest, the digests), one set of files per contact.
  */
 export async function previewCommand(io: CliIo, flags: PreviewFlags): Promise<number> {
+  const out = flags.out;
+  if (!out) {
+    throw new UsageError(
+      'preview writes the messages as files for you to open: give it a folder, e.g. stalewatch preview --out preview/',
+    );
+  }
+  if (flags.format === 'json') {
+    throw new UsageError(
+      'preview writes message files (Slack JSON, email HTML and text), so --format does not apply; for the results as JSON, run: stalewatch run --format json',
+    );
+  }
   if (flags.alarmEvent && flags.alarmEvent.length > 0) {
     const config = await loadConfig({ dir: flags.checks, env: io.env });
     const now = flags.now ? parseNow(flags.now, config.settings.timezone) : io.clock();
     const events = flags.alarmEvent.map((file) => readEventFile(file));
     const { byContact, lines } = alarmPreview(config, events, now);
     io.stdout.write(`${lines.join('\n')}\n`);
-    writeAll(io, flags.out, byContact, Boolean(config.settings.slackApp));
+    writeAll(io, out, byContact, Boolean(config.settings.slackApp));
     return 0;
   }
   const { config, report } = await runOnce(io, flags);
   const byContact = flags.digest
     ? digestAlerts(config, report)
     : alertsByContact(config, eventsFromEmptyState(config, report), report.now);
-  writeAll(io, flags.out, byContact, Boolean(config.settings.slackApp));
+  writeAll(io, out, byContact, Boolean(config.settings.slackApp));
   return exitCodeOf(report);
 }
 

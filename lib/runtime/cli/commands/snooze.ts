@@ -3,6 +3,7 @@ import { dynamoHolds } from '../../../adapters/aws/holds';
 import { selectChecks } from '../../../app/select';
 import { loadConfig } from '../../../config/load';
 import { UsageError } from '../../../core/errors';
+import type { Config, Dataset } from '../../../core/model/config';
 import { formatWhen } from '../../../core/time/zone';
 import type { CliIo } from '../io';
 import { parseNow } from '../options';
@@ -10,32 +11,79 @@ import { parseNow } from '../options';
 /** The options of `stalewatch snooze`. */
 export interface SnoozeFlags {
   checks: string;
-  until: string;
+  until?: string;
+  list?: boolean;
+  clear?: boolean;
   stage: string;
   table?: string;
 }
 
+const FORMS =
+  'write: stalewatch snooze ID --until TIME, stalewatch snooze --list, or stalewatch snooze ID --clear';
+
 /**
  * `stalewatch snooze <dataset> --until <time>`: no alerts about the dataset until then, in the deployed
- * service (the state table of `--stage`, or `--table`). A dataset file's `snooze:` does the same in
- * config, through a pull request.
+ * service (the state table of `--stage`, or `--table`); `snooze --list` lists the datasets snoozed now
+ * (in the table, and by `snooze:` in their file); `snooze <dataset> --clear` ends a snooze set here. A
+ * dataset file's `snooze:` does the same in config, through a pull request.
  */
-export async function snoozeCommand(io: CliIo, dataset: string, flags: SnoozeFlags): Promise<number> {
+export async function snoozeCommand(
+  io: CliIo,
+  dataset: string | undefined,
+  flags: SnoozeFlags,
+): Promise<number> {
+  const forms = [flags.until !== undefined, flags.list === true, flags.clear === true].filter(Boolean).length;
+  if (forms !== 1 || (flags.list ? dataset !== undefined : dataset === undefined))
+    throw new UsageError(FORMS);
   const config = await loadConfig({ dir: flags.checks, env: io.env });
-  selectChecks(config, [dataset]);
-  const found = config.datasets.find((d) => d.id === dataset);
-  if (!found) throw new UsageError(`"${dataset}" is a check id; snooze a dataset: ${dataset.split('/')[0]}`);
   const zone = config.settings.timezone;
-  const until = parseNow(flags.until, zone, '--until');
   const now = io.clock();
-  if (until <= now) throw new UsageError(`--until ${flags.until} is not in the future`);
   const table = flags.table ?? `stalewatch-${flags.stage}-state`;
   const client = new DynamoDBClient({});
   try {
-    await dynamoHolds(client, table).snooze(dataset, until);
+    const holds = dynamoHolds(client, table);
+    if (flags.list) {
+      const snoozed = await Promise.all(
+        config.datasets.map(async (d) => ({ d, until: await holds.snoozedUntil(d.id) })),
+      );
+      const lines = snoozed.flatMap(({ d, until }) => [
+        ...(until && until > now
+          ? [`${d.id}: no alerts about ${d.title} until ${formatWhen(until, zone, now)} (stalewatch snooze)`]
+          : []),
+        ...(d.snoozeUntil && d.snoozeUntil > now
+          ? [
+              `${d.id}: no alerts about ${d.title} until ${formatWhen(d.snoozeUntil, zone, now)} (snooze: in ${d.file})`,
+            ]
+          : []),
+      ]);
+      io.stdout.write(lines.length ? `${lines.join('\n')}\n` : `No dataset is snoozed (table ${table}).\n`);
+      return 0;
+    }
+    const found = datasetOf(config, dataset as string);
+    if (flags.clear) {
+      await holds.clearSnooze(found.id);
+      const inFile = found.snoozeUntil && found.snoozeUntil > now;
+      io.stdout.write(
+        `Alerts about ${found.title} are back on (table ${table}).${inFile ? ` Its file still says snooze: until ${formatWhen(found.snoozeUntil as Date, zone, now)} (${found.file}).` : ''}\n`,
+      );
+      return 0;
+    }
+    const until = parseNow(flags.until as string, zone, '--until');
+    if (until <= now) throw new UsageError(`--until ${flags.until} is not in the future`);
+    await holds.snooze(found.id, until);
+    io.stdout.write(
+      `No alerts about ${found.title} until ${formatWhen(until, zone, now)} (table ${table}).\n`,
+    );
+    return 0;
   } finally {
     client.destroy();
   }
-  io.stdout.write(`No alerts about ${found.title} until ${formatWhen(until, zone, now)} (table ${table}).\n`);
-  return 0;
+}
+
+/** The dataset `id` names; a check id is refused with the dataset to write instead. */
+function datasetOf(config: Config, id: string): Dataset {
+  selectChecks(config, [id]);
+  const found = config.datasets.find((d) => d.id === id);
+  if (!found) throw new UsageError(`"${id}" is a check id; snooze a dataset: ${id.split('/')[0]}`);
+  return found;
 }
