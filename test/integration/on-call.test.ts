@@ -179,4 +179,33 @@ describe('on call: stalewatch snooze against the deployed state table', () => {
       'stalewatch snooze ID --until TIME, stalewatch snooze --list, or stalewatch snooze ID --clear',
     );
   });
+
+  it("without a region, says to pass --region (no stack), and --region reaches the stack's table", async () => {
+    // Prepare: a state table on a local DynamoDB; no AWS_REGION in the environment.
+    const dynamo = await startDynamo();
+    await dynamo.createTable('stalewatch-prod-state');
+    const env = {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_CONFIG_FILE: '/nonexistent',
+    };
+    const snooze = (...args: string[]) =>
+      stalewatchAsync(
+        ['snooze', 'placements', '--until', '2999-01-01T09:00', '--stage', 'prod', '--checks', tree, ...args],
+        env,
+      );
+    // Act
+    const withoutRegion = await snooze();
+    const withRegion = await snooze('--region', 'eu-west-2');
+    await dynamo.stop();
+    // Assess
+    expect(withoutRegion.code).toBe(2);
+    expect(withoutRegion.stderr).toContain('pass --region');
+    expect(withoutRegion.stderr).not.toMatch(/\n\s+at /);
+    expect(withRegion).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('No alerts about Trainee placements until'),
+    });
+  });
 });

@@ -142,6 +142,7 @@ function program(io: CliIo, exit: { code: number }): Command {
     .option('--list', 'list the datasets snoozed now')
     .option('--clear', 'end the snooze of a dataset')
     .option('--stage <stage>', 'the deployed stage', 'dev')
+    .option('--region <region>', "the stack's region (default: the AWS SDK's settings)")
     .option('--table <name>', 'the state table (default stalewatch-<stage>-state)')
     .addOption(checksOption())
     .action(async (dataset: string | undefined, flags: SnoozeFlags) => {

@@ -15,6 +15,7 @@ export interface SnoozeFlags {
   list?: boolean;
   clear?: boolean;
   stage: string;
+  region?: string;
   table?: string;
 }
 
@@ -39,7 +40,7 @@ export async function snoozeCommand(
   const zone = config.settings.timezone;
   const now = io.clock();
   const table = flags.table ?? `stalewatch-${flags.stage}-state`;
-  const client = new DynamoDBClient({});
+  const client = new DynamoDBClient(flags.region ? { region: flags.region } : {});
   try {
     const holds = dynamoHolds(client, table);
     if (flags.list) {
@@ -75,9 +76,24 @@ export async function snoozeCommand(
       `No alerts about ${found.title} until ${formatWhen(until, zone, now)} (table ${table}).\n`,
     );
     return 0;
+  } catch (error) {
+    throw regionMissing(error) ?? error;
   } finally {
     client.destroy();
   }
+}
+
+/**
+ * The AWS SDK's "Region is missing" (no `--region`, `AWS_REGION` or profile region) as a usage error
+ * that says what to set, instead of the SDK's stack.
+ */
+export function regionMissing(error: unknown): UsageError | null {
+  return error instanceof Error && /Region is missing/i.test(error.message)
+    ? new UsageError(
+        "no AWS region is set for the deployed state table — pass --region eu-west-2 (your stack's region) or set AWS_REGION",
+        { cause: error },
+      )
+    : null;
 }
 
 /** The dataset `id` names; a check id is refused with the dataset to write instead. */
