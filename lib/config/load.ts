@@ -16,6 +16,15 @@ import { describeIssue, fallbackMessage } from './zod-issues';
 /** The settings file's name, inside the checks folder. */
 export const SETTINGS_FILE = 'stalewatch.yml';
 
+/**
+ * A file of checks: `.yml` or `.yaml` in any case (`placements.YML` is read, never skipped: a file
+ * that a pull request adds is either read or refused). Packaging lists files with the same pattern.
+ */
+export const YAML_FILE = /\.ya?ml$/i;
+
+/** The settings file, `stalewatch.yml` or `stalewatch.yaml` in any case, at the top of the folder. */
+const SETTINGS_NAME = /^stalewatch\.ya?ml$/i;
+
 export interface LoadOptions {
   /** The checks folder, as the user wrote it (paths in messages start with it). */
   dir: string;
@@ -103,7 +112,7 @@ function listConfigFiles(
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const rel = relative ? `${relative}/${entry.name}` : entry.name;
       const path = join(dir, rel);
-      const isYaml = /\.ya?ml$/.test(entry.name);
+      const isYaml = YAML_FILE.test(entry.name);
       if (entry.name.startsWith('.') || rel === 'schema') continue;
       if (entry.isSymbolicLink()) {
         const problem = linkProblem(path, root, isYaml);
@@ -125,7 +134,10 @@ function listConfigFiles(
     }
   };
   walk('', 0);
-  const top = [SETTINGS_FILE, 'stalewatch.yaml'].flatMap((name) => found.filter((f) => f.relative === name));
+  // stalewatch.yml first: with two settings files, the other one is the one to remove.
+  const top = found
+    .filter((f) => SETTINGS_NAME.test(f.relative))
+    .sort((a, b) => Number(b.relative === SETTINGS_FILE) - Number(a.relative === SETTINGS_FILE));
   const [settings, second] = top;
   if (settings && second) {
     issues.push(

@@ -1,0 +1,49 @@
+import { loadConfig } from '../../lib/config/load';
+import { ConfigError, formatConfigIssue } from '../../lib/errors';
+import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
+
+/**
+ * Edge cases of reading checks/ (issue 8): each refusal names file, line and field and says what to
+ * write; each acceptance reads the config as its writer meant.
+ */
+
+/** The issues of a tree, formatted as `validate` prints them, with the temp folder shown as `checks`. */
+async function problemsOf(
+  files: Record<string, string>,
+  env: Record<string, string> = {},
+): Promise<string[]> {
+  const dir = writeTree(files);
+  try {
+    await loadConfig({ dir, env });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.issues.map((i) => formatConfigIssue(i).replaceAll(dir, 'checks'));
+  }
+  return [];
+}
+
+/** The config of a tree that must load. */
+async function configOf(files: Record<string, string>, env: Record<string, string> = {}) {
+  return loadConfig({ dir: writeTree(files), env });
+}
+
+const dataset = (id: string) => PLACEMENTS.replace('dataset: placements', `dataset: ${id}`);
+
+describe('file names', () => {
+  it('reads dataset files ending .YML, .YAML or .Yaml, not only lower-case ones', async () => {
+    // Act
+    const config = await configOf({
+      'stalewatch.yml': SETTINGS,
+      'placements.YML': dataset('placements'),
+      'posts.YAML': dataset('posts'),
+      'sub/people.Yaml': dataset('people'),
+    });
+    // Assess
+    expect(config.datasets.map((d) => d.id).sort()).toEqual(['people', 'placements', 'posts']);
+  });
+
+  it('reads a settings file named STALEWATCH.YML as the settings, not as a dataset', async () => {
+    const config = await configOf({ 'STALEWATCH.YML': SETTINGS, 'placements.yml': dataset('placements') });
+    expect(config.datasets.map((d) => d.id)).toEqual(['placements']);
+  });
+});
