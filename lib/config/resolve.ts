@@ -1,5 +1,5 @@
 import { formatConfigIssue } from '../errors';
-import { parseLocalDateTime } from '../time/zone';
+import { canonicalZone, parseLocalDateTime } from '../time/zone';
 import { checkId, defaultCheckName } from './check-id';
 import { locate, type ParsedFile } from './parsed-file';
 import { type CheckEntry, type DatasetFile, DEFAULT_FUTURE_TOLERANCE, type SettingsFile } from './schema';
@@ -19,7 +19,7 @@ function resolveSettings({ value, unset }: ParsedFile<SettingsFile>): Settings {
       resourceArn: s.resourceArn,
       secretArn: s.secretArn,
       database: s.database,
-      columnTimezone: s.columnTimezone ?? 'UTC',
+      columnTimezone: canonicalZone(s.columnTimezone ?? 'UTC'),
       futureTolerance: s.futureTolerance,
       statementTimeout: s.statementTimeout,
       unsetVariables: unset
@@ -38,7 +38,7 @@ function resolveSettings({ value, unset }: ParsedFile<SettingsFile>): Settings {
     };
   }
   return {
-    timezone: value.timezone,
+    timezone: canonicalZone(value.timezone),
     runEvery: value.runEvery,
     holidays: value.holidays ?? null,
     sources,
@@ -77,7 +77,7 @@ function resolveCheck(entry: CheckEntry, dataset: Omit<Dataset, 'checks'>, setti
         dueBy: f.dueBy
           ? { cron: f.dueBy, timezone: settings.timezone, holidays: f.holidays ?? settings.holidays }
           : null,
-        columnTimezone: f.columnTimezone ?? source?.columnTimezone ?? 'UTC',
+        columnTimezone: canonicalZone(f.columnTimezone ?? source?.columnTimezone ?? 'UTC'),
         columnUnit: f.columnUnit ?? 's',
         futureTolerance: f.futureTolerance ?? source?.futureTolerance ?? DEFAULT_FUTURE_TOLERANCE,
       },

@@ -3,7 +3,7 @@ import { cronProblem } from '../time/cron';
 import { digestProblem, runEveryProblem } from '../time/deployed-schedules';
 import { DURATION_PATTERN, durationProblem, durationSeconds, MAX_DURATION } from '../time/duration';
 import { isKnownRegion, REGION_ALIASES } from '../time/holidays';
-import { isTimeZone, readLocalDateTime } from '../time/zone';
+import { isTimeZone, readLocalDateTime, readTimeZone } from '../time/zone';
 import { CONTROL_CHARACTER, looksSecret, quote } from '../util/quote';
 import { WHERE_MAX_LENGTH } from './sql/limits';
 
@@ -112,11 +112,16 @@ const cron = (example: string) =>
       `${show(s)} is not a cron expression — write five fields, minute hour day-of-month month day-of-week, e.g. "${example}"`,
   });
 
+/** Refused with the name meant when only its case is wrong; resolve.ts reads it as its canonical name. */
 const timeZone = () =>
   text('Europe/London', {
-    test: isTimeZone,
-    explain: (s) =>
-      `${show(s)} is not an IANA time zone — write it as Europe/London, UTC or America/New_York`,
+    test: (s) => 'zone' in readTimeZone(s),
+    explain: (s) => {
+      const reading = readTimeZone(s);
+      return 'problem' in reading && reading.problem.includes('did you mean')
+        ? `${show(s)} ${reading.problem}`
+        : `${show(s)} is not an IANA time zone — write it as Europe/London, UTC or America/New_York`;
+    },
   });
 
 const holidayRegion = () =>

@@ -47,3 +47,37 @@ describe('file names', () => {
     expect(config.datasets.map((d) => d.id)).toEqual(['placements']);
   });
 });
+
+describe('time zones', () => {
+  it('refuses a zone written in the wrong case, saying how IANA writes it', async () => {
+    // Act
+    const problems = await problemsOf({
+      'stalewatch.yml': SETTINGS.replace('timezone: Europe/London', 'timezone: europe/london').replace(
+        '    database: tis\n',
+        '    database: tis\n    columnTimezone: AMERICA/NEW_YORK\n',
+      ),
+      'placements.yml': PLACEMENTS,
+    });
+    // Assess
+    expect(problems).toEqual([
+      'checks/stalewatch.yml:1:11 timezone: "europe/london" is not written as the IANA time zone is — did you mean Europe/London?',
+      'checks/stalewatch.yml:9:21 sources.tis.columnTimezone: "AMERICA/NEW_YORK" is not written as the IANA time zone is — did you mean America/New_York?',
+    ]);
+  });
+
+  it('accepts UTC, Etc/UTC and older names such as US/Eastern, and reads each as its one canonical zone', async () => {
+    // Act
+    const config = await configOf({
+      'stalewatch.yml': SETTINGS.replace('timezone: Europe/London', 'timezone: Etc/UTC').replace(
+        '    database: tis\n',
+        '    database: tis\n    columnTimezone: US/Eastern\n',
+      ),
+      'placements.yml': PLACEMENTS.replace('      failAfter: 50h\n', '      failAfter: 50h\n      columnTimezone: UTC\n'),
+    });
+    // Assess: one spelling per zone, whatever the config wrote
+    expect(config.settings.timezone).toBe('UTC');
+    expect(config.settings.sources.tis?.columnTimezone).toBe('America/New_York');
+    const check = config.checks[0];
+    expect(check?.kind === 'freshness' && check.freshness.columnTimezone).toBe('UTC');
+  });
+});
