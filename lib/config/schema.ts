@@ -209,6 +209,22 @@ const refName = (what: string, example: string) =>
       `${show(iss.input)} is not a ${what} name — use lower-case letters, digits and '-', e.g. ${example}`,
   });
 
+/** A list of contacts, each named once: a second mention is a slip (a copy-paste), refused where it is. */
+const contactList = (example: string) =>
+  z.array(refName('contact', example)).check(
+    z.superRefine((names: string[], ctx) => {
+      names.forEach((name, i) => {
+        if (names.indexOf(name) < i)
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            input: name,
+            message: `${show(name)} is listed twice — name each contact once`,
+          });
+      });
+    }),
+  );
+
 const ENV_REF = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
 const SSM_NAME = '/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*';
 const SECRET_REF_PATTERN = `^\\$\\{(ssm:${SSM_NAME}|secret:[A-Za-z0-9/_+=.@-]+)\\}$`;
@@ -282,9 +298,13 @@ export const sourceSchema = z
     resourceArn: arn('Aurora cluster', '${env:TIS_CLUSTER_ARN}'),
     secretArn: arn('Secrets Manager secret', '${env:TIS_SECRET_ARN}'),
     database: text('tis', {
-      test: (s) => !/:\/\/|@/.test(s),
-      explain: () =>
-        'is a database name, not a connection string — write the name of the database, e.g. tis (the source is reached through resourceArn and secretArn)',
+      // `${ssm:…}` and `${secret:…}` are resolved only by the code that sends messages (SPEC.md
+      // "Configuration"): here one would reach the database as its name.
+      test: (s) => !/:\/\/|@/.test(s) && !/\$\{(ssm|secret):/.test(s),
+      explain: (s) =>
+        /\$\{(ssm|secret):/.test(s)
+          ? "is a reference that only messages' webhooks may use — write the database's name, e.g. tis, or ${env:NAME} to read it from the environment when the config is loaded"
+          : 'is a database name, not a connection string — write the name of the database, e.g. tis (the source is reached through resourceArn and secretArn)',
     }),
     columnTimezone: timeZone()
       .optional()
@@ -476,7 +496,7 @@ export const datasetSchema = z
     source: refName('source', 'tis'),
     table: tableName().describe('[schema.]table; validated and quoted, never pasted.'),
     owner: z.union(
-      [refName('contact', 'placements-lead'), z.array(refName('contact', 'placements-lead')).min(1)],
+      [refName('contact', 'placements-lead'), contactList('placements-lead').min(1)],
       {
         error: (iss) =>
           iss.input === undefined
@@ -484,8 +504,7 @@ export const datasetSchema = z
             : `${show(iss.input)} is not a contact — write one contact or a list, e.g. [placements-lead, programmes-lead]`,
       },
     ),
-    subscribers: z
-      .array(refName('contact', 'placements-product-lead'))
+    subscribers: contactList('placements-product-lead')
       .optional()
       .describe('Contacts who get a copy.'),
     snooze: text('2026-11-30T09:00', {

@@ -81,3 +81,39 @@ describe('time zones', () => {
     expect(check?.kind === 'freshness' && check.freshness.columnTimezone).toBe('UTC');
   });
 });
+
+describe('owners and subscribers', () => {
+  it('refuses a contact listed twice as owner or as subscriber, at the second mention', async () => {
+    // Act
+    const problems = await problemsOf({
+      'stalewatch.yml': SETTINGS,
+      'placements.yml': PLACEMENTS.replace(
+        'owner: placements-lead',
+        'owner: [placements-lead, platform, placements-lead]\nsubscribers:\n  - platform\n  - platform',
+      ),
+    });
+    // Assess
+    expect(problems).toEqual([
+      'checks/placements.yml:5:36 owner[2]: "placements-lead" is listed twice — name each contact once',
+      'checks/placements.yml:8:5 subscribers[1]: "platform" is listed twice — name each contact once',
+    ]);
+  });
+});
+
+describe('a source', () => {
+  it.each([
+    ['${ssm:/stalewatch/tis/database}'],
+    ['${secret:tis-database}'],
+  ])('refuses database: %s, which nothing resolves: a database is a name or ${env:NAME}', async (value) => {
+    const problems = await problemsOf({
+      'stalewatch.yml': SETTINGS.replace('database: tis', `database: "${value}"`),
+      'placements.yml': PLACEMENTS,
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^checks\/stalewatch\.yml:8:15 sources\.tis\.database: is a reference that only messages' webhooks may use — write the database's name, e.g\. tis, or \$\{env:NAME\}/,
+      ),
+    ]);
+    expect(problems.join('\n')).not.toContain(value);
+  });
+});
