@@ -4,7 +4,7 @@ import { visit } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue, messageOf } from '../errors';
 import { crossCheck } from './cross-check';
-import { interpolateEnv } from './interpolate';
+import { envVariablesIn, interpolateEnv } from './interpolate';
 import { locate, type ParsedFile, type YamlData } from './parsed-file';
 import { resolveConfig } from './resolve';
 import { datasetSchema, jsonSchemas, settingsSchema } from './schema';
@@ -68,6 +68,31 @@ export async function loadConfig({ dir, env }: LoadOptions): Promise<Config> {
   const validDatasets = datasets.flatMap((d) => d.parsed ?? []);
   if (issues.length > 0 || !settings?.parsed) throw new ConfigError(sortIssues(issues));
   return resolveConfig(settings.parsed, validDatasets);
+}
+
+/** The fields of a source whose `${env:NAME}` the deployed functions read again at run time. */
+const SOURCE_FIELDS_READ_AT_RUN_TIME = ['resourceArn', 'secretArn', 'database'] as const;
+
+/**
+ * The `${env:NAME}` variables that the sources' `resourceArn`, `secretArn` and `database` name, as
+ * written in the settings file of `dir` (which `loadConfig` has accepted): the only variables packaging
+ * gives the functions. A variable written anywhere else (a comment, a title, a `where`) is read when the
+ * config is loaded and never becomes part of the functions' environment (docs/operations.md).
+ */
+export function sourceVariables(dir: string): string[] {
+  const settingsFiles = readdirSync(dir).filter((name) => SETTINGS_NAME.test(name));
+  const file = settingsFiles.includes(SETTINGS_FILE) ? SETTINGS_FILE : settingsFiles[0];
+  if (!file) return [];
+  const data = parseYamlFile(file, readFileSync(join(dir, file), 'utf8')).yaml.doc.toJS() as unknown;
+  const sources = (data as { sources?: unknown } | null)?.sources;
+  if (!sources || typeof sources !== 'object') return [];
+  const names = Object.values(sources).flatMap((source: unknown) =>
+    SOURCE_FIELDS_READ_AT_RUN_TIME.flatMap((field) => {
+      const value = (source as Record<string, unknown> | null)?.[field];
+      return typeof value === 'string' ? envVariablesIn(value) : [];
+    }),
+  );
+  return [...new Set(names)].sort();
 }
 
 /** Deepest folder read under the checks folder. */

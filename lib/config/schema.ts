@@ -235,7 +235,9 @@ const SECRET_REF_EXAMPLE = '${ssm:/stalewatch/slack/placements}';
 
 /** What is wrong with a `${ssm:…}` / `${secret:…}` reference that matches the pattern, or null. */
 function secretRefProblem(s: string): string | null {
-  if (LOOKS_LIKE_URL.test(s) || looksSecret(s)) {
+  // The name inside the reference: `${secret:` itself reads as "secret:" followed by a value.
+  const name = /^\$\{(?:ssm|secret):(.*)\}$/s.exec(s)?.[1] ?? s;
+  if (LOOKS_LIKE_URL.test(s) || looksSecret(name)) {
     return (
       'is a secret: keep the webhook URL in SSM Parameter Store (a SecureString) or Secrets Manager and write where it is, ' +
       `e.g. ${SECRET_REF_EXAMPLE} — this looks like the URL itself where the parameter's name goes (it is not shown here); ` +
@@ -495,18 +497,13 @@ export const datasetSchema = z
     title: text('Trainee placements', undefined, TITLE_LIMIT).describe('The name data leads use.'),
     source: refName('source', 'tis'),
     table: tableName().describe('[schema.]table; validated and quoted, never pasted.'),
-    owner: z.union(
-      [refName('contact', 'placements-lead'), contactList('placements-lead').min(1)],
-      {
-        error: (iss) =>
-          iss.input === undefined
-            ? 'is required — name a contact from checks/stalewatch.yml, e.g. owner: placements-lead'
-            : `${show(iss.input)} is not a contact — write one contact or a list, e.g. [placements-lead, programmes-lead]`,
-      },
-    ),
-    subscribers: contactList('placements-product-lead')
-      .optional()
-      .describe('Contacts who get a copy.'),
+    owner: z.union([refName('contact', 'placements-lead'), contactList('placements-lead').min(1)], {
+      error: (iss) =>
+        iss.input === undefined
+          ? 'is required — name a contact from checks/stalewatch.yml, e.g. owner: placements-lead'
+          : `${show(iss.input)} is not a contact — write one contact or a list, e.g. [placements-lead, programmes-lead]`,
+    }),
+    subscribers: contactList('placements-product-lead').optional().describe('Contacts who get a copy.'),
     snooze: text('2026-11-30T09:00', {
       test: (s) => readLocalDateTime(s, 'UTC').problem === undefined,
       explain: (s) =>

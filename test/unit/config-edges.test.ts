@@ -72,7 +72,10 @@ describe('time zones', () => {
         '    database: tis\n',
         '    database: tis\n    columnTimezone: US/Eastern\n',
       ),
-      'placements.yml': PLACEMENTS.replace('      failAfter: 50h\n', '      failAfter: 50h\n      columnTimezone: UTC\n'),
+      'placements.yml': PLACEMENTS.replace(
+        '      failAfter: 50h\n',
+        '      failAfter: 50h\n      columnTimezone: UTC\n',
+      ),
     });
     // Assess: one spelling per zone, whatever the config wrote
     expect(config.settings.timezone).toBe('UTC');
@@ -101,19 +104,58 @@ describe('owners and subscribers', () => {
 });
 
 describe('a source', () => {
+  it.each([['${ssm:/stalewatch/tis/database}'], ['${secret:tis-database}']])(
+    'refuses database: %s, which nothing resolves: a database is a name or ${env:NAME}',
+    async (value) => {
+      const problems = await problemsOf({
+        'stalewatch.yml': SETTINGS.replace('database: tis', `database: "${value}"`),
+        'placements.yml': PLACEMENTS,
+      });
+      expect(problems).toEqual([
+        expect.stringMatching(
+          /^checks\/stalewatch\.yml:8:15 sources\.tis\.database: is a reference that only messages' webhooks may use — write the database's name, e.g\. tis, or \$\{env:NAME\}/,
+        ),
+      ]);
+      expect(problems.join('\n')).not.toContain(value);
+    },
+  );
+});
+
+describe('where a webhook is kept', () => {
   it.each([
-    ['${ssm:/stalewatch/tis/database}'],
-    ['${secret:tis-database}'],
-  ])('refuses database: %s, which nothing resolves: a database is a name or ${env:NAME}', async (value) => {
+    ['${ssm://hooks.slack.com/services/T0/B0/sEcReT}'],
+    ['${ssm:hooks.slack.com/services/T0/B0/sEcReT}'],
+    ['${ssm:stalewatch/slack/placements}'],
+    ['${ssm:/stalewatch/slack placements}'],
+    ['${ssm:/stalewatch//slack}'],
+    ['${ssm:/}'],
+    ['${secret:}'],
+    ['${secret:stalewatch slack}'],
+    ['${secret:https://hooks.slack.com/services/T0/B0/sEcReT}'],
+    ['${SSM:/stalewatch/slack/placements}'],
+  ])('refuses %s, naming the field and never showing the value', async (value) => {
+    // Act
     const problems = await problemsOf({
-      'stalewatch.yml': SETTINGS.replace('database: tis', `database: "${value}"`),
+      'stalewatch.yml': SETTINGS.replace('${ssm:/stalewatch/slack/placements}', `"${value}"`),
       'placements.yml': PLACEMENTS,
     });
+    // Assess
     expect(problems).toEqual([
-      expect.stringMatching(
-        /^checks\/stalewatch\.yml:8:15 sources\.tis\.database: is a reference that only messages' webhooks may use — write the database's name, e.g\. tis, or \$\{env:NAME\}/,
-      ),
+      expect.stringMatching(/^checks\/stalewatch\.yml:13:12 contacts\.placements-lead\.slack: is /),
     ]);
-    expect(problems.join('\n')).not.toContain(value);
+    expect(problems[0]).toMatch(/e\.g\. \$\{ssm:\/stalewatch\/slack\/placements\}/);
+    expect(problems[0]).not.toContain(value);
+    expect(problems[0]).not.toContain('sEcReT');
   });
+
+  it.each([['${ssm:/stalewatch/slack/placements}'], ['${secret:stalewatch/slack-placements}']])(
+    'accepts %s',
+    async (value) => {
+      const config = await configOf({
+        'stalewatch.yml': SETTINGS.replace('${ssm:/stalewatch/slack/placements}', `"${value}"`),
+        'placements.yml': PLACEMENTS,
+      });
+      expect(config.settings.contacts['placements-lead']?.slack).not.toBeNull();
+    },
+  );
 });
