@@ -241,6 +241,18 @@ function readConfigFile<K extends FileKind>(
     );
     return {};
   }
+  // `%YAML 1.1` would switch the parser to YAML 1.1, where `no` in a title becomes false: refused, so
+  // that every file means what it says under the one version the docs describe.
+  const directive = yaml.doc.directives?.yaml;
+  if (directive?.explicit && directive.version !== '1.2') {
+    issues.push(
+      fileIssue(
+        file,
+        `starts with %YAML ${directive.version}${directive.version === '1.1' ? ', under which yes, no, on and off mean true and false' : ''} — remove the directive: checks are read as YAML 1.2`,
+      ),
+    );
+    return {};
+  }
   let raw: unknown;
   try {
     raw = yaml.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

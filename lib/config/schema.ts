@@ -42,6 +42,23 @@ interface TextLimit {
   fix: string;
 }
 
+/**
+ * What Slack and mail programs turn into a live link in text: a scheme (`https:`, `mailto:`), `www.`, or
+ * a domain name with a common ending. A title or a contact name is shown as a heading or a name, where a
+ * link would be config text made into something to click (docs/alerts.md "Escaping").
+ */
+const LINK_IN_TEXT =
+  /[a-z][a-z0-9+.-]*:\/\/|\b(mailto|tel|slack):|\bwww\.|\b[a-z0-9-]+\.(com|net|org|io|co|uk|dev|app|info|biz|me|ly|link|xyz|gov|edu|eu|de|fr|nl)\b/i;
+
+/** A one-line name: no link in it. */
+const NAME_RULE = (example: string): TextRule => ({
+  test: (s) => !LINK_IN_TEXT.test(s),
+  explain: (s) =>
+    LINK_IN_TEXT.test(s)
+      ? `contains a link, which Slack and email would make live — name the dataset in words, e.g. ${example}; put links in impact or action`
+      : `${show(s)} is not text — for example ${example}`,
+});
+
 const TITLE_LIMIT: TextLimit = {
   max: 60,
   fits: 'in a Slack message header together with the headline around it',
@@ -75,7 +92,9 @@ function text(example: string, rule?: TextRule, limit?: TextLimit) {
             ? 'a line break'
             : found === 'U+0009'
               ? 'a tab'
-              : `a control character (${found})`;
+              : Number.parseInt(found?.slice(2) ?? '0', 16) > 0x9f
+                ? `a control character (${found}): invisible formatting, which can hide or reorder text`
+                : `a control character (${found})`;
         return `contains ${what} — write plain ${multiLine ? 'text' : 'text on one line'}, e.g. ${example}`;
       },
       abort: true,
@@ -323,7 +342,7 @@ export const sourceSchema = z
   .describe('A database, reached through the RDS Data API.');
 
 export const contactSchema = z.strictObject({
-  name: text('Placements data lead', undefined, {
+  name: text('Placements data lead', NAME_RULE('Placements data lead'), {
     max: 60,
     fits: 'in "Who is on it" in messages',
     fix: 'shorten it, e.g. Placements data lead',
@@ -494,7 +513,9 @@ export const checkSchema = z
 export const datasetSchema = z
   .strictObject({
     dataset: datasetId().describe("Unique id: lower-case letters, digits and '-'."),
-    title: text('Trainee placements', undefined, TITLE_LIMIT).describe('The name data leads use.'),
+    title: text('Trainee placements', NAME_RULE('Trainee placements'), TITLE_LIMIT).describe(
+      'The name data leads use.',
+    ),
     source: refName('source', 'tis'),
     table: tableName().describe('[schema.]table; validated and quoted, never pasted.'),
     owner: z.union([refName('contact', 'placements-lead'), contactList('placements-lead').min(1)], {

@@ -159,3 +159,112 @@ describe('where a webhook is kept', () => {
     },
   );
 });
+
+describe('text that reaches messages', () => {
+  it.each([
+    ['a zero-width space', '\\u200B', 'U+200B'],
+    ['a left-to-right mark', '\\u200E', 'U+200E'],
+    ['a right-to-left mark', '\\u200F', 'U+200F'],
+    ['an Arabic letter mark', '\\u061C', 'U+061C'],
+    ['a line separator', '\\u2028', 'U+2028'],
+    ['a paragraph separator', '\\u2029', 'U+2029'],
+    ['a word joiner', '\\u2060', 'U+2060'],
+    ['a zero-width no-break space', '\\uFEFF', 'U+FEFF'],
+    ['a first-strong isolate', '\\u2068', 'U+2068'],
+    ['a C1 control', '\\u0085', 'U+0085'],
+  ])(
+    'refuses %s in a title, an impact, an action and a contact name, with file:line and the fix',
+    async (_what, escaped, code) => {
+      // Act
+      const problems = await problemsOf({
+        'stalewatch.yml': SETTINGS.replace('name: Platform team', `name: "Platform${escaped}team"`),
+        'placements.yml': PLACEMENTS.replace(
+          'title: Trainee placements',
+          `title: "Trainee${escaped} placements"`,
+        )
+          .replace(/impact: (.*)/, `impact: "$1${escaped}"`)
+          .replace(/action: (.*)/, `action: "${escaped}$1"`),
+      });
+      // Assess
+      const says = new RegExp(
+        `contains a control character \\(${code.replace('+', '\\+')}\\).* — write plain text`,
+      );
+      expect(problems).toEqual([
+        expect.stringMatching(/^checks\/placements\.yml:2:8 title: /),
+        expect.stringMatching(/^checks\/placements\.yml:6:9 impact: /),
+        expect.stringMatching(/^checks\/placements\.yml:7:9 action: /),
+        expect.stringMatching(/^checks\/stalewatch\.yml:15:11 contacts\.platform\.name: /),
+      ]);
+      for (const problem of problems) expect(problem).toMatch(says);
+    },
+  );
+
+  it('accepts emoji joined by zero-width joiners and scripts that need a zero-width non-joiner', async () => {
+    const config = await configOf({
+      'stalewatch.yml': SETTINGS,
+      'placements.yml': PLACEMENTS.replace(
+        'title: Trainee placements',
+        'title: "Trainee placements 👩‍💻 می‌خواهم"',
+      ),
+    });
+    expect(config.datasets[0]?.title).toBe('Trainee placements 👩‍💻 می‌خواهم');
+  });
+
+  it.each([
+    ['https://evil.example/login'],
+    ['www.evil.example'],
+    ['evil.com/login'],
+    ['mailto:someone@example.org'],
+  ])(
+    'refuses a link in a title or contact name (%s): Slack and mail programs would make it live',
+    async (link) => {
+      const problems = await problemsOf({
+        'stalewatch.yml': SETTINGS.replace('name: Platform team', `name: "Platform team ${link}"`),
+        'placements.yml': PLACEMENTS.replace('title: Trainee placements', `title: "Placements ${link}"`),
+      });
+      expect(problems).toEqual([
+        expect.stringMatching(
+          /^checks\/placements\.yml:2:8 title: .*link.* — name the dataset in words, e.g\. Trainee placements; put links in impact or action/,
+        ),
+        expect.stringMatching(/^checks\/stalewatch\.yml:15:11 contacts\.platform\.name: .*link/),
+      ]);
+    },
+  );
+
+  it('keeps links in impact and action (a runbook), and titles with dots that are no link', async () => {
+    const config = await configOf({
+      'stalewatch.yml': SETTINGS,
+      'placements.yml': PLACEMENTS.replace(
+        'title: Trainee placements',
+        'title: Placements v2.1 (E.S.R.)',
+      ).replace(/action: (.*)/, 'action: Follow https://wiki.example.org/runbooks/esr'),
+    });
+    expect(config.datasets[0]?.title).toBe('Placements v2.1 (E.S.R.)');
+  });
+});
+
+describe('YAML versions', () => {
+  it('refuses a %YAML 1.1 directive, under which yes, no, on and off would silently become true and false', async () => {
+    // Act
+    const problems = await problemsOf({
+      'stalewatch.yml': SETTINGS,
+      'placements.yml': `%YAML 1.1\n---\n${PLACEMENTS.replace('title: Trainee placements', 'title: no')}`,
+    });
+    // Assess
+    expect(problems).toEqual([
+      'checks/placements.yml:1:1 starts with %YAML 1.1, under which yes, no, on and off mean true and false — remove the directive: checks are read as YAML 1.2',
+    ]);
+  });
+
+  it('reads a file with %YAML 1.2, or none, as YAML 1.2: no stays the word no', async () => {
+    const config = await configOf({
+      'stalewatch.yml': SETTINGS,
+      'placements.yml': `%YAML 1.2\n---\n${PLACEMENTS.replace('title: Trainee placements', 'title: no')}`,
+      'posts.yml': PLACEMENTS.replace('dataset: placements', 'dataset: posts').replace(
+        'title: Trainee placements',
+        'title: off',
+      ),
+    });
+    expect(config.datasets.map((d) => d.title).sort()).toEqual(['no', 'off']);
+  });
+});
