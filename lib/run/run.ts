@@ -1,6 +1,7 @@
 import type { Check, Config } from '../config/types';
 import { messageOf, secondsText } from '../errors';
 import { evaluate } from '../evaluate/evaluate';
+import { isStale } from '../evaluate/status';
 import type { CheckResult, Observation, PreviousState } from '../evaluate/types';
 import { observeSource } from '../sources/observe';
 import type { SourceConnector } from '../sources/types';
@@ -84,6 +85,16 @@ function judge(
   }
 }
 
+/**
+ * A result on a run that keeps state (the deployed service) for a check it has no state of yet: stale
+ * with no moment of its own (an empty table) is stale since now, when the service first saw it so
+ * (SPEC.md "No data"), in the result and its event as in the state. A run without state (`stalewatch
+ * run`) has seen nothing before and says null.
+ */
+function firstSight(result: CheckResult, now: Date): CheckResult {
+  return isStale(result.status) && result.staleSince === null ? { ...result, staleSince: now } : result;
+}
+
 function groupBySource(checks: readonly Check[]): Map<string, Check[]> {
   const groups = new Map<string, Check[]>();
   for (const check of checks) groups.set(check.source, [...(groups.get(check.source) ?? []), check]);
@@ -129,7 +140,9 @@ export async function runChecks(input: RunInput): Promise<RunReport> {
       message: `Source "${check.source}" did not answer within the run's time limit of ${limit}; the run finished without it`,
       sql: null,
     };
-    return judge(check, observation, input.previous?.(check.id) ?? null, input.now);
+    const previous = input.previous?.(check.id) ?? null;
+    const result = judge(check, observation, previous, input.now);
+    return input.previous && !previous ? firstSight(result, input.now) : result;
   });
   return { runId: input.runId, now: input.now, results };
 }
