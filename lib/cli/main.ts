@@ -1,5 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, UsageError } from '../errors';
+import { redactUrlsIn } from '../sources/scrub';
+import { escapeControlCharacters } from '../util/quote';
 import { demoCommand } from './commands/demo';
 import { explainCommand } from './commands/explain';
 import { type PreviewFlags, previewCommand } from './commands/preview';
@@ -81,6 +83,10 @@ function program(io: CliIo, exit: { code: number }): Command {
     .argument('<dataset>', 'a dataset id')
     .requiredOption('--until <time>', 'ISO time; without an offset, in the configured zone')
     .option('--stage <stage>', 'the deployed stage', 'dev')
+    .option(
+      '--region <region>',
+      "the deployed service's AWS region (default: AWS_REGION or the AWS profile's)",
+    )
     .option('--table <name>', 'the state table (default stalewatch-<stage>-state)')
     .addOption(checksOption())
     .action(async (dataset: string, flags: SnoozeFlags) => {
@@ -115,6 +121,41 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stderr.write(`${error.message}\n`);
       return EXIT.invalid;
     }
-    throw error;
+    // Anything else is one line a person can read; the stack only for whoever asks for it.
+    const debug = io.env.STALEWATCH_DEBUG === '1';
+    io.stderr.write(
+      `stalewatch: ${describeFailure(error)}${debug ? '' : ' (STALEWATCH_DEBUG=1 shows where)'}\n`,
+    );
+    if (debug && error instanceof Error && error.stack) io.stderr.write(`${redactUrlsIn(error.stack)}\n`);
+    return EXIT.failing;
   }
+}
+
+/** Longest failure message printed: one line of a terminal or a CI log, give or take. */
+const FAILURE_LENGTH = 300;
+
+/**
+ * An unexpected failure in words, whatever was thrown (an `Error`, a string, an object, `undefined`):
+ * its class and message on one line, control characters escaped, passwords of URLs taken out.
+ */
+export function describeFailure(error: unknown): string {
+  let text: string;
+  if (error instanceof Error) {
+    const name = error.name && error.name !== 'Error' ? `${error.name}: ` : '';
+    text = `${name}${error.message || 'failed with no message'}`;
+  } else if (typeof error === 'string') {
+    text = error || 'failed with no message';
+  } else if (error === undefined || error === null) {
+    text = `failed with no message (something threw ${String(error)})`;
+  } else {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(error);
+    } catch {
+      json = undefined;
+    }
+    text = `failed: ${json && json !== '{}' ? json : Object.prototype.toString.call(error)}`;
+  }
+  const line = escapeControlCharacters(redactUrlsIn(text.replace(/\s*\n\s*/g, ' ')));
+  return line.length > FAILURE_LENGTH ? `${line.slice(0, FAILURE_LENGTH - 1)}…` : line;
 }

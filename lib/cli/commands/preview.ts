@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   alertsByContact,
@@ -7,8 +7,27 @@ import {
   previewFiles,
   previews,
 } from '../../alerts/preview';
+import { UsageError } from '../../errors';
 import type { CliIo } from '../io';
 import { exitCodeOf, type RunFlags, runOnce } from './run';
+
+/**
+ * The folder `--out` names, made when missing. `--out` is a folder (several files go in it: SPEC.md
+ * "CLI"); a file, or a folder that cannot be made, is a usage error that says which.
+ */
+export function makeOutFolder(out: string): void {
+  if (existsSync(out) && !statSync(out).isDirectory()) {
+    throw new UsageError(
+      `--out ${out} is a file — give a folder for the files to be written to (it is made if missing), e.g. --out preview`,
+    );
+  }
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'an error';
+    throw new UsageError(`--out ${out} could not be made (${code}) — give a folder you can write to`);
+  }
+}
 
 export interface PreviewFlags extends RunFlags {
   out: string;
@@ -24,7 +43,7 @@ export async function previewCommand(io: CliIo, flags: PreviewFlags): Promise<nu
   const byContact = flags.digest
     ? digestAlerts(config, report)
     : alertsByContact(config, eventsFromEmptyState(config, report), report.now);
-  mkdirSync(flags.out, { recursive: true });
+  makeOutFolder(flags.out);
   const written: string[] = [];
   for (const preview of previews(byContact)) {
     for (const [name, content] of Object.entries(previewFiles(preview))) {

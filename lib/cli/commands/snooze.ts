@@ -11,6 +11,7 @@ export interface SnoozeFlags {
   checks: string;
   until: string;
   stage: string;
+  region?: string;
   table?: string;
 }
 
@@ -29,7 +30,15 @@ export async function snoozeCommand(io: CliIo, dataset: string, flags: SnoozeFla
   const now = io.clock();
   if (until <= now) throw new UsageError(`--until ${flags.until} is not in the future`);
   const table = flags.table ?? `stalewatch-${flags.stage}-state`;
-  const client = new DynamoDBClient({});
+  const client = new DynamoDBClient(flags.region ? { region: flags.region } : {});
+  try {
+    await client.config.region();
+  } catch {
+    client.destroy();
+    throw new UsageError(
+      `snooze needs the AWS region of the deployed service (stage ${flags.stage}) — pass --region eu-west-2, or set AWS_REGION (or a region in your AWS profile)`,
+    );
+  }
   try {
     await dynamoHolds(client, table).snooze(dataset, until);
   } finally {
