@@ -3,7 +3,7 @@ import { callInWorker, type Outcome, stopWorkers } from '../helpers/in-worker';
 
 /**
  * Values from config, from a database's rows and from its error messages are read in time linear in
- * their length (no regular expression that backtracks: ReDoS). Each test reads twelve 100,000-character
+ * their length (no regular expression that backtracks: ReDoS). Each test reads thirteen 100,000-character
  * strings built to make a backtracking pattern take minutes, in a worker thread, and must finish within
  * its jest timeout (`TIMEOUT_MS`): there is no timing assertion of its own. A quadratic reading of
  * one of them takes tens of seconds.
@@ -23,6 +23,7 @@ const PATHOLOGICAL: Record<string, string> = {
   'colons after a scheme': `mysql://${':'.repeat(N)}`,
   slashes: '/'.repeat(N),
   'token-like run': `${'aA1'.repeat(N / 3)}!`,
+  'number-like characters': `${'1.1e-'.repeat(N / 5)}`,
 };
 const INPUTS = Object.values(PATHOLOGICAL);
 
