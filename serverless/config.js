@@ -10,6 +10,7 @@ const { STATE_TABLE_KEYS, TTL_ATTRIBUTE } = require('../lib/state/table.ts');
 const { compileConfig, precomputedHolidayYears } = require('../lib/config/compiled.ts');
 const { COMPILED_CONFIG_FILE } = require('../lib/service/environment.ts');
 const { PACKAGED_HOLIDAYS_FILE } = require('../lib/time/holidays.ts');
+const { alarmNameFilter } = require('../lib/config/alarm.ts');
 const { mkdirSync, writeFileSync } = require('node:fs');
 const { buildSync } = require('esbuild');
 
@@ -101,6 +102,28 @@ function notifierStatements(config, stage) {
 }
 
 /**
+ * notify's rule on the default bus for the alarms that alarm files watch: `CloudWatch Alarm State Change`
+ * events of exactly those names, and of names starting with their prefixes (EventBridge's `prefix`
+ * matching). With no alarm file there is no rule: a disabled schedule takes the event's place.
+ */
+function alarmEventOf(config) {
+  const names = alarmNameFilter(config.alarms);
+  if (names.length === 0)
+    return { schedule: { rate: 'rate(1 day)', enabled: false, input: { release: true } } };
+  return {
+    eventBridge: {
+      pattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        detail: { alarmName: names },
+      },
+      retryPolicy: { maximumEventAge: 86400, maximumRetryAttempts: 10 },
+      deadLetterQueueArn: { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'Arn'] },
+    },
+  };
+}
+
+/**
  * The config, or an error whose message is the located problems. osls prints a thrown error's stack;
  * a config error is for the person who wrote the config, so its stack is its message.
  */
@@ -168,6 +191,7 @@ module.exports = async ({ options = {} } = {}) => {
     timezone: schedules.digest.timezone,
     digest: schedules.digest.expression,
     notifierStatements: notifierStatements(config, options.stage ?? 'dev'),
+    alarmEvent: alarmEventOf(config),
     // EventBridge Scheduler invokes digest with digest's own role (by name: GetAtt would be circular).
     digestStatements: [
       ...notifierStatements(config, options.stage ?? 'dev'),

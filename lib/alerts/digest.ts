@@ -1,3 +1,4 @@
+import { watchOf } from '../config/alarm';
 import type { Config, Contact } from '../config/types';
 import type { Alert } from './model';
 import { moment } from './words';
@@ -10,6 +11,8 @@ export interface DigestEntry {
   lastUpdatedAt: string | null;
   owners: string[];
   subscribers: string[];
+  /** A CloudWatch alarm in ALARM (no "last updated" to say). */
+  alarm?: true;
 }
 
 /** What is known of one stale check: a run's result, or its stored state. */
@@ -21,11 +24,27 @@ export interface StaleCheck {
 
 /** Each dataset with a stale check, once, with the earliest staleSince of its stale checks. */
 export function digestEntries(
-  config: Pick<Config, 'checks' | 'datasets'>,
+  config: Pick<Config, 'checks' | 'datasets'> & Partial<Pick<Config, 'alarms'>>,
   stale: readonly StaleCheck[],
 ): DigestEntry[] {
   const byDataset = new Map<string, DigestEntry>();
   for (const check of stale) {
+    // An alarm's state (lib/core/alarms/news.ts): listed under its file's title, once per alarm.
+    const watch = check.checkId.startsWith('alarm/')
+      ? watchOf(config.alarms ?? [], check.checkId.slice('alarm/'.length))
+      : null;
+    if (watch) {
+      byDataset.set(check.checkId, {
+        dataset: check.checkId,
+        title: watch.title,
+        staleSince: check.staleSince,
+        lastUpdatedAt: null,
+        owners: watch.owners,
+        subscribers: watch.subscribers,
+        alarm: true,
+      });
+      continue;
+    }
     const datasetId = config.checks.find((c) => c.id === check.checkId)?.dataset;
     const dataset = config.datasets.find((d) => d.id === datasetId);
     if (!dataset) continue;
@@ -75,10 +94,12 @@ export function digestOf(
     items: theirs.map((e) => {
       const since = moment(e.staleSince, zone, now);
       const updated = moment(e.lastUpdatedAt, zone, now);
-      const line = [
-        since ? `stale since ${since.text}` : 'stale',
-        updated ? `last updated ${updated.text}` : 'no data',
-      ].join('; ');
+      const line = e.alarm
+        ? `a problem since ${since?.text ?? 'its alarm went off'}`
+        : [
+            since ? `stale since ${since.text}` : 'stale',
+            updated ? `last updated ${updated.text}` : 'no data',
+          ].join('; ');
       return { title: e.title, line, staleSince: since };
     }),
     key,

@@ -43,6 +43,17 @@ function htmlOf(alert: Alert): string {
       `<h2 style="font-size:16px">A note you can forward</h2><blockquote style="border-left:4px solid #d0d5dd;margin:0;padding:8px 12px">${html(alert.forwardNote)}</blockquote>`,
     );
   }
+  if (alert.details) {
+    parts.push(
+      '<hr>',
+      `<table style="border-collapse:collapse">${alert.details
+        .map(
+          (d) =>
+            `<tr><th style="text-align:left;padding:4px 16px 4px 0;vertical-align:top">${html(d.label)}</th><td style="padding:4px 0">${d.url ? `<a href="${html(d.url)}">${html(d.value)}</a>` : html(d.value)}</td></tr>`,
+        )
+        .join('')}</table>`,
+    );
+  }
   const t = alert.technical;
   if (t) {
     parts.push(
@@ -63,6 +74,10 @@ function textOf(alert: Alert): string {
   if (alert.impact) lines.push('', 'What this means', alert.impact);
   if (alert.action) lines.push('', 'What to do', alert.action);
   if (alert.forwardNote) lines.push('', 'A note you can forward', `> ${alert.forwardNote}`);
+  if (alert.details) {
+    lines.push('', '---');
+    for (const d of alert.details) lines.push(`${d.label}: ${d.url ?? d.value}`);
+  }
   const t = alert.technical;
   if (t) {
     lines.push('', '---', `Check ${t.checkId} · source ${t.source} · table ${t.table}`);

@@ -1,3 +1,4 @@
+import type { AlarmStore } from '../app/alarms';
 import type { Config, SecretRef } from '../config/types';
 import type { ServicePorts } from '../service/handlers';
 import type { CheckState } from '../state/types';
@@ -38,10 +39,11 @@ export function notifyPorts(
   env: Readonly<Record<string, string | undefined>>,
   service: ServicePorts,
   stateTable: string,
-): NotifyPorts & { staleStates: () => Promise<CheckState[]> } {
+): NotifyPorts & { staleStates: () => Promise<CheckState[]>; alarms: AlarmStore } {
   let deps: {
     sent: NotifyPorts['sent'];
     holds: ReturnType<typeof import('./deliver/holds').dynamoHolds>;
+    alarms: AlarmStore;
     ses: import('@aws-sdk/client-sesv2').SESv2Client;
   } | null = null;
   const load = () => {
@@ -51,10 +53,13 @@ export function notifyPorts(
       const { SESv2Client } = require('@aws-sdk/client-sesv2') as typeof import('@aws-sdk/client-sesv2');
       const { dynamoSentRecord } = require('./deliver/sent') as typeof import('./deliver/sent');
       const { dynamoHolds } = require('./deliver/holds') as typeof import('./deliver/holds');
+      const { dynamoAlarmStore } =
+        require('../adapters/dynamo-alarms') as typeof import('../adapters/dynamo-alarms');
       const dynamo = new DynamoDBClient({ maxAttempts: DYNAMODB_ATTEMPTS });
       deps = {
         sent: dynamoSentRecord(dynamo, stateTable),
         holds: dynamoHolds(dynamo, stateTable),
+        alarms: dynamoAlarmStore(dynamo, stateTable),
         ses: new SESv2Client({}),
       };
     }
@@ -92,5 +97,11 @@ export function notifyPorts(
     heldDue: (now) => load().holds.heldDue(now),
     isLatest: (checkId, contactId, eventAt) => load().holds.isLatest(checkId, contactId, eventAt),
     staleStates: () => service.store.staleStates(),
+    alarms: {
+      load: (checkId) => load().alarms.load(checkId),
+      save: (state, version) => load().alarms.save(state, version),
+      remindAt: (checkId, at) => load().alarms.remindAt(checkId, at),
+      remindersDue: (now) => load().alarms.remindersDue(now),
+    },
   };
 }

@@ -29,6 +29,11 @@ export interface Alert {
     error: string | null;
     rerun: string;
   } | null;
+  /**
+   * For the platform team only, about a CloudWatch alarm (which has no check, SQL or table): its name,
+   * region, metric, CloudWatch's reason and a link to it in the console.
+   */
+  details?: Array<{ label: string; value: string; url?: string }>;
   /** Digest entries, oldest first. */
   items?: Array<{ title: string; line: string; staleSince: Moment | null }>;
   /** Ids that make the message unique, for the sent-record: the event id, or the digest fire it answers. */

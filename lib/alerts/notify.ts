@@ -281,6 +281,61 @@ async function finish(run: Delivering): Promise<NotifyOutcome> {
 }
 
 /**
+ * One piece of news about one thing (a check, or an alarm) and its message for each contact it
+ * concerns: what `tell` delivers.
+ */
+export interface Story {
+  /** The check (or `alarm/<name>`) it is about: messages about it reach each contact in order. */
+  checkId: string;
+  /** The id that `stalewatch snooze` snoozes (a dataset id), and the file's own `snooze:`. */
+  snoozeId: string;
+  snoozeUntil: Date | null;
+  /** Its event's time: the order of messages about `checkId`. */
+  eventAt: string;
+  messages: Array<{ contact: Contact; alert: Alert }>;
+}
+
+/** Tells one story: nothing while snoozed; each message in order, held through quiet hours unless urgent. */
+async function tell(story: Story, run: Delivering, config: Config, now: Date): Promise<void> {
+  const snoozed = [story.snoozeUntil, await run.ports.snoozedUntil(story.snoozeId)].some(
+    (until) => until && until > now,
+  );
+  if (snoozed) {
+    run.outcome.skipped.push(`${story.snoozeId} is snoozed`);
+    return;
+  }
+  const quietEnd = quietUntil(now, config.settings.notify.quietHours, config.settings.timezone);
+  for (const { contact, alert } of story.messages) {
+    if (!(await inOrder(run, story.checkId, contact.id, story.eventAt))) continue;
+    if (quietEnd && !isUrgent(alert)) {
+      const held = { releaseAt: quietEnd.toISOString(), contactId: contact.id, alert };
+      await run.ports.hold({ ...held, checkId: story.checkId, eventAt: story.eventAt });
+      run.outcome.held++;
+      continue;
+    }
+    await deliver(contact, alert, run);
+  }
+}
+
+/**
+ * Tells stories (alarm news: lib/app/alarms.ts) as `notify` tells an event's, and fails after trying
+ * all of them when any delivery failed. `skipped` notes are kept in the outcome.
+ */
+export async function tellAll(
+  stories: readonly Story[],
+  ports: NotifyPorts,
+  timeLeft: TimeLeft = countdown(DEFAULT_REMAINING_MS),
+  skipped: readonly string[] = [],
+): Promise<NotifyOutcome> {
+  const config = ports.config();
+  const now = ports.clock();
+  const run = delivering(ports, timeLeft);
+  run.outcome.skipped.push(...skipped);
+  for (const story of stories) await tell(story, run, config, now);
+  return finish(run);
+}
+
+/**
  * Turns one event from the bus into messages for the people it concerns and delivers them. Nothing
  * about a snoozed dataset is sent; non-urgent messages wait out quiet hours; each message is sent once,
  * also when the event is delivered twice at once (see `sendOnce`); and if any delivery fails, the
@@ -296,28 +351,19 @@ export async function notify(
   const detail = event.detail as CheckEventDetail;
   const config = ports.config();
   const now = ports.clock();
-  const run = delivering(ports, timeLeft);
   const dataset = config.datasets.find((d) => d.id === detail.dataset);
-  const snoozed = [dataset?.snoozeUntil ?? null, await ports.snoozedUntil(detail.dataset)].some(
-    (until) => until && until > now,
-  );
-  if (snoozed) {
-    run.outcome.skipped.push(`${detail.dataset} is snoozed`);
-    return run.outcome;
-  }
-  const quietEnd = quietUntil(now, config.settings.notify.quietHours, config.settings.timezone);
-  for (const { contact } of recipientsOf(detailType as DetailType, detail, config.settings)) {
+  const messages = recipientsOf(detailType as DetailType, detail, config.settings).flatMap(({ contact }) => {
     const alert = alertOf(detailType as DetailType, detail, contact, { settings: config.settings, now });
-    if (!alert || !(await inOrder(run, detail.checkId, contact.id, detail.now))) continue;
-    if (quietEnd && !isUrgent(alert)) {
-      const held = { releaseAt: quietEnd.toISOString(), contactId: contact.id, alert };
-      await ports.hold({ ...held, checkId: detail.checkId, eventAt: detail.now });
-      run.outcome.held++;
-      continue;
-    }
-    await deliver(contact, alert, run);
-  }
-  return finish(run);
+    return alert ? [{ contact, alert }] : [];
+  });
+  const story: Story = {
+    checkId: detail.checkId,
+    snoozeId: detail.dataset,
+    snoozeUntil: dataset?.snoozeUntil ?? null,
+    eventAt: detail.now,
+    messages,
+  };
+  return tellAll([story], ports, timeLeft);
 }
 
 /**

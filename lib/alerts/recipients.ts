@@ -13,7 +13,7 @@ export interface Recipient {
  */
 export function recipientsOf(
   detailType: DetailType,
-  detail: CheckEventDetail,
+  detail: Pick<CheckEventDetail, 'owners' | 'subscribers'>,
   settings: Pick<Settings, 'contacts' | 'notify'>,
 ): Recipient[] {
   const contact = (id: string) => settings.contacts[id];

@@ -77,6 +77,18 @@ function bodyBlocks(alert: Alert): KnownBlock[] {
   }
   if (alert.forwardNote)
     blocks.push(section(`*A note you can forward*\n>${escapeMrkdwn(alert.forwardNote)}`));
+  if (alert.details) {
+    blocks.push({ type: 'divider' });
+    blocks.push(
+      ...sections(
+        alert.details.map((d) =>
+          d.url
+            ? `*${d.label}:* <${d.url}|${escapeMrkdwn(d.value)}>`
+            : `*${d.label}:* ${escapeMrkdwn(d.value)}`,
+        ),
+      ),
+    );
+  }
   const t = alert.technical;
   if (t) {
     blocks.push({ type: 'divider' });

@@ -64,6 +64,10 @@ function program(io: CliIo, exit: { code: number }): Command {
   )
     .requiredOption('--out <dir>', 'the folder to write <contact>.slack.json, .email.html, .email.txt to')
     .option('--digest', 'write the weekday digests instead')
+    .option(
+      '--alarm-event <file...>',
+      'write what these CloudWatch alarm events (JSON) would send, through checks/ alarm files, instead of running checks',
+    )
     .action(async (flags: PreviewFlags) => {
       exit.code = await previewCommand(io, flags);
     });

@@ -72,5 +72,9 @@ export function readCompiledConfig(json: string, env: Readonly<Record<string, st
     ...d,
     snoozeUntil: d.snoozeUntil ? new Date(d.snoozeUntil) : null,
   }));
-  return { ...config, settings: { ...config.settings, sources }, datasets };
+  const alarms = (config.alarms ?? []).map((a) => ({
+    ...a,
+    snoozeUntil: a.snoozeUntil ? new Date(a.snoozeUntil) : null,
+  }));
+  return { ...config, settings: { ...config.settings, sources }, datasets, alarms };
 }

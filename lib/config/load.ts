@@ -3,11 +3,19 @@ import { join, sep } from 'node:path';
 import { visit } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue, messageOf } from '../errors';
+import { alarmCrossCheck, datasetFieldsIn, isAlarmFile } from './alarm';
 import { crossCheck } from './cross-check';
 import { envVariablesIn, interpolateEnv } from './interpolate';
 import { locate, type ParsedFile, type YamlData } from './parsed-file';
 import { resolveConfig } from './resolve';
-import { datasetSchema, jsonSchemas, settingsSchema } from './schema';
+import {
+  type AlarmFile,
+  alarmFileSchema,
+  type DatasetFile,
+  datasetSchema,
+  jsonSchemas,
+  settingsSchema,
+} from './schema';
 import type { Config } from './types';
 import { whereIssues } from './where';
 import { parseYamlFile, type YamlFile } from './yaml-file';
@@ -44,6 +52,12 @@ const FILE_KINDS = {
     jsonSchema: 'dataset.json',
     whenEmpty: 'is empty — start with dataset: <id>',
   },
+  /** A dataset file with `alarm:` instead of `table` is an alarm file (lib/config/alarm.ts). */
+  alarm: {
+    schema: alarmFileSchema,
+    jsonSchema: 'alarm.json',
+    whenEmpty: 'is empty — start with alarm: <CloudWatch alarm name>',
+  },
 } as const;
 type FileKind = keyof typeof FILE_KINDS;
 type ValueOf<K extends FileKind> = z.output<(typeof FILE_KINDS)[K]['schema']>;
@@ -60,14 +74,22 @@ export async function loadConfig({ dir, env }: LoadOptions): Promise<Config> {
   const { settingsPath, datasetPaths } = listConfigFiles(dir, issues);
   const settings = settingsPath ? readSafely(settingsPath, 'settings', env, issues) : null;
   const datasets = datasetPaths.map((file) => readSafely(file, 'dataset', env, issues));
+  const [alarms, tables] = [
+    datasets.filter((d) => d.kind === 'alarm'),
+    datasets.filter((d) => d.kind !== 'alarm'),
+  ];
   if (settings?.yamlData) {
-    const yamlDatasets = datasets.flatMap((d) => d.yamlData ?? []);
-    issues.push(...crossCheck(settings.yamlData, yamlDatasets));
+    const yamlDatasets = tables.flatMap((d) => d.yamlData ?? []);
+    const yamlAlarms = alarms.flatMap((d) => d.yamlData ?? []);
+    // Contacts named by alarm files are checked like those of dataset files.
+    issues.push(...crossCheck(settings.yamlData, [...yamlDatasets, ...yamlAlarms]));
+    issues.push(...alarmCrossCheck(yamlAlarms));
     issues.push(...(await whereIssues(settings.yamlData, yamlDatasets)));
   }
-  const validDatasets = datasets.flatMap((d) => d.parsed ?? []);
+  const validDatasets = tables.flatMap((d) => (d.parsed ?? []) as ParsedFile<DatasetFile>[]);
+  const validAlarms = alarms.flatMap((d) => (d.parsed ?? []) as ParsedFile<AlarmFile>[]);
   if (issues.length > 0 || !settings?.parsed) throw new ConfigError(sortIssues(issues));
-  return resolveConfig(settings.parsed, validDatasets);
+  return resolveConfig(settings.parsed, validDatasets, validAlarms);
 }
 
 /** The fields of a source whose `${env:NAME}` the deployed functions read again at run time. */
@@ -230,8 +252,8 @@ function readConfigFile<K extends FileKind>(
   kind: K,
   env: LoadOptions['env'],
   issues: ConfigIssue[],
-): { yamlData?: YamlData; parsed?: ParsedFile<ValueOf<K>> } {
-  const { schema, jsonSchema, whenEmpty } = FILE_KINDS[kind];
+): { yamlData?: YamlData; parsed?: ParsedFile<ValueOf<K>>; kind?: FileKind } {
+  const { whenEmpty } = FILE_KINDS[kind];
   const text = readText(file, issues);
   if (text === null) return {};
   const { yaml, syntaxErrors } = parseYamlFile(file, text);
@@ -280,10 +302,23 @@ function readConfigFile<K extends FileKind>(
     );
     return {};
   }
+  const actual: FileKind = kind === 'dataset' && isAlarmFile(raw) ? 'alarm' : kind;
+  const { schema, jsonSchema } = FILE_KINDS[actual];
+  if (actual === 'alarm') {
+    const mixed = datasetFieldsIn(yaml, raw);
+    if (mixed.length > 0) {
+      issues.push(...mixed);
+      return { kind: actual };
+    }
+  }
   const { data, unset } = interpolateEnv(raw, env);
-  const parsed = schema.safeParse(data, { error: fallbackMessage });
+  const parsed = (schema as z.ZodType).safeParse(data, { error: fallbackMessage });
   if (parsed.success)
-    return { yamlData: { yaml, data }, parsed: { yaml, value: parsed.data as ValueOf<K>, unset } };
+    return {
+      yamlData: { yaml, data },
+      parsed: { yaml, value: parsed.data as ValueOf<K>, unset },
+      kind: actual,
+    };
   publishedSchemas ??= jsonSchemas();
   for (const issue of parsed.error.issues) {
     issues.push(
@@ -292,7 +327,7 @@ function readConfigFile<K extends FileKind>(
       ),
     );
   }
-  return { yamlData: { yaml, data } };
+  return { yamlData: { yaml, data }, kind: actual };
 }
 
 /** Largest checks file read: a real one is a few kilobytes. */
@@ -403,6 +438,7 @@ function looksLikeSettings(raw: unknown): boolean {
   const keys = Object.keys(raw);
   return (
     !keys.includes('dataset') &&
+    !keys.includes('alarm') &&
     keys.some((k) => ['sources', 'contacts', 'notify', 'runEvery', 'timezone'].includes(k))
   );
 }

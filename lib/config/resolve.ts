@@ -1,8 +1,15 @@
 import { formatConfigIssue } from '../errors';
 import { canonicalZone, parseLocalDateTime } from '../time/zone';
+import { resolveAlarm } from './alarm';
 import { checkId, defaultCheckName } from './check-id';
 import { locate, type ParsedFile } from './parsed-file';
-import { type CheckEntry, type DatasetFile, DEFAULT_FUTURE_TOLERANCE, type SettingsFile } from './schema';
+import {
+  type AlarmFile,
+  type CheckEntry,
+  type DatasetFile,
+  DEFAULT_FUTURE_TOLERANCE,
+  type SettingsFile,
+} from './schema';
 import type { Check, Config, Contact, Dataset, SecretRef, Settings, SourceConfig } from './types';
 
 function secretRef(text: string | undefined): SecretRef | null {
@@ -49,6 +56,7 @@ function resolveSettings({ value, unset }: ParsedFile<SettingsFile>): Settings {
       digest: value.notify.digest,
       quietHours: value.notify.quietHours ?? null,
     },
+    metrics: value.metrics,
   };
 }
 
@@ -110,13 +118,17 @@ function resolveDataset({ yaml, value }: ParsedFile<DatasetFile>, settings: Sett
     snoozeUntil: value.snooze ? parseLocalDateTime(value.snooze, settings.timezone) : null,
     impact: value.impact ?? null,
     action: value.action ?? null,
+    metrics: value.metrics ?? settings.metrics,
     file: yaml.file,
   };
   return { ...dataset, checks: value.checks.map((entry) => resolveCheck(entry, dataset, settings)) };
 }
 
 /** Things worth saying that do not make the config invalid. */
-function warningsOf(settings: ParsedFile<SettingsFile>, datasets: ParsedFile<DatasetFile>[]): string[] {
+function warningsOf(
+  settings: ParsedFile<SettingsFile>,
+  datasets: ParsedFile<Pick<DatasetFile, 'impact' | 'action'>>[],
+): string[] {
   const unset = settings.unset.map((u) =>
     formatConfigIssue(
       locate(
@@ -144,13 +156,15 @@ function warningsOf(settings: ParsedFile<SettingsFile>, datasets: ParsedFile<Dat
 export function resolveConfig(
   settingsFile: ParsedFile<SettingsFile>,
   datasetFiles: ParsedFile<DatasetFile>[],
+  alarmFiles: ParsedFile<AlarmFile>[] = [],
 ): Config {
   const settings = resolveSettings(settingsFile);
   const datasets = datasetFiles.map((d) => resolveDataset(d, settings));
   return {
     settings,
     datasets,
+    alarms: alarmFiles.map((a) => resolveAlarm(a, settings.timezone)),
     checks: datasets.flatMap((d) => d.checks),
-    warnings: warningsOf(settingsFile, datasetFiles),
+    warnings: warningsOf(settingsFile, [...datasetFiles, ...alarmFiles]),
   };
 }

@@ -379,6 +379,15 @@ export const notifySchema = z.strictObject({
     .describe('Non-urgent messages wait until these hours end; add ", weekends" to keep weekends quiet too.'),
 });
 
+/**
+ * Which CloudWatch metrics a run emits: `run`, a few per run whatever its number of checks; `perCheck`,
+ * also each check's status and age (SPEC.md "Cost and scale": CloudWatch bills every metric monthly).
+ */
+const metricsLevel = () =>
+  z.enum(['run', 'perCheck'], {
+    error: (iss) => `${show(iss.input)} is not a metrics level — write run (the default) or perCheck`,
+  });
+
 /** `checks/stalewatch.yml`: settings, sources and contacts. */
 export const settingsSchema = z
   .strictObject({
@@ -395,6 +404,11 @@ export const settingsSchema = z
     contacts: z.record(refName('contact', 'placements-lead'), contactSchema).default({}),
     notify: notifySchema.prefault({}),
     holidays: holidayRegion().optional().describe('No deadline falls on these public holidays.'),
+    metrics: metricsLevel()
+      .default('run')
+      .describe(
+        "CloudWatch metrics: run (a few per run, the default) or perCheck (also each check's status and age; each metric is billed monthly).",
+      ),
   })
   .check(
     // The digest is deployed as an EventBridge Scheduler schedule read in `timezone`: both fields decide
@@ -509,35 +523,53 @@ export const checkSchema = z
     }
   });
 
+/**
+ * The fields that say who hears about a thing and what it means: shared by dataset files and alarm files
+ * (lib/config/alarm.ts), so both are written and checked alike.
+ */
+export const audienceFields = {
+  title: text('Trainee placements', NAME_RULE('Trainee placements'), TITLE_LIMIT).describe(
+    'The name data leads use.',
+  ),
+  owner: z.union([refName('contact', 'placements-lead'), contactList('placements-lead').min(1)], {
+    error: (iss) =>
+      iss.input === undefined
+        ? 'is required — name a contact from checks/stalewatch.yml, e.g. owner: placements-lead'
+        : `${show(iss.input)} is not a contact — write one contact or a list, e.g. [placements-lead, programmes-lead]`,
+  }),
+  subscribers: contactList('placements-product-lead').optional().describe('Contacts who get a copy.'),
+  snooze: text('2026-11-30T09:00', {
+    test: (s) => readLocalDateTime(s, 'UTC').problem === undefined,
+    explain: (s) =>
+      `${show(s)} ${readLocalDateTime(s, 'UTC').problem ?? 'is not a time'} — write it as 2026-11-30T09:00 (in the configured time zone)`,
+  })
+    .optional()
+    .describe('No alerts for this dataset until then.'),
+  impact: text('Trainees see out-of-date placement details.', { multiLine: true }, PROSE_LIMIT)
+    .optional()
+    .describe('What stale data means for users.'),
+  action: text('Ask the platform team to re-run the nightly sync.', { multiLine: true }, PROSE_LIMIT)
+    .optional()
+    .describe('What to do about it.'),
+};
+
 /** Every other `checks/**\/*.yml`: one dataset and its checks. */
 export const datasetSchema = z
   .strictObject({
     dataset: datasetId().describe("Unique id: lower-case letters, digits and '-'."),
-    title: text('Trainee placements', NAME_RULE('Trainee placements'), TITLE_LIMIT).describe(
-      'The name data leads use.',
-    ),
+    title: audienceFields.title,
     source: refName('source', 'tis'),
     table: tableName().describe('[schema.]table; validated and quoted, never pasted.'),
-    owner: z.union([refName('contact', 'placements-lead'), contactList('placements-lead').min(1)], {
-      error: (iss) =>
-        iss.input === undefined
-          ? 'is required — name a contact from checks/stalewatch.yml, e.g. owner: placements-lead'
-          : `${show(iss.input)} is not a contact — write one contact or a list, e.g. [placements-lead, programmes-lead]`,
-    }),
-    subscribers: contactList('placements-product-lead').optional().describe('Contacts who get a copy.'),
-    snooze: text('2026-11-30T09:00', {
-      test: (s) => readLocalDateTime(s, 'UTC').problem === undefined,
-      explain: (s) =>
-        `${show(s)} ${readLocalDateTime(s, 'UTC').problem ?? 'is not a time'} — write it as 2026-11-30T09:00 (in the configured time zone)`,
-    })
+    owner: audienceFields.owner,
+    subscribers: audienceFields.subscribers,
+    snooze: audienceFields.snooze,
+    metrics: metricsLevel()
       .optional()
-      .describe('No alerts for this dataset until then.'),
-    impact: text('Trainees see out-of-date placement details.', { multiLine: true }, PROSE_LIMIT)
-      .optional()
-      .describe('What stale data means for users.'),
-    action: text('Ask the platform team to re-run the nightly sync.', { multiLine: true }, PROSE_LIMIT)
-      .optional()
-      .describe('What to do about it.'),
+      .describe(
+        "perCheck: this dataset's checks also get CloudWatch metrics of their own (billed per metric); default: the settings' metrics.",
+      ),
+    impact: audienceFields.impact,
+    action: audienceFields.action,
     checks: z
       .array(checkSchema, {
         error: (iss) =>
@@ -549,14 +581,74 @@ export const datasetSchema = z
   })
   .meta({ title: 'Stalewatch dataset (checks/*.yml)' });
 
+/** What an alarm name may not hold: control characters (CloudWatch allows any other printable text). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const NOT_IN_ALARM_NAME = /[\u0000-\u001F\u007F]/;
+/** The longest CloudWatch alarm name. */
+export const ALARM_NAME_MAX = 255;
+
+/** What is wrong with an `alarm:` pattern, or null: a name, or a prefix ending in one `*`. */
+export function alarmPatternProblem(s: string): string | null {
+  const example = 'tis-prod-website-health, or tis-prod-* for every alarm whose name starts so';
+  if (NOT_IN_ALARM_NAME.test(s))
+    return `contains a control character or line break — write the alarm's name, e.g. ${example}`;
+  if (s.length > ALARM_NAME_MAX)
+    return `is longer than ${ALARM_NAME_MAX} characters, the longest CloudWatch alarm name — e.g. ${example}`;
+  if (s === '*' || s.trim() === '*')
+    return 'would watch every alarm in the account — write a prefix before the *, e.g. tis-prod-*';
+  const star = s.indexOf('*');
+  if (star !== -1 && star !== s.length - 1)
+    return `${show(s)} has a * that is not at its end — a pattern is a prefix followed by *, e.g. tis-prod-*`;
+  if (s !== s.trim())
+    return `${show(s)} starts or ends with a space — write the alarm's name exactly, e.g. ${example}`;
+  return null;
+}
+
+/** How an alarm's numbers are counted, when the alarm event does not say (docs/config.md "Alarm files"). */
+export const ALARM_UNITS = ['bytes', 'percent', 'count', 'seconds', 'milliseconds'] as const;
+
+/**
+ * A file under `checks/` that watches a CloudWatch alarm (SPEC.md "More kinds of staleness"): `alarm:`
+ * instead of `table`, and the same people and words as a dataset file.
+ */
+export const alarmFileSchema = z
+  .strictObject({
+    alarm: text('tis-prod-website-health', {
+      test: (s) => alarmPatternProblem(s) === null,
+      explain: (s) =>
+        alarmPatternProblem(s) ?? `${show(s)} is not an alarm name — e.g. tis-prod-website-health`,
+    }).describe(
+      'A CloudWatch alarm name, or a prefix ending in * (tis-prod-*): every alarm whose name starts so.',
+    ),
+    title: audienceFields.title.describe(
+      'What the alarm watches, as data leads say it: TIS website, TIS database disk space.',
+    ),
+    owner: audienceFields.owner,
+    subscribers: audienceFields.subscribers,
+    snooze: audienceFields.snooze,
+    impact: audienceFields.impact,
+    action: audienceFields.action,
+    unit: z
+      .enum(ALARM_UNITS, {
+        error: (iss) => `${show(iss.input)} is not a unit — write ${ALARM_UNITS.join(', ')}`,
+      })
+      .optional()
+      .describe(
+        "How the alarm's metric is counted, when CloudWatch's event does not say (well-known AWS metrics are known).",
+      ),
+  })
+  .meta({ title: 'Stalewatch alarm (checks/*.yml with alarm:)' });
+
 export type SettingsFile = z.output<typeof settingsSchema>;
 export type DatasetFile = z.output<typeof datasetSchema>;
 export type CheckEntry = z.output<typeof checkSchema>;
+export type AlarmFile = z.output<typeof alarmFileSchema>;
 
 /** The JSON Schemas published for editors, by file name under `checks/schema/`. */
 export function jsonSchemas(): Record<string, unknown> {
   return {
     'stalewatch.json': z.toJSONSchema(settingsSchema, { io: 'input', unrepresentable: 'any' }),
     'dataset.json': z.toJSONSchema(datasetSchema, { io: 'input', unrepresentable: 'any' }),
+    'alarm.json': z.toJSONSchema(alarmFileSchema, { io: 'input', unrepresentable: 'any' }),
   };
 }

@@ -53,7 +53,12 @@ export interface Settings {
   sources: Record<string, SourceConfig>;
   contacts: Record<string, Contact>;
   notify: NotifySettings;
+  /** The CloudWatch metrics of a run: a few per run (`run`), or also per check (`perCheck`). */
+  metrics: MetricsLevel;
 }
+
+/** `run`: a handful of metrics per run; `perCheck`: also each check's status and age. */
+export type MetricsLevel = 'run' | 'perCheck';
 
 /** A `dueBy` cron with what is needed to read it: the zone and the holiday region. */
 export interface DeadlineSpec {
@@ -116,14 +121,40 @@ export interface Dataset {
   snoozeUntil: Date | null;
   impact: string | null;
   action: string | null;
+  /** Whether its checks get CloudWatch metrics of their own: its `metrics`, else the settings'. */
+  metrics: MetricsLevel;
   /** The file it was read from, as shown to the user. */
   file: string;
   checks: Check[];
 }
 
+/** How an alarm's numbers are counted (docs/config.md "Alarm files"). */
+export type AlarmUnit = 'bytes' | 'percent' | 'count' | 'seconds' | 'milliseconds';
+
+/** A file that watches CloudWatch alarms: one alarm by name, or every alarm whose name starts with `prefix`. */
+export interface AlarmWatch {
+  /** As written: `tis-prod-website-health`, or `tis-prod-*`. */
+  pattern: string;
+  /** The name, or the prefix without its `*`. */
+  name: string;
+  prefix: boolean;
+  title: string;
+  owners: string[];
+  subscribers: string[];
+  snoozeUntil: Date | null;
+  impact: string | null;
+  action: string | null;
+  /** The unit the file says, for a metric whose event does not. */
+  unit: AlarmUnit | null;
+  /** The file it was read from, as shown to the user. */
+  file: string;
+}
+
 export interface Config {
   settings: Settings;
   datasets: Dataset[];
+  /** The alarm files (SPEC.md "More kinds of staleness"); none when the folder has none. */
+  alarms: AlarmWatch[];
   /** Every check of every dataset, in file order. */
   checks: Check[];
   /** Things worth saying that do not make the config invalid (an unset `${env:…}`, no impact text). */

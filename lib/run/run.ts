@@ -95,9 +95,14 @@ function firstSight(result: CheckResult, now: Date): CheckResult {
   return isStale(result.status) && result.staleSince === null ? { ...result, staleSince: now } : result;
 }
 
+/** The checks of each source, in order: one pass, each check appended in place (linear in checks). */
 function groupBySource(checks: readonly Check[]): Map<string, Check[]> {
   const groups = new Map<string, Check[]>();
-  for (const check of checks) groups.set(check.source, [...(groups.get(check.source) ?? []), check]);
+  for (const check of checks) {
+    const group = groups.get(check.source);
+    if (group) group.push(check);
+    else groups.set(check.source, [check]);
+  }
   return groups;
 }
 

@@ -15,8 +15,8 @@ export interface ServicePorts extends RecordPorts {
   newRunId: () => string;
   /** Starts runSource for one source, asynchronously (Lambda `Event` invocation). */
   invokeRunSource?: (payload: { source: string; runId: string; now: string }) => Promise<void>;
-  /** Records per-check metrics (age, status) of a run. */
-  metrics?: (report: Awaited<ReturnType<typeof runService>>) => void;
+  /** Records a run's metrics: a few per run, and per check where the config asks (`emitRunMetrics`). */
+  metrics?: (report: Awaited<ReturnType<typeof runService>>, config: Config) => void;
 }
 
 /** Leaves time for recording state and events after the checks, before Lambda's own timeout. */
@@ -53,7 +53,7 @@ export async function runSource(payload: unknown, ports: ServicePorts, remaining
     },
     ports,
   );
-  ports.metrics?.(report);
+  ports.metrics?.(report, config);
   return toRunJson(report, config);
 }
 
@@ -90,7 +90,7 @@ export async function check(payload: unknown, ports: ServicePorts, remainingMs: 
     },
     ports,
   );
-  if (!dry) ports.metrics?.(report);
+  if (!dry) ports.metrics?.(report, config);
   const text = formatTextReport(report, config);
   return {
     report: dry ? `${text}\n${dryRunNote(now !== undefined && dryRun !== true)}\n` : text,

@@ -56,23 +56,33 @@ function logLevelOf(env: Readonly<Record<string, string | undefined>>): LogLevel
 const STATUS_VALUE = { pass: 0, warn: 1, fail: 2, error: 3 } as const;
 
 /**
- * Per check (EMF, dimension `check`): `CheckStatus` (0 pass, 1 warn, 2 fail, 3 error) and, for freshness
- * checks, `CheckAgeSeconds`. Two metrics per check at most: CloudWatch bills each custom metric
- * (docs/operations.md "Costs").
+ * A run's metrics (SPEC.md "Cost and scale"). Always, whatever the number of checks: `ChecksRun`,
+ * `ChecksStale` (warn or fail) and `ChecksErrored`, three metrics in one EMF line. Per check (dimension
+ * `check`), only for datasets with `metrics: perCheck` (or every dataset, with `metrics: perCheck` in the
+ * settings): `CheckStatus` (0 pass, 1 warn, 2 fail, 3 error) and, for freshness checks, `CheckAgeSeconds`.
+ * CloudWatch bills each metric (name and dimensions) monthly, so per-check metrics are what cost money
+ * (docs/operations.md "Costs"); each is also an EMF line of its own in the logs.
  */
-function emitRunMetrics(metrics: Metrics, report: RunReport): void {
+export function emitRunMetrics(metrics: Metrics, report: RunReport, config: Config): void {
+  const perCheck = new Set(config.datasets.filter((d) => d.metrics === 'perCheck').map((d) => d.id));
+  const counts = { pass: 0, warn: 0, fail: 0, error: 0 };
   for (const result of report.results) {
+    counts[result.status]++;
+    if (!perCheck.has(result.check.dataset)) continue;
     const single = toStderr(metrics.singleMetric());
     single.addDimension('check', result.check.id);
     single.addMetric('CheckStatus', MetricUnit.NoUnit, STATUS_VALUE[result.status]);
     const observed = result.observed;
     if (observed && 'ageSeconds' in observed && observed.ageSeconds !== null) {
+      // A single metric publishes at its first addMetric: the age needs one of its own.
       const age = toStderr(metrics.singleMetric());
       age.addDimension('check', result.check.id);
       age.addMetric('CheckAgeSeconds', MetricUnit.Seconds, observed.ageSeconds);
     }
   }
   metrics.addMetric('ChecksRun', MetricUnit.Count, report.results.length);
+  metrics.addMetric('ChecksStale', MetricUnit.Count, counts.warn + counts.fail);
+  metrics.addMetric('ChecksErrored', MetricUnit.Count, counts.error);
 }
 
 /**
@@ -128,7 +138,7 @@ export function lambdaPorts(
         }),
       );
     },
-    metrics: (report) => emitRunMetrics(metrics, report),
+    metrics: (report, config) => emitRunMetrics(metrics, report, config),
   };
 
   return {

@@ -9,6 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { EventEntry } from '../events/types';
+import { forEachConcurrently } from '../util/concurrently';
 import type { CheckState } from './types';
 
 /**
@@ -95,29 +96,41 @@ function fromItem(item: Record<string, unknown>): StoredState {
   };
 }
 
+/** How many BatchGetItem or BatchWriteItem calls one operation has in flight at once. */
+const BATCHES_AT_ONCE = 8;
+
+const chunksOf = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/** Waits before sending again what DynamoDB left unprocessed: 50 ms, doubling with each try. */
+const backoff = (tries: number) => new Promise((resolve) => setTimeout(resolve, 50 * 2 ** tries));
+
 /** The store over a table, through the real DynamoDB client (`AWS_ENDPOINT_URL_DYNAMODB` is honoured). */
 export function dynamoStateStore(client: DynamoDBClient, table: string): StateStore {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
-  /** BatchWriteItem in chunks of 25, sending again what DynamoDB left unprocessed. */
+  /**
+   * BatchWriteItem in chunks of 25, `BATCHES_AT_ONCE` chunks at a time, sending again what DynamoDB left
+   * unprocessed (with backoff).
+   */
   async function batchWrite(requests: readonly unknown[], what: string): Promise<void> {
-    for (let i = 0; i < requests.length; i += 25) {
-      let chunk: unknown[] = requests.slice(i, i + 25);
+    await forEachConcurrently(chunksOf(requests, 25), BATCHES_AT_ONCE, async (first) => {
+      let chunk = first;
       for (let tries = 0; chunk.length > 0 && tries < 8; tries++) {
         const answer = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: chunk as never } }));
         chunk = answer.UnprocessedItems?.[table] ?? [];
-        if (chunk.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** tries));
+        if (chunk.length > 0) await backoff(tries);
       }
       if (chunk.length > 0)
         throw new Error(`DynamoDB left ${chunk.length} ${what} unprocessed after retries`);
-    }
+    });
   }
 
   return {
     async load(checkIds) {
       const states = new Map<string, StoredState>();
-      for (let i = 0; i < checkIds.length; i += 100) {
-        let keys: Array<Record<string, unknown>> = checkIds.slice(i, i + 100).map((id) => key(id));
+      await forEachConcurrently(chunksOf(checkIds, 100), BATCHES_AT_ONCE, async (ids) => {
+        let keys: Array<Record<string, unknown>> = ids.map((id) => key(id));
         for (let tries = 0; keys.length > 0 && tries < 8; tries++) {
           const answer = await doc.send(
             new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
@@ -127,11 +140,11 @@ export function dynamoStateStore(client: DynamoDBClient, table: string): StateSt
             states.set(state.checkId, state);
           }
           keys = answer.UnprocessedKeys?.[table]?.Keys ?? [];
-          if (keys.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** tries));
+          if (keys.length > 0) await backoff(tries);
         }
         if (keys.length > 0)
           throw new Error(`DynamoDB left ${keys.length} state reads unprocessed after retries`);
-      }
+      });
       return states;
     },
 

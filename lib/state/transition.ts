@@ -36,7 +36,7 @@ export function toPreviousState(state: CheckState | null): PreviousState | null 
  */
 export function transitionsOf(
   previous: CheckState | null,
-  result: CheckResult,
+  result: Pick<CheckResult, 'status'>,
   now: Date,
   remindEvery: string,
 ): TransitionKind[] {
@@ -61,7 +61,9 @@ export function transitionsOf(
 /** The state after a run: the new status, since when, what was seen, and when the owners were told. */
 export function nextState(
   previous: CheckState | null,
-  result: CheckResult,
+  result: Pick<CheckResult, 'status' | 'staleSince' | 'lastUpdatedAt' | 'observed'> & {
+    check: Pick<CheckResult['check'], 'id'>;
+  },
   kinds: readonly TransitionKind[],
   now: Date,
   runId: string,

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { metricAlarmEvent } from '../helpers/alarm-events';
 import { stalewatch } from '../helpers/cli';
 import { POSTGRES_URL, pgliteFolder, postgresScratch, type ScratchDatabase } from '../helpers/databases';
 import { CURRENT_PLACEMENTS_CHECK, PLACEMENTS, placementsOver, SETTINGS, writeTree } from '../helpers/tree';
@@ -466,5 +467,57 @@ describe('stalewatch demo', () => {
     expect(first).toMatch(/Dataset Stale\s+Nightly ESR sync · succeeded → platform/);
     expect(second).toContain('nothing new to say');
     expect(third).toMatch(/Dataset Still Stale\s+Nightly ESR sync · succeeded → platform/);
+  });
+
+  it('shows the seed’s three sample problems: the app is down, a sync job failed, resource usage near its limit', () => {
+    const { stdout } = stalewatch(['demo', '--now', DEMO_NOW]);
+    expect(stdout).toMatch(/Dataset Stale\s+Nightly ESR sync · succeeded/);
+    expect(stdout).toContain('TIS website is not answering (health check failing since 20:53)');
+    expect(stdout).toContain('TIS database disk space is running low: 4.1 GB free, the limit is 5 GB');
+  });
+});
+
+describe('stalewatch preview --alarm-event', () => {
+  it('writes what a CloudWatch alarm event would send through its alarm file, in plain words for the data lead', () => {
+    // Prepare: an alarm file, and an event as AWS documents it, in a file.
+    const event = metricAlarmEvent({
+      name: 'tis-prod-db-free-storage',
+      state: 'ALARM',
+      at: '2026-11-23T10:02:00.000Z',
+      namespace: 'AWS/RDS',
+      metric: 'FreeStorageSpace',
+      value: 4.1 * 1024 ** 3,
+      threshold: 5 * 1024 ** 3,
+      operator: '<',
+    });
+    const dir = writeTree({
+      'checks/stalewatch.yml': SETTINGS,
+      'checks/alarms/db.yml':
+        'alarm: tis-prod-db-*\ntitle: TIS database disk space\nowner: placements-lead\nsubscribers: [platform]\n',
+      'event.json': JSON.stringify(event),
+    });
+    // Act
+    const { code, stdout } = stalewatch([
+      'preview',
+      '--checks',
+      join(dir, 'checks'),
+      '--alarm-event',
+      join(dir, 'event.json'),
+      '--now',
+      '2026-11-23T10:05',
+      '--out',
+      join(dir, 'out'),
+    ]);
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toContain('tis-prod-db-free-storage: TIS database disk space is running low');
+    const lead = readFileSync(join(dir, 'out', 'placements-lead.slack.json'), 'utf8');
+    expect(JSON.parse(lead)[0].text).toBe(
+      'TIS database disk space is running low: 4.1 GB free, the limit is 5 GB',
+    );
+    expect(lead).not.toContain('FreeStorageSpace');
+    expect(readFileSync(join(dir, 'out', 'platform.slack.json'), 'utf8')).toContain(
+      'alarmsV2:alarm/tis-prod-db-free-storage',
+    );
   });
 });

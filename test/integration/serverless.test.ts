@@ -108,6 +108,7 @@ describe('npx sls package (offline)', () => {
     expect(rules.map((r) => (r.EventPattern as { 'detail-type': string[] })['detail-type'])).toEqual([
       ['Dataset Stale', 'Dataset Still Stale', 'Dataset Recovered'],
       ['Check Error', 'Check Recovered'],
+      ['CloudWatch Alarm State Change'],
     ]);
     for (const rule of rules) {
       expect(rule.Targets).toEqual([
@@ -119,6 +120,30 @@ describe('npx sls package (offline)', () => {
       ]);
     }
     expect(ofType('AWS::SQS::Queue')).toHaveLength(1);
+  });
+
+  it('routes the state changes of exactly the alarms that checks/alarms/ watches, from the default bus, to notify', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+    const alarmRule = rules.find((p) => JSON.stringify(p.EventPattern ?? '').includes('aws.cloudwatch'));
+    expect(alarmRule?.EventBusName).toBeUndefined(); // the default bus, where CloudWatch puts its events
+    expect(alarmRule?.EventPattern).toEqual({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      detail: { alarmName: ['tis-prod-website-health', { prefix: 'tis-prod-db-' }] },
+    });
+    // Taking alarm events needs no permission beyond what notify had: the rule invokes it, and alarm
+    // state lives in the state table that notify already reads and writes.
+    const actions = statementsOf('stalewatch-test-notify').flatMap((s) => [s.Action].flat());
+    expect(actions.filter((a) => /^(cloudwatch|events):/.test(a))).toEqual([]);
+    expect(actions).not.toContain('dynamodb:BatchGetItem');
+    const permission = ofType('AWS::Lambda::Permission')
+      .map(([, p]) => p.Properties)
+      .find((p) => JSON.stringify(p.SourceArn).includes('notify-rule-3'));
+    expect(permission).toEqual(
+      expect.objectContaining({ Principal: 'events.amazonaws.com', Action: 'lambda:InvokeFunction' }),
+    );
+    // Only that rule, on the default bus (no bus name in its ARN), may invoke notify with alarm events.
+    expect(JSON.stringify(permission?.SourceArn)).toContain('["rule","stalewatch-test-notify-rule-3"]');
   });
 
   it('keeps what notify and digest still fail to deliver after Lambda’s own retries in the same queue', () => {

@@ -18,9 +18,11 @@ function configWith(timezone = 'Europe/London'): Config {
       sources: {},
       contacts: sampleContacts(),
       notify: { errorsTo: null, remindEvery: '24h', digest: '0 8 * * 1-5', quietHours: null },
+      metrics: 'run',
     },
     datasets: [],
     checks: [],
+    alarms: [],
     warnings: [],
   };
 }

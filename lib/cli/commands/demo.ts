@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { alertsByContact, previewFiles, previews } from '../../alerts/preview';
 import { loadConfig } from '../../config/load';
+import { alarmPreview } from '../../core/alarms/preview';
+import { sampleAlarmEvents } from '../../demo/alarms';
 import { localPipeline } from '../../demo/pipeline';
 import { sampleSql } from '../../demo/sample';
 import type { CheckEventDetail, EventEntry } from '../../events/types';
@@ -23,10 +25,17 @@ export const PREVIEW_DIR = 'preview';
 function writePreviews(
   config: Parameters<typeof alertsByContact>[0],
   events: readonly EventEntry[],
+  alarms: ReturnType<typeof alarmPreview>['byContact'],
   now: Date,
 ): string[] {
   mkdirSync(PREVIEW_DIR, { recursive: true });
-  return previews(alertsByContact(config, events, now)).flatMap((preview) =>
+  const byContact = alertsByContact(config, events, now);
+  for (const [id, { contact, alerts }] of alarms) {
+    const entry = byContact.get(id) ?? { contact, alerts: [] };
+    entry.alerts.push(...alerts);
+    byContact.set(id, entry);
+  }
+  return previews(byContact).flatMap((preview) =>
     Object.entries(previewFiles(preview)).map(([name, content]) => {
       writeFileSync(join(PREVIEW_DIR, name), content);
       return join(PREVIEW_DIR, name);
@@ -76,9 +85,15 @@ export async function demoCommand(io: CliIo, flags: { now?: string } = {}): Prom
     io.stdout.write(
       `\nA day later, ${formatLocal(tomorrow, zone, now)}, when reminders are due:\n${eventLines(third.events).join('\n')}\n`,
     );
-    const written = writePreviews(config, first.events, now);
+    // The seed's other two sample problems, "the app is down" and "resource usage is nearing its limit":
+    // CloudWatch alarm events, worded through the alarm files in checks/alarms/.
+    const alarms = alarmPreview(config, sampleAlarmEvents(now), now);
     io.stdout.write(
-      `\nThe messages of the first run, as each contact would get them (not sent), are in ${PREVIEW_DIR}/:\n` +
+      `\nCloudWatch alarms going off (checks/alarms/; in the service, notify takes them from the default bus):\n${alarms.lines.join('\n')}\n`,
+    );
+    const written = writePreviews(config, first.events, alarms.byContact, now);
+    io.stdout.write(
+      `\nThe messages of the first run and of the alarms, as each contact would get them (not sent), are in ${PREVIEW_DIR}/:\n` +
         `${written.map((f) => `  ${f}`).join('\n')}\n` +
         'That was the shipped checks/ folder on sample data. Next: npx stalewatch run --source tis=postgres://…\n',
     );

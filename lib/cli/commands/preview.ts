@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   alertsByContact,
@@ -7,8 +7,11 @@ import {
   previewFiles,
   previews,
 } from '../../alerts/preview';
+import { loadConfig } from '../../config/load';
+import { alarmPreview } from '../../core/alarms/preview';
 import { UsageError } from '../../errors';
 import type { CliIo } from '../io';
+import { parseNow } from '../options';
 import { exitCodeOf, type RunFlags, runOnce } from './run';
 
 /**
@@ -32,6 +35,8 @@ export function makeOutFolder(out: string): void {
 export interface PreviewFlags extends RunFlags {
   out: string;
   digest?: boolean;
+  /** CloudWatch alarm events (JSON files): preview what they would send instead of running checks. */
+  alarmEvent?: string[];
 }
 
 /**
@@ -39,10 +44,35 @@ export interface PreviewFlags extends RunFlags {
  * would send from an empty state (or, with --digest, the digests), one set of files per contact.
  */
 export async function previewCommand(io: CliIo, flags: PreviewFlags): Promise<number> {
+  if (flags.alarmEvent && flags.alarmEvent.length > 0) {
+    const config = await loadConfig({ dir: flags.checks, env: io.env });
+    const now = flags.now ? parseNow(flags.now, config.settings.timezone) : io.clock();
+    const events = flags.alarmEvent.map((file) => readEventFile(file));
+    const { byContact, lines } = alarmPreview(config, events, now);
+    io.stdout.write(`${lines.join('\n')}\n`);
+    writeAll(io, flags.out, byContact);
+    return 0;
+  }
   const { config, report } = await runOnce(io, flags);
   const byContact = flags.digest
     ? digestAlerts(config, report)
     : alertsByContact(config, eventsFromEmptyState(config, report), report.now);
+  writeAll(io, flags.out, byContact);
+  return exitCodeOf(report);
+}
+
+/** An alarm event from a file: JSON as EventBridge delivers it (AWS's samples, or `aws events` output). */
+function readEventFile(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--alarm-event ${file} is not a readable JSON event: ${(error as Error).message}`);
+  }
+}
+
+/** Writes each contact's preview files and says what was written. */
+function writeAll(io: CliIo, out: string, byContact: ReturnType<typeof alertsByContact>): void {
+  const flags = { out };
   makeOutFolder(flags.out);
   const written: string[] = [];
   for (const preview of previews(byContact)) {
@@ -57,5 +87,4 @@ export async function previewCommand(io: CliIo, flags: PreviewFlags): Promise<nu
           'Open a *.slack-links.txt link to see a message in Slack’s Block Kit Builder.\n'
       : `Nobody would hear anything from this run; nothing written to ${flags.out}.\n`,
   );
-  return exitCodeOf(report);
 }

@@ -8,7 +8,10 @@ export async function validateCommand(io: CliIo, dir: string): Promise<number> {
   const datasets = config.datasets.length;
   io.stdout.write(
     `${dir} is valid: ${datasets} dataset${datasets === 1 ? '' : 's'}, ${config.checks.length} check${config.checks.length === 1 ? '' : 's'}, ` +
-      `${Object.keys(config.settings.sources).length} source(s).\n`,
+      `${Object.keys(config.settings.sources).length} source(s)` +
+      (config.alarms.length > 0
+        ? `, ${config.alarms.length} alarm file${config.alarms.length === 1 ? '' : 's'}.\n`
+        : '.\n'),
   );
   return EXIT.ok;
 }
