@@ -1,12 +1,20 @@
 #!/usr/bin/env node
-// The `stalewatch` command. The TypeScript sources are compiled as they load (tsx), so the command
-// always runs the code in the checkout; this file is the one place that touches the process.
-require('tsx/cjs');
+// The `stalewatch` command: it runs dist/cli.js, compiled from lib/runtime/cli by tools/build-cli.js
+// (on `npm ci`, `npm run build`, and before the tests); this file is the one place that touches the
+// process.
 // The AWS SDK warns on every run under Node 20 that its releases from 2027 need Node 22. The version
 // we pin works on Node 20 (laptops); Lambda runs Node 22. Keep the report's stderr for what matters.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { randomUUID } = require('node:crypto');
-const { main } = require('../lib/cli/main.ts');
+let cli;
+try {
+  cli = require('../dist/cli.js');
+} catch (error) {
+  if (error?.code !== 'MODULE_NOT_FOUND' || !String(error.message).includes('dist/cli.js')) throw error;
+  process.stderr.write('stalewatch: the command is not built yet; run `npm run build` (npm ci does it)\n');
+  process.exit(1);
+}
+const { main } = cli;
 
 main(process.argv.slice(2), {
   env: process.env,

@@ -1,9 +1,5 @@
-import type { Context } from 'aws-lambda';
-import { check } from '../lib/service/handlers';
-import { lambdaPorts } from '../lib/service/lambda';
-
-const service = lambdaPorts(process.env, ['STALEWATCH_STATE_TABLE', 'STALEWATCH_EVENT_BUS']);
+import { check } from '../lib/app/handlers';
+import { serviceHandler } from '../lib/runtime/lambda/handler';
 
 /** On call: `sls invoke -f check --data '{"only":["placements"]}'` answers the report. */
-export const handler = (event: unknown, context: Context) =>
-  service.handle(context, (remainingMs) => check(event, service.ports, remainingMs));
+export const handler = serviceHandler(['STALEWATCH_STATE_TABLE', 'STALEWATCH_EVENT_BUS'], check);

@@ -1,9 +1,8 @@
-import type { Context, ScheduledEvent } from 'aws-lambda';
-import { dispatch } from '../lib/service/handlers';
-import { lambdaPorts } from '../lib/service/lambda';
-
-const service = lambdaPorts(process.env, ['STALEWATCH_RUN_SOURCE_FUNCTION']);
+import type { ScheduledEvent } from 'aws-lambda';
+import { dispatch } from '../lib/app/handlers';
+import { serviceHandler } from '../lib/runtime/lambda/handler';
 
 /** On the schedule: one asynchronous runSource invocation per source. */
-export const handler = (event: ScheduledEvent, context: Context) =>
-  service.handle(context, () => dispatch(event, service.ports));
+export const handler = serviceHandler(['STALEWATCH_RUN_SOURCE_FUNCTION'], (event: ScheduledEvent, ports) =>
+  dispatch(event, ports),
+);

@@ -1,9 +1,5 @@
-import type { Context } from 'aws-lambda';
-import { runSource } from '../lib/service/handlers';
-import { lambdaPorts } from '../lib/service/lambda';
-
-const service = lambdaPorts(process.env, ['STALEWATCH_STATE_TABLE', 'STALEWATCH_EVENT_BUS']);
+import { runSource } from '../lib/app/handlers';
+import { serviceHandler } from '../lib/runtime/lambda/handler';
 
 /** One source's checks: run, state updated, events published. */
-export const handler = (event: unknown, context: Context) =>
-  service.handle(context, (remainingMs) => runSource(event, service.ports, remainingMs));
+export const handler = serviceHandler(['STALEWATCH_STATE_TABLE', 'STALEWATCH_EVENT_BUS'], runSource);

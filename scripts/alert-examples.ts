@@ -1,11 +1,12 @@
 // Prints every kind of message for each audience, as the plain-text email renders it: the examples in
 // docs/alerts.md (`node bin/run-ts.js scripts/alert-examples.ts`).
-import { alertOf } from '../lib/alerts/build';
-import { digestOf } from '../lib/alerts/digest';
-import { toEmail } from '../lib/alerts/email';
-import type { Contact } from '../lib/config/types';
-import type { CheckEventDetail, DetailType } from '../lib/events/types';
-import { sampleContacts, sampleDetail } from '../test/helpers/events';
+
+import type { CheckEventDetail, DetailType } from '../lib/core/events/types';
+import { alertOf } from '../lib/core/messages/build';
+import { digestOf } from '../lib/core/messages/digest';
+import { toEmail } from '../lib/core/messages/email';
+import type { Contact } from '../lib/core/model/config';
+import { sampleContacts, sampleDetail } from '../tools/samples/events';
 
 const contacts = sampleContacts();
 const settings = {

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonSchemas } from '../lib/config/schema';
-import { eventJsonSchemas } from '../lib/events/schema';
+import { eventJsonSchemas } from '../lib/core/events/schema';
 
 const dir = join(__dirname, '..', 'checks', 'schema');
 for (const [file, schema] of Object.entries(jsonSchemas())) {

@@ -4,12 +4,12 @@
 require('tsx/cjs');
 const { join, relative, resolve } = require('node:path');
 const { loadConfig, sourceVariables } = require('../lib/config/load.ts');
-const { deployedSchedules } = require('../lib/time/deployed-schedules.ts');
-const { dispatchAlarmWindow } = require('../lib/time/alarm-window.ts');
-const { STATE_TABLE_KEYS, TTL_ATTRIBUTE } = require('../lib/state/table.ts');
+const { deployedSchedules } = require('../lib/core/time/deployed-schedules.ts');
+const { dispatchAlarmWindow } = require('../lib/core/time/alarm-window.ts');
+const { STATE_TABLE_KEYS, TTL_ATTRIBUTE } = require('../lib/adapters/aws/table.ts');
 const { compileConfig, precomputedHolidayYears } = require('../lib/config/compiled.ts');
-const { COMPILED_CONFIG_FILE } = require('../lib/service/environment.ts');
-const { PACKAGED_HOLIDAYS_FILE } = require('../lib/time/holidays.ts');
+const { COMPILED_CONFIG_FILE } = require('../lib/runtime/lambda/environment.ts');
+const { PACKAGED_HOLIDAYS_FILE } = require('../lib/core/time/holidays.ts');
 const { alarmNameFilter } = require('../lib/config/alarm.ts');
 const { mkdirSync, writeFileSync } = require('node:fs');
 const { buildSync } = require('esbuild');
@@ -21,7 +21,7 @@ const CHECKS = process.env.STALEWATCH_CHECKS_DIR ?? join(__dirname, '..', 'check
 
 /**
  * date-holidays bundled on its own, for runSource and check to load when a deadline falls in a year
- * that the compiled config has no days off for (lib/time/holidays.ts, docs/operations.md "Bundles").
+ * that the compiled config has no days off for (lib/core/time/holidays.ts, docs/operations.md "Bundles").
  */
 function writeHolidaysBundle() {
   buildSync({
@@ -124,6 +124,63 @@ function alarmEventOf(config) {
 }
 
 /**
+ * The IAM of runSource and check (least privilege; nothing here is Resource "*"): the Data API on the
+ * clusters of `data-api` sources only, each source's secret only (the Data API's credentials, or a direct
+ * source's RDS-style secret), the state table (states, history, and the outbox, which runs Query per
+ * source) and the bus. What a VPC function needs for its network interfaces comes with its VPC
+ * (serverless-iam-roles-per-function adds AWSLambdaVPCAccessExecutionRole to that function's role).
+ */
+function checkRunnerStatements(clusterArns, secretArns) {
+  return [
+    ...(clusterArns.length > 0
+      ? [{ Effect: 'Allow', Action: ['rds-data:ExecuteStatement'], Resource: clusterArns }]
+      : []),
+    { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secretArns },
+    {
+      Effect: 'Allow',
+      Action: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:Query',
+      ],
+      Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+    },
+    { Effect: 'Allow', Action: ['events:PutEvents'], Resource: { 'Fn::GetAtt': ['EventBus', 'Arn'] } },
+  ];
+}
+
+/** What serverless-esbuild leaves out of every bundle (serverless.yml explains each). */
+const NOT_BUNDLED = [
+  '@aws-sdk/*',
+  '@smithy/*',
+  '@electric-sql/pglite',
+  'pg',
+  'pg-native',
+  'mysql2',
+  'date-holidays',
+  'tsx',
+  'esbuild',
+];
+
+/** The driver package of each engine, bundled into runSource and check when a source is `direct`. */
+const DRIVER = { postgres: 'pg', mysql: 'mysql2' };
+
+/**
+ * runSource's and check's VPC, for `direct` sources (false when there is none: no VpcConfig at all). An
+ * id left as `${env:NAME}` because NAME was not set is packaged as it is, and refused by `sls deploy`.
+ */
+function vpcOf(config) {
+  const direct = Object.values(config.settings.sources).some((s) => s.connection === 'direct');
+  const vpc = config.settings.vpc;
+  if (!direct || !vpc) return { vpc: false, unset: [] };
+  const ids = [...vpc.subnetIds, ...vpc.securityGroupIds];
+  const unset = ids.flatMap((id) => /^\$\{env:(\w+)\}$/.exec(id)?.[1] ?? []);
+  return { vpc: { subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds }, unset };
+}
+
+/**
  * The config, or an error whose message is the located problems. osls prints a thrown error's stack;
  * a config error is for the person who wrote the config, so its stack is its message.
  */
@@ -154,10 +211,11 @@ module.exports = async ({ options = {} } = {}) => {
   writeFileSync(compiledPath, compileConfig(config, precomputedHolidayYears(new Date())));
   writeHolidaysBundle();
   const sources = Object.values(config.settings.sources);
-  const unset = new Set(sources.flatMap((s) => s.unsetVariables));
+  const vpc = vpcOf(config);
+  const unset = new Set([...sources.flatMap((s) => s.unsetVariables), ...vpc.unset]);
   if (unset.size > 0 && process.argv.includes('deploy')) {
     throw new Error(
-      `Set ${[...unset].join(', ')} before deploying: the sources' ARNs come from them (checks/stalewatch.yml)`,
+      `Set ${[...unset].join(', ')} before deploying: the sources' ARNs${vpc.unset.length > 0 ? ' and the VPC' : ''} come from them (checks/stalewatch.yml)`,
     );
   }
   for (const name of unset) {
@@ -174,6 +232,8 @@ module.exports = async ({ options = {} } = {}) => {
     missing(s.secretArn)
       ? placeholder(region, 'secretsmanager', `secret:unset-${missing(s.secretArn)}`)
       : s.secretArn;
+  const dataApi = sources.filter((s) => s.connection !== 'direct');
+  const direct = sources.filter((s) => s.connection === 'direct');
   const environment = {};
   // Only what the sources' resourceArn, secretArn and database name: never a variable written elsewhere in
   // checks/ (a comment, a title), which would copy the packaging machine's secrets into the functions.
@@ -185,6 +245,11 @@ module.exports = async ({ options = {} } = {}) => {
     else if (source)
       environment[name] = source.resourceArn === `\${env:${name}}` ? clusterArn(source) : secretArn(source);
   }
+  // Node 20 and later runtimes trust only Node's own CAs unless told: RDS's come with the runtime here.
+  if (direct.some((s) => s.tls)) environment.NODE_EXTRA_CA_CERTS = '/var/runtime/ca-cert.pem';
+  const clusterArns = [...new Set(dataApi.map(clusterArn))];
+  const secretArns = [...new Set(sources.map(secretArn))];
+  const drivers = new Set(direct.map((s) => DRIVER[s.engine]));
   return {
     schedule: schedules.dispatch,
     dispatchAlarm: dispatchAlarmOf(config.settings.runEvery),
@@ -201,9 +266,23 @@ module.exports = async ({ options = {} } = {}) => {
         Resource: arn('lambda', `function:stalewatch-${options.stage ?? 'dev'}-digest`),
       },
     ],
-    clusterArns: [...new Set(sources.map(clusterArn))],
-    secretArns: [...new Set(sources.map(secretArn))],
+    checkRunnerStatements: checkRunnerStatements(clusterArns, secretArns),
+    // runSource alone also writes the status page: PutObject of that one key in the stack's bucket.
+    sourceRunnerStatements: [
+      ...checkRunnerStatements(clusterArns, secretArns),
+      {
+        Effect: 'Allow',
+        Action: ['s3:PutObject'],
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['StatusBucket', 'Arn'] }, '/index.html']] },
+      },
+    ],
+    // Only runSource and check have a VPC, and only when a source is direct (docs/deploy.md).
+    vpc: vpc.vpc,
+    // The drivers of direct sources are bundled (into runSource and check only: serverless/esbuild-plugins.js).
+    notBundled: NOT_BUNDLED.filter((name) => !drivers.has(name)),
     environment,
+    // runSource alone writes the status page (SPEC.md "A page people can look at").
+    runSourceEnvironment: { ...environment, STALEWATCH_STATUS_BUCKET: { Ref: 'StatusBucket' } },
     tableKeys: STATE_TABLE_KEYS,
     ttlAttribute: TTL_ATTRIBUTE,
   };

@@ -1,16 +1,4 @@
-import {
-  countdown,
-  type NotifyOutcome,
-  type NotifyPorts,
-  notify,
-  releaseHeld,
-  type Story,
-  type TimeLeft,
-  tellAll,
-} from '../alerts/notify';
-import { recipientsOf } from '../alerts/recipients';
 import { watchOf } from '../config/alarm';
-import type { AlarmWatch, Config } from '../config/types';
 import { ALARM_EVENT_SOURCE, readAlarmEvent } from '../core/alarms/event';
 import {
   type AlarmNews,
@@ -22,25 +10,28 @@ import {
   stepOnEvent,
   stepOnReminder,
 } from '../core/alarms/news';
-import { DETAIL_TYPES } from '../events/types';
+import { DETAIL_TYPES } from '../core/events/types';
+import { recipientsOf } from '../core/messages/recipients';
+import type { AlarmWatch, Config } from '../core/model/config';
+import {
+  countdown,
+  type NotifyOutcome,
+  notify,
+  releaseHeld,
+  type Story,
+  type TimeLeft,
+  tellAll,
+} from './notify';
+import type { AlarmStore, NotifyPorts } from './ports';
+
+export type { AlarmStore };
 
 /**
- * CloudWatch alarms through the notify pipeline (SPEC.md "More kinds of staleness"): an alarm event
+ * CloudWatch alarms through the notify pipeline (docs/alerts.md "Alarms"): an alarm event
  * becomes a transition of the alarm's state (`alarm/<name>`), and its news goes out as a dataset's
  * would: to the same people, with the same snoozes, quiet hours, order and once-only sending.
  * Reminders for alarms still in ALARM come from the notify function's 15-minute schedule.
  */
-
-/** Where alarm states and their reminders are kept (lib/adapters/dynamo-alarms.ts). */
-export interface AlarmStore {
-  load(checkId: string): Promise<AlarmState | null>;
-  /** Writes `state` if the stored version is still `expectedVersion` (0: none); false when another got there. */
-  save(state: AlarmState, expectedVersion: number): Promise<boolean>;
-  /** Notes that a reminder about `checkId` is due at `at` (writing the same one twice keeps one). */
-  remindAt(checkId: string, at: Date): Promise<void>;
-  /** Reminders due by `now`, each with a way to drop it once handled. */
-  remindersDue(now: Date): Promise<Array<{ checkId: string; dueAt: string; done: () => Promise<void> }>>;
-}
 
 export type AlarmPorts = NotifyPorts & { alarms: AlarmStore };
 

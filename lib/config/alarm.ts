@@ -1,13 +1,14 @@
-import type { ConfigIssue } from '../errors';
-import { parseLocalDateTime } from '../time/zone';
-import { quote } from '../util/quote';
+import { watchOf } from '../core/alarms/watch';
+import type { ConfigIssue } from '../core/errors';
+import type { AlarmWatch } from '../core/model/config';
+import { parseLocalDateTime } from '../core/time/zone';
+import { quote } from '../core/util/quote';
 import type { ParsedFile, YamlData } from './parsed-file';
 import { locate } from './parsed-file';
 import type { AlarmFile } from './schema';
-import type { AlarmWatch } from './types';
 
 /**
- * Alarm files (SPEC.md "More kinds of staleness"): a file under `checks/` with `alarm:` instead of
+ * Alarm files (docs/config.md "An alarm file"): a file under `checks/` with `alarm:` instead of
  * `table`. This module tells them from dataset files, resolves them, and checks the rules between them.
  */
 
@@ -82,14 +83,6 @@ export function alarmCrossCheck(files: readonly YamlData[]): ConfigIssue[] {
   return issues;
 }
 
-/** The file that watches the alarm `name`: the one naming it exactly, else the longest matching prefix. */
-export function watchOf(alarms: readonly AlarmWatch[], name: string): AlarmWatch | null {
-  const exact = alarms.find((a) => !a.prefix && a.name === name);
-  if (exact) return exact;
-  const prefixes = alarms.filter((a) => a.prefix && name.startsWith(a.name));
-  return prefixes.sort((a, b) => b.name.length - a.name.length)[0] ?? null;
-}
-
 /**
  * The EventBridge pattern's `alarmName` values for these files: exact names, and `{"prefix": …}` for
  * prefixes (EventBridge's own prefix matching). A name that a prefix already covers is left out.
@@ -101,3 +94,5 @@ export function alarmNameFilter(alarms: readonly AlarmWatch[]): Array<string | {
   const names = alarms.filter((a) => !a.prefix && !covered(a.name)).map((a) => a.name);
   return [...[...new Set(names)].sort(), ...[...new Set(outer)].sort().map((prefix) => ({ prefix }))];
 }
+
+export { watchOf };

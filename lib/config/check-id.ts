@@ -2,11 +2,12 @@
 interface Named {
   name?: string | null;
   rowCount?: unknown;
+  activity?: unknown;
 }
 
 /** The default name of a check: its kind, as the id shows it. */
 export function defaultCheckName(entry: Named): string {
-  return entry.rowCount ? 'row-count' : 'freshness';
+  return entry.rowCount ? 'row-count' : entry.activity ? 'activity' : 'freshness';
 }
 
 /** `Updated recently!` → `updated-recently`. */

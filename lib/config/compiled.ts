@@ -1,6 +1,6 @@
-import { daysOff } from '../time/holidays';
+import type { Check, Config, SourceConfig } from '../core/model/config';
+import { daysOff } from '../core/time/holidays';
 import { interpolateEnv } from './interpolate';
-import type { Check, Config, SourceConfig } from './types';
 
 /**
  * The config as the deployed functions read it: validated at package time and written as JSON, so that
@@ -53,6 +53,9 @@ function resolveSource(
   );
   return {
     ...source,
+    // A config compiled before direct sources existed: every source went through the Data API.
+    connection: source.connection ?? 'data-api',
+    tls: source.tls ?? true,
     ...(data as Pick<SourceConfig, 'resourceArn' | 'secretArn' | 'database'>),
     unsetVariables: unset.map((u) => u.variable),
   };
@@ -76,5 +79,10 @@ export function readCompiledConfig(json: string, env: Readonly<Record<string, st
     ...a,
     snoozeUntil: a.snoozeUntil ? new Date(a.snoozeUntil) : null,
   }));
-  return { ...config, settings: { ...config.settings, sources }, datasets, alarms };
+  return {
+    ...config,
+    settings: { ...config.settings, vpc: config.settings.vpc ?? null, sources },
+    datasets,
+    alarms,
+  };
 }

@@ -1,9 +1,9 @@
-import type { ConfigIssue } from '../errors';
-import { cronProblem } from '../time/cron';
-import { isKnownRegion, NO_HOLIDAYS } from '../time/holidays';
-import { holidaysOnlyProblem } from '../time/schedule';
-import { isTimeZone } from '../time/zone';
-import { quote } from '../util/quote';
+import type { ConfigIssue } from '../core/errors';
+import { cronProblem } from '../core/time/cron';
+import { isKnownRegion, NO_HOLIDAYS } from '../core/time/holidays';
+import { holidaysOnlyProblem } from '../core/time/schedule';
+import { isTimeZone } from '../core/time/zone';
+import { quote } from '../core/util/quote';
 import { checkId } from './check-id';
 import { locate, type YamlData } from './parsed-file';
 import { didYouMean } from './suggest';
@@ -106,7 +106,11 @@ function duplicateCheckIds(yaml: YamlData['yaml'], dataset: string, checks: unkn
   const indexOf = new Map<string, number>();
   checks.forEach((entry, i) => {
     if (!isMap(entry)) return;
-    const id = checkId(dataset, { name: str(entry.name), rowCount: entry.rowCount });
+    const id = checkId(dataset, {
+      name: str(entry.name),
+      rowCount: entry.rowCount,
+      activity: entry.activity,
+    });
     const first = indexOf.get(id);
     if (first === undefined) {
       indexOf.set(id, i);

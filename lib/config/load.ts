@@ -2,7 +2,8 @@ import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from '
 import { join, sep } from 'node:path';
 import { visit } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError, type ConfigIssue, messageOf } from '../errors';
+import { ConfigError, type ConfigIssue, messageOf } from '../core/errors';
+import type { Config } from '../core/model/config';
 import { alarmCrossCheck, datasetFieldsIn, isAlarmFile } from './alarm';
 import { crossCheck } from './cross-check';
 import { envVariablesIn, interpolateEnv } from './interpolate';
@@ -16,7 +17,6 @@ import {
   jsonSchemas,
   settingsSchema,
 } from './schema';
-import type { Config } from './types';
 import { whereIssues } from './where';
 import { parseYamlFile, type YamlFile } from './yaml-file';
 import { describeIssue, fallbackMessage } from './zod-issues';
@@ -33,6 +33,7 @@ export const YAML_FILE = /\.ya?ml$/i;
 /** The settings file, `stalewatch.yml` or `stalewatch.yaml` in any case, at the top of the folder. */
 const SETTINGS_NAME = /^stalewatch\.ya?ml$/i;
 
+/** Where `loadConfig` reads from: the checks folder, and the environment for `${env:…}`. */
 export interface LoadOptions {
   /** The checks folder, as the user wrote it (paths in messages start with it). */
   dir: string;

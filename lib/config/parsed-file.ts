@@ -1,4 +1,4 @@
-import type { ConfigIssue } from '../errors';
+import type { ConfigIssue } from '../core/errors';
 import type { UnsetVariable } from './interpolate';
 import { type FieldPath, formatPath, positionOf, type YamlFile } from './yaml-file';
 

@@ -1,5 +1,14 @@
-import { formatConfigIssue } from '../errors';
-import { canonicalZone, parseLocalDateTime } from '../time/zone';
+import { formatConfigIssue } from '../core/errors';
+import type {
+  Check,
+  Config,
+  Contact,
+  Dataset,
+  SecretRef,
+  Settings,
+  SourceConfig,
+} from '../core/model/config';
+import { canonicalZone, parseLocalDateTime } from '../core/time/zone';
 import { resolveAlarm } from './alarm';
 import { checkId, defaultCheckName } from './check-id';
 import { locate, type ParsedFile } from './parsed-file';
@@ -10,7 +19,6 @@ import {
   DEFAULT_FUTURE_TOLERANCE,
   type SettingsFile,
 } from './schema';
-import type { Check, Config, Contact, Dataset, SecretRef, Settings, SourceConfig } from './types';
 
 function secretRef(text: string | undefined): SecretRef | null {
   const m = text ? /^\$\{(ssm|secret):(.+)\}$/.exec(text) : null;
@@ -23,9 +31,11 @@ function resolveSettings({ value, unset }: ParsedFile<SettingsFile>): Settings {
     sources[name] = {
       name,
       engine: s.engine,
-      resourceArn: s.resourceArn,
+      connection: s.connection,
+      resourceArn: s.resourceArn ?? null,
       secretArn: s.secretArn,
-      database: s.database,
+      database: s.database ?? null,
+      tls: s.tls,
       columnTimezone: canonicalZone(s.columnTimezone ?? 'UTC'),
       futureTolerance: s.futureTolerance,
       statementTimeout: s.statementTimeout,
@@ -46,6 +56,7 @@ function resolveSettings({ value, unset }: ParsedFile<SettingsFile>): Settings {
   }
   return {
     timezone: canonicalZone(value.timezone),
+    vpc: value.vpc ?? null,
     runEvery: value.runEvery,
     holidays: value.holidays ?? null,
     sources,
@@ -91,6 +102,14 @@ function resolveCheck(entry: CheckEntry, dataset: Omit<Dataset, 'checks'>, setti
       },
     };
   }
+  if (entry.activity) {
+    const a = entry.activity;
+    return {
+      ...base,
+      kind: 'activity',
+      activity: { warnAfter: a.warnAfter ?? null, failAfter: a.failAfter ?? null },
+    };
+  }
   const r = entry.rowCount ?? {};
   return {
     ...base,
@@ -134,7 +153,7 @@ function warningsOf(
       locate(
         settings.yaml,
         u.path,
-        `\${env:${u.variable}} is not set — needed to reach the source through the RDS Data API (not with --source)`,
+        `\${env:${u.variable}} is not set — needed to reach the source (not with --source)`,
       ),
     ),
   );

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { cronProblem } from '../time/cron';
-import { digestProblem, runEveryProblem } from '../time/deployed-schedules';
-import { DURATION_PATTERN, durationProblem, durationSeconds, MAX_DURATION } from '../time/duration';
-import { isKnownRegion, REGION_ALIASES } from '../time/holidays';
-import { isTimeZone, readLocalDateTime, readTimeZone } from '../time/zone';
-import { CONTROL_CHARACTER, looksSecret, quote } from '../util/quote';
+import { cronProblem } from '../core/time/cron';
+import { digestProblem, runEveryProblem } from '../core/time/deployed-schedules';
+import { DURATION_PATTERN, durationProblem, durationSeconds, MAX_DURATION } from '../core/time/duration';
+import { isKnownRegion, REGION_ALIASES } from '../core/time/holidays';
+import { isTimeZone, readLocalDateTime, readTimeZone } from '../core/time/zone';
+import { CONTROL_CHARACTER, looksSecret, quote } from '../core/util/quote';
 import { WHERE_MAX_LENGTH } from './sql/limits';
 
 /**
@@ -13,7 +13,7 @@ import { WHERE_MAX_LENGTH } from './sql/limits';
  * (`npm run schema`), and every message here says what is wrong and how to write it instead.
  */
 
-/** A value in a message: quoted, shortened, never a secret (lib/util/quote.ts). */
+/** A value in a message: quoted, shortened, never a secret (lib/core/util/quote.ts). */
 const show = quote;
 
 /** A rule on text: a regular expression (published in the JSON Schema) or a test, and the message. */
@@ -115,6 +115,7 @@ function text(example: string, rule?: TextRule, limit?: TextLimit) {
   return nonEmpty.refine(rule.test ?? (() => true), { error });
 }
 
+/** A duration as written in the files (`26h`, `15m`, `2d`): checked here, read by lib/core/time. */
 export const duration = () =>
   text('26h', {
     pattern: DURATION_PATTERN,
@@ -151,7 +152,7 @@ const holidayRegion = () =>
       `a country or country-state code such as GB-SCT, IE or DE-BY, or none`,
   });
 
-/** A newest value at most this far ahead of now counts as now (SPEC.md "Timestamps"). */
+/** A newest value at most this far ahead of now counts as now (docs/semantics.md "Values in the future"). */
 export const DEFAULT_FUTURE_TOLERANCE = '1h';
 /**
  * The most `futureTolerance` takes: a clock more than a day fast is no skew, and counting values
@@ -309,6 +310,13 @@ const QUIET_HOURS_PATTERN = '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[
 /** The RDS Data API stops a statement after 45 s, whatever the database's own limit. */
 const DATA_API_CAP_SECONDS = 45;
 
+/** How a source is reached: the RDS Data API (Aurora), or its own driver from inside the VPC. */
+export const CONNECTIONS = ['data-api', 'direct'] as const;
+
+const DIRECT_EXAMPLE =
+  'vpc: {subnetIds: [subnet-0a1b2c3d4e5f60718], securityGroupIds: [sg-0a1b2c3d4e5f60718]}';
+
+/** A source in `stalewatch.yml`'s `sources:`: one database and how it is reached. */
 export const sourceSchema = z
   .strictObject({
     engine: z
@@ -316,8 +324,21 @@ export const sourceSchema = z
         error: (iss) => `${show(iss.input)} is not an engine — write postgres or mysql`,
       })
       .describe('The SQL dialect of the source.'),
-    resourceArn: arn('Aurora cluster', '${env:TIS_CLUSTER_ARN}'),
-    secretArn: arn('Secrets Manager secret', '${env:TIS_SECRET_ARN}'),
+    connection: z
+      .enum(CONNECTIONS, {
+        error: (iss) =>
+          `${show(iss.input)} is not a connection — write data-api (Aurora, through the RDS Data API, the default) or direct (the pg or mysql2 driver, from inside the VPC given by vpc:)`,
+      })
+      .default('data-api')
+      .describe(
+        'data-api (default): Aurora through the RDS Data API, with resourceArn. direct: the pg or mysql2 driver from inside the VPC of `vpc:`, with the host, port, user, password and database from the RDS-style secret at secretArn.',
+      ),
+    resourceArn: arn('Aurora cluster', '${env:TIS_CLUSTER_ARN}')
+      .optional()
+      .describe('The Aurora cluster, for connection: data-api.'),
+    secretArn: arn('Secrets Manager secret', '${env:TIS_SECRET_ARN}').describe(
+      'The Secrets Manager secret: for direct, an RDS-style secret (host, port, username, password, dbname).',
+    ),
     database: text('tis', {
       // `${ssm:…}` and `${secret:…}` are resolved only by the code that sends messages (SPEC.md
       // "Configuration"): here one would reach the database as its name.
@@ -326,7 +347,18 @@ export const sourceSchema = z
         /\$\{(ssm|secret):/.test(s)
           ? "is a reference that only messages' webhooks may use — write the database's name, e.g. tis, or ${env:NAME} to read it from the environment when the config is loaded"
           : 'is a database name, not a connection string — write the name of the database, e.g. tis (the source is reached through resourceArn and secretArn)',
-    }),
+    })
+      .optional()
+      .describe("The database's name; for direct, the secret's dbname when left out."),
+    tls: z
+      .boolean({
+        error: (iss) =>
+          `${show(iss.input)} is not true or false — write tls: true (the default) or tls: false`,
+      })
+      .default(true)
+      .describe(
+        "For direct: encrypt the connection and verify the server's certificate (default true; RDS CAs through NODE_EXTRA_CA_CERTS). false only for a database on a private network without TLS.",
+      ),
     columnTimezone: timeZone()
       .optional()
       .describe('The zone that `timestamp without time zone` values are written in. Default: UTC.'),
@@ -339,8 +371,59 @@ export const sourceSchema = z
       .default('30s')
       .describe('The longest one statement on this source may run before the database stops it (below 45s).'),
   })
-  .describe('A database, reached through the RDS Data API.');
+  .check((ctx) => {
+    // Through the Data API, the cluster and the database name are needed; direct reads both from the secret.
+    if (ctx.value.connection !== 'data-api') return;
+    for (const [field, example] of [
+      ['resourceArn', '${env:TIS_CLUSTER_ARN}'],
+      ['database', 'tis'],
+    ] as const) {
+      if (ctx.value[field] === undefined) {
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value,
+          path: [field],
+          message: `is required to reach the source through the RDS Data API — e.g. ${field}: ${example}, or write connection: direct to use the driver with the secret's host and database`,
+        });
+      }
+    }
+  })
+  .describe('A database: Aurora through the RDS Data API, or reached directly from inside the VPC.');
 
+const awsId = (prefix: string, example: string) =>
+  text(example, {
+    test: (s) => new RegExp(`^${prefix}-[0-9a-f]{8,17}$`).test(s) || ENV_REF.test(s),
+    explain: (s) =>
+      `${show(s)} is not a ${prefix === 'sg' ? 'security group' : 'subnet'} id — write it as ${example}, or \${env:NAME} to read it from the environment`,
+  });
+
+/** The VPC that the functions running checks join to reach `connection: direct` sources. */
+export const vpcSchema = z
+  .strictObject({
+    subnetIds: z
+      .array(awsId('subnet', 'subnet-0a1b2c3d4e5f60718'), {
+        error: () => `must be a list of subnet ids — e.g. subnetIds: [subnet-0a1b2c3d4e5f60718]`,
+      })
+      .min(1, { error: 'is empty — list at least one subnet, e.g. [subnet-0a1b2c3d4e5f60718]' })
+      .max(16, {
+        error:
+          'lists more than 16 subnets, the most a Lambda function takes — keep the private ones that reach the database',
+      }),
+    securityGroupIds: z
+      .array(awsId('sg', 'sg-0a1b2c3d4e5f60718'), {
+        error: () => `must be a list of security group ids — e.g. securityGroupIds: [sg-0a1b2c3d4e5f60718]`,
+      })
+      .min(1, { error: 'is empty — list at least one security group, e.g. [sg-0a1b2c3d4e5f60718]' })
+      .max(5, {
+        error:
+          'lists more than 5 security groups, the most a Lambda function takes — e.g. one that the database lets in',
+      }),
+  })
+  .describe(
+    'The subnets and security groups of runSource and check, for sources with connection: direct (private subnets that reach the database).',
+  );
+
+/** A contact in `stalewatch.yml`'s `contacts:`: who they are, what they read, where they hear. */
 export const contactSchema = z.strictObject({
   name: text('Placements data lead', NAME_RULE('Placements data lead'), {
     max: 60,
@@ -360,6 +443,7 @@ export const contactSchema = z.strictObject({
     .optional(),
 });
 
+/** `settings.notify`: where errors go, how often reminders and the digest come, and quiet hours. */
 export const notifySchema = z.strictObject({
   errorsTo: refName('contact', 'platform')
     .optional()
@@ -381,7 +465,7 @@ export const notifySchema = z.strictObject({
 
 /**
  * Which CloudWatch metrics a run emits: `run`, a few per run whatever its number of checks; `perCheck`,
- * also each check's status and age (SPEC.md "Cost and scale": CloudWatch bills every metric monthly).
+ * also each check's status and age (docs/operations.md "Costs": CloudWatch bills every metric monthly).
  */
 const metricsLevel = () =>
   z.enum(['run', 'perCheck'], {
@@ -401,6 +485,7 @@ export const settingsSchema = z
       .default('15m')
       .describe('How often the deployed service runs every check: whole minutes, 1m to 84h (15m, 1h).'),
     sources: z.record(refName('source', 'tis'), sourceSchema),
+    vpc: vpcSchema.optional(),
     contacts: z.record(refName('contact', 'placements-lead'), contactSchema).default({}),
     notify: notifySchema.prefault({}),
     holidays: holidayRegion().optional().describe('No deadline falls on these public holidays.'),
@@ -410,6 +495,24 @@ export const settingsSchema = z
         "CloudWatch metrics: run (a few per run, the default) or perCheck (also each check's status and age; each metric is billed monthly).",
       ),
   })
+  .check(
+    // A direct source is reached from inside the VPC: without one, the functions could not reach it.
+    z.superRefine(
+      (settings: { sources?: unknown; vpc?: unknown }, ctx) => {
+        if (settings.vpc !== undefined || typeof settings.sources !== 'object' || !settings.sources) return;
+        for (const [name, source] of Object.entries(settings.sources)) {
+          if ((source as { connection?: unknown } | null)?.connection !== 'direct') continue;
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sources', name, 'connection'],
+            input: 'direct',
+            message: `direct needs the VPC the functions reach the database from — add ${DIRECT_EXAMPLE} to the settings (private subnets with a route to the database, and a security group it lets in)`,
+          });
+        }
+      },
+      { when: () => true },
+    ),
+  )
   .check(
     // The digest is deployed as an EventBridge Scheduler schedule read in `timezone`: both fields decide
     // whether it can run at exactly the cron's times. Runs even when other fields are wrong.
@@ -428,6 +531,7 @@ export const settingsSchema = z
   )
   .meta({ title: 'Stalewatch settings (checks/stalewatch.yml)' });
 
+/** A freshness check's rule: the timestamp column and how old its newest value may be. */
 export const freshnessSchema = z
   .strictObject({
     column: columnName().describe('The column that says when a row was last written.'),
@@ -473,6 +577,7 @@ export const freshnessSchema = z
     }
   });
 
+/** A row-count check's rule: the bounds on the number of rows, and how far it may drop. */
 export const rowCountSchema = z
   .strictObject({
     where: whereClause().optional(),
@@ -493,6 +598,40 @@ export const rowCountSchema = z
     }
   });
 
+/**
+ * How long a table with no timestamp column may go without a change, judged from the database's own
+ * bookkeeping (docs/semantics.md "Activity"). The same limits as `freshness`, without a column.
+ */
+export const activitySchema = z
+  .strictObject({
+    warnAfter: duration().optional(),
+    failAfter: duration().optional(),
+  })
+  .check((ctx) => {
+    const a = ctx.value;
+    if (!a.warnAfter && !a.failAfter) {
+      ctx.issues.push({
+        code: 'custom',
+        input: a,
+        message: 'needs warnAfter or failAfter — e.g. activity: {warnAfter: 26h, failAfter: 50h}',
+      });
+    }
+    if (a.warnAfter && a.failAfter && durationSeconds(a.warnAfter) >= durationSeconds(a.failAfter)) {
+      ctx.issues.push({
+        code: 'custom',
+        input: a.warnAfter,
+        path: ['warnAfter'],
+        message:
+          `${show(a.warnAfter)} is not shorter than failAfter ${show(a.failAfter)}: a check warns first, then fails — ` +
+          'write a warnAfter shorter than failAfter, e.g. warnAfter: 26h and failAfter: 50h, or leave warnAfter out',
+      });
+    }
+  })
+  .describe(
+    "For a table with no timestamp column: how long it may go without a change, judged from the database's change counters.",
+  );
+
+/** One check of a dataset file: its name, and one rule (freshness, rowCount or activity). */
 export const checkSchema = z
   .strictObject({
     name: text('updated recently', undefined, {
@@ -508,17 +647,18 @@ export const checkSchema = z
       .describe('What a failing check reports.'),
     freshness: freshnessSchema.optional(),
     rowCount: rowCountSchema.optional(),
+    activity: activitySchema.optional(),
   })
   .check((ctx) => {
-    const kinds = [ctx.value.freshness, ctx.value.rowCount].filter(Boolean).length;
-    if (kinds !== 1) {
+    const kinds = (['freshness', 'rowCount', 'activity'] as const).filter((k) => ctx.value[k]);
+    if (kinds.length !== 1) {
       ctx.issues.push({
         code: 'custom',
         input: ctx.value,
         message:
-          kinds === 0
-            ? 'needs a kind — add freshness: (with column and warnAfter) or rowCount: (with failBelow)'
-            : 'has both freshness and rowCount — write them as two checks',
+          kinds.length === 0
+            ? 'needs a kind — add freshness: (with column and warnAfter), rowCount: (with failBelow), or activity: (with warnAfter) for a table with no timestamp column'
+            : `has ${kinds.length === 2 ? 'both ' : ''}${kinds.join(' and ')} — write them as ${kinds.length === 2 ? 'two' : 'separate'} checks`,
       });
     }
   });
@@ -608,7 +748,7 @@ export function alarmPatternProblem(s: string): string | null {
 export const ALARM_UNITS = ['bytes', 'percent', 'count', 'seconds', 'milliseconds'] as const;
 
 /**
- * A file under `checks/` that watches a CloudWatch alarm (SPEC.md "More kinds of staleness"): `alarm:`
+ * A file under `checks/` that watches a CloudWatch alarm (docs/config.md "An alarm file"): `alarm:`
  * instead of `table`, and the same people and words as a dataset file.
  */
 export const alarmFileSchema = z
@@ -639,9 +779,13 @@ export const alarmFileSchema = z
   })
   .meta({ title: 'Stalewatch alarm (checks/*.yml with alarm:)' });
 
+/** `stalewatch.yml` as parsed, before references are resolved. */
 export type SettingsFile = z.output<typeof settingsSchema>;
+/** A dataset file as parsed, before references are resolved. */
 export type DatasetFile = z.output<typeof datasetSchema>;
+/** One entry of a dataset file's `checks:`, as parsed. */
 export type CheckEntry = z.output<typeof checkSchema>;
+/** An alarm file (`alarm:`) as parsed. */
 export type AlarmFile = z.output<typeof alarmFileSchema>;
 
 /** The JSON Schemas published for editors, by file name under `checks/schema/`. */

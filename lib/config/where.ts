@@ -1,7 +1,7 @@
-import type { ConfigIssue } from '../errors';
+import type { ConfigIssue } from '../core/errors';
+import type { Engine } from '../core/model/config';
 import { locate, type YamlData } from './parsed-file';
 import { filterProblems } from './sql/filter';
-import type { Engine } from './types';
 
 /**
  * The `where` of every check, read by the SQL parser of its dataset's source engine: a rule that spans

@@ -8,7 +8,7 @@ import {
   visit,
   type YAMLError,
 } from 'yaml';
-import { looksSecret } from '../util/quote';
+import { looksSecret } from '../core/util/quote';
 
 /** A config file parsed with positions, so that any field path can be turned into a line and column. */
 export interface YamlFile {
@@ -91,6 +91,7 @@ function unsupportedNodes(doc: Document, at: (offset: number) => { line: number;
   return found;
 }
 
+/** Where a YAML file does not parse (1-based line and column) and the parser's message. */
 export interface YamlSyntaxError {
   line: number;
   column: number;

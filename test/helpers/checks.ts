@@ -1,10 +1,12 @@
 import type {
+  ActivityCheck,
+  ActivityRule,
   FreshnessCheck,
   FreshnessRule,
   RowCountCheck,
   RowCountRule,
   Severity,
-} from '../../lib/config/types';
+} from '../../lib/core/model/config';
 
 const base = {
   dataset: 'placements',
@@ -63,3 +65,15 @@ export function rowCount(rule: Partial<RowCountRule>, severity: Severity = 'fail
 }
 
 export const at = (iso: string): Date => new Date(iso);
+
+/** An activity check (a table with no timestamp column) with the given limits (none unless given). */
+export function activity(rule: Partial<ActivityRule>, severity: Severity = 'fail'): ActivityCheck {
+  return {
+    ...base,
+    id: 'placements/activity',
+    name: 'activity',
+    severity,
+    kind: 'activity',
+    activity: { warnAfter: null, failAfter: null, ...rule },
+  };
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
-import type { Dialect } from '../../lib/sources/sql';
+import type { Engine as Dialect } from '../../lib/core/model/config';
 import { writeTree } from './tree';
 
 /**

@@ -1,7 +1,3 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-
 /** A minimal valid settings file, for trees that only vary the datasets. */
 export const SETTINGS = `timezone: Europe/London
 holidays: england-and-wales
@@ -48,12 +44,4 @@ export function placementsOver(namespace: string, ...extraChecks: string[]): str
   return PLACEMENTS.replace('public.placement', `${namespace}.placement`).concat(...extraChecks);
 }
 
-/** Writes `files` (path → content) into a fresh temporary folder and returns the folder. */
-export function writeTree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'stalewatch-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  return dir;
-}
+export { writeTree } from '../../tools/samples/tree';

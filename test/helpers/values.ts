@@ -1,4 +1,4 @@
-import type { Dialect } from '../../lib/sources/sql';
+import type { Engine as Dialect } from '../../lib/core/model/config';
 import { SETTINGS } from './tree';
 
 /** The run's time in the value tests: every "ago" and "ahead" below is from here. */

@@ -1,5 +1,5 @@
-import { startDataApi } from '../../lib/dev/data-api';
-import { openBackend } from '../../lib/dev/data-api-backends';
+import { openBackend } from '../../tools/data-api/backends';
+import { startDataApi } from '../../tools/data-api/server';
 import { stalewatchAsync } from '../helpers/cli';
 import {
   monitorRole,

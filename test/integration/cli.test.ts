@@ -23,7 +23,7 @@ describe('stalewatch validate', () => {
   it('accepts the shipped checks/ with exit 0', () => {
     const { code, stdout } = stalewatch(['validate', '--checks', SHIPPED]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/is valid: 5 datasets, 8 checks/);
+    expect(stdout).toMatch(/is valid: 6 datasets, 9 checks/);
   });
 
   it('refuses a broken file with exit 2, naming file, line and field on stderr', () => {
@@ -475,6 +475,20 @@ describe('stalewatch demo', () => {
     expect(stdout).toMatch(/Dataset Stale\s+Nightly ESR sync · succeeded/);
     expect(stdout).toContain('TIS website is not answering (health check failing since 20:53)');
     expect(stdout).toContain('TIS database disk space is running low: 4.1 GB free, the limit is 5 GB');
+  });
+
+  it('shows a table with no timestamp column watched by activity: "has not changed since" the first run, a day later', () => {
+    // Act
+    const { stdout } = stalewatch(['demo', '--now', DEMO_NOW]);
+    // Assess
+    const [, first = '', , third = ''] = stdout.split(
+      /\nEvents this run publishes|\nThe next run|\nA day later/,
+    );
+    expect(first).not.toMatch(/Training grades/);
+    expect(third).toMatch(/Dataset Stale\s+Training grades · changed-recently → trainee-lead/);
+    expect(third).toMatch(
+      /FAIL {2}Training grades \(changed recently\) has not changed since .*, when Stalewatch began watching it: a change was expected within 20 hours \(judged from the database's change counters/,
+    );
   });
 });
 

@@ -1,8 +1,8 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { connectorForUrl } from '../../lib/adapters/sql/connect';
+import { runChecks } from '../../lib/app/run';
 import { loadConfig } from '../../lib/config/load';
-import { runChecks } from '../../lib/run/run';
-import { emitRunMetrics } from '../../lib/service/lambda';
-import { connectorForUrl } from '../../lib/sources/connect';
+import { emitRunMetrics } from '../../lib/runtime/lambda/service';
 import { at } from '../helpers/checks';
 import { pgliteFolder } from '../helpers/databases';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';

@@ -4,7 +4,7 @@ import { clearCaches } from '@aws-lambda-powertools/parameters';
 import type { Context } from 'aws-lambda';
 import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
-import type { CheckEventDetail } from '../../lib/events/types';
+import type { CheckEventDetail } from '../../lib/core/events/types';
 import { startDynamo } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { sampleDetail } from '../helpers/events';

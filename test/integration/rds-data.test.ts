@@ -1,10 +1,10 @@
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
-import type { Check, Config, SourceConfig } from '../../lib/config/types';
-import { type DataApiServer, startDataApi } from '../../lib/dev/data-api';
-import { type Backend, openBackend } from '../../lib/dev/data-api-backends';
-import { runChecks } from '../../lib/run/run';
-import { observeSource } from '../../lib/sources/observe';
-import { DEFAULT_RETRY, type RetryPolicy, rdsDataConnector } from '../../lib/sources/rds-data';
+import { DEFAULT_RETRY, type RetryPolicy, rdsDataConnector } from '../../lib/adapters/aws/rds-data';
+import { observeSource } from '../../lib/app/observe';
+import { runChecks } from '../../lib/app/run';
+import type { Check, Config, SourceConfig } from '../../lib/core/model/config';
+import { type Backend, openBackend } from '../../tools/data-api/backends';
+import { type DataApiServer, startDataApi } from '../../tools/data-api/server';
 import { freshness, rowCount } from '../helpers/checks';
 import { ENGINES, monitorRole, type ScratchDatabase } from '../helpers/databases';
 
@@ -63,6 +63,8 @@ describe.each(ENGINES)('the RDS Data API source over %s', (_engine, open) => {
     source = {
       name: 'tis',
       engine: db.dialect,
+      connection: 'data-api',
+      tls: true,
       resourceArn: ARN,
       secretArn: SECRET,
       database: db.dialect === 'mysql' ? db.namespace : 'test',
@@ -210,6 +212,8 @@ describe('a source whose ARNs come from unset environment variables', () => {
     const source: SourceConfig = {
       name: 'tis',
       engine: 'postgres',
+      connection: 'data-api',
+      tls: true,
       resourceArn: '${env:TIS_CLUSTER_ARN}',
       secretArn: SECRET,
       database: 'tis',

@@ -1,9 +1,9 @@
+import { connectorForUrl } from '../../lib/adapters/sql/connect';
+import { runChecks } from '../../lib/app/run';
 import { loadConfig } from '../../lib/config/load';
-import { runCompletedEvent } from '../../lib/events/build';
-import { toRunJson } from '../../lib/report/json';
-import { formatTextReport } from '../../lib/report/text';
-import { runChecks } from '../../lib/run/run';
-import { connectorForUrl } from '../../lib/sources/connect';
+import { runCompletedEvent } from '../../lib/core/events/build';
+import { toRunJson } from '../../lib/core/report/json';
+import { formatTextReport } from '../../lib/core/report/text';
 import { at } from '../helpers/checks';
 import { pgliteFolder } from '../helpers/databases';
 import { writeTree } from '../helpers/tree';

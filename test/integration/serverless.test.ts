@@ -3,12 +3,12 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { connectorForUrl } from '../../lib/adapters/sql/connect';
+import { runChecks } from '../../lib/app/run';
 import { loadConfig } from '../../lib/config/load';
-import { startDataApi } from '../../lib/dev/data-api';
-import { openBackend } from '../../lib/dev/data-api-backends';
-import { toRunJson } from '../../lib/report/json';
-import { runChecks } from '../../lib/run/run';
-import { connectorForUrl } from '../../lib/sources/connect';
+import { toRunJson } from '../../lib/core/report/json';
+import { openBackend } from '../../tools/data-api/backends';
+import { startDataApi } from '../../tools/data-api/server';
 import { startDynamo, startEventRecorder } from '../helpers/aws';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
@@ -248,6 +248,55 @@ describe('npx sls package (offline)', () => {
     ]);
   });
 
+  it('keeps the status page in a private, encrypted, TLS-only bucket that only runSource may write index.html to', () => {
+    // Prepare
+    const name = 'StatusBucket';
+    const bucket = resources[name];
+    const ref = { Ref: name };
+    const [[, policy] = []] = ofType('AWS::S3::BucketPolicy').filter(
+      ([, p]) => JSON.stringify(p.Properties.Bucket) === JSON.stringify(ref),
+    );
+    const index = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [name, 'Arn'] }, '/index.html']] };
+    const puts = (role: string) =>
+      statementsOf(role).filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
+
+    // Assess: nothing public, encrypted at rest, no ACLs, and no request without TLS.
+    expect(bucket?.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+    expect(policy?.Properties.Bucket).toEqual(ref);
+    const document = policy?.Properties.PolicyDocument as
+      | { Statement: Array<Record<string, unknown>> }
+      | undefined;
+    const statements = document?.Statement ?? [];
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    ]);
+    expect(statements.some((s) => s.Effect === 'Allow')).toBe(false);
+
+    // Assess: runSource puts that one key, and is told the bucket; no other function touches S3.
+    expect(puts('runSource')).toEqual([{ Effect: 'Allow', Action: ['s3:PutObject'], Resource: index }]);
+    for (const role of ['dispatch', 'check', 'notify', 'digest']) expect(puts(role)).toEqual([]);
+    const environment = (fn: string) =>
+      (resources[fn]?.Properties.Environment as { Variables: Record<string, unknown> } | undefined)
+        ?.Variables ?? {};
+    expect(environment('RunSourceLambdaFunction').STALEWATCH_STATUS_BUCKET).toEqual(ref);
+    expect(environment('CheckLambdaFunction').STALEWATCH_STATUS_BUCKET).toBeUndefined();
+  });
+
   it('takes the sources’ ARNs from the config when their variables are set', () => {
     const { code } = sls(['package', '--stage', 'test'], {
       TIS_CLUSTER_ARN: 'arn:aws:rds:eu-west-2:111122223333:cluster:tis',
@@ -305,9 +354,9 @@ describe('npx sls invoke local -f check', () => {
     expect(code).toBe(0);
     // stdout is the answer alone, one JSON object: a script can pipe it to jq.
     const answer = JSON.parse(stdout);
-    expect(answer.report).toMatch(/^Stalewatch — .*\n8 checks: 8 could not run/);
+    expect(answer.report).toMatch(/^Stalewatch — .*\n9 checks: 9 could not run/);
     expect(answer).toMatchObject({ dryRun: true, results: expect.any(Array) });
-    expect(answer.results).toHaveLength(8);
+    expect(answer.results).toHaveLength(9);
     // At the default warning level, the "done" info line is not logged at all.
     expect(stderr).not.toContain('"message":"done"');
   });
@@ -425,6 +474,88 @@ describe('npx sls package with other checks/ trees: the schedules deployed mean 
     expect(stdout + stderr).toMatch(message);
     expect(stdout + stderr).not.toMatch(/^\s+at /m);
     expect(stdout + stderr).not.toMatch(/TypeError/);
+  });
+});
+
+describe('npx sls package with a connection: direct source', () => {
+  const SECRET = 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:tis-direct-AbCdEf';
+  let resources: Record<string, Resource>;
+
+  beforeAll(() => {
+    // Prepare: the shared settings with tis reached directly from inside a VPC.
+    const settings = SETTINGS.replace(
+      / {2}tis:\n[\s\S]*?database: tis\n/,
+      `  tis:\n    engine: postgres\n    connection: direct\n    secretArn: ${SECRET}\n`,
+    ).concat('vpc:\n  subnetIds: [subnet-0a1b2c3d4e5f60718]\n  securityGroupIds: [sg-0a1b2c3d4e5f60718]\n');
+    const dir = writeTree({ 'stalewatch.yml': settings, 'placements.yml': PLACEMENTS });
+    // Act
+    const { code, stderr } = sls(['package', '--stage', 'test'], { STALEWATCH_CHECKS_DIR: dir });
+    if (code !== 0) throw new Error(`sls package failed:\n${stderr}`);
+    resources = packagedResources();
+  });
+
+  afterAll(() => {
+    // Leave .serverless/ and the compiled config as the shipped checks/ make them.
+    sls(['package', '--stage', 'test']);
+  });
+
+  const functionOf = (logicalId: string) => resources[logicalId]?.Properties ?? {};
+  const roleOf = (name: string) =>
+    Object.values(resources).find(
+      (r) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties.RoleName ?? '').includes(`-${name}`),
+    )?.Properties ?? {};
+
+  it('puts runSource and check, and only them, in the VPC, with the ENI permissions on their own roles', () => {
+    for (const fn of ['RunSource', 'Check']) {
+      expect(functionOf(`${fn}LambdaFunction`).VpcConfig).toEqual({
+        SecurityGroupIds: ['sg-0a1b2c3d4e5f60718'],
+        SubnetIds: ['subnet-0a1b2c3d4e5f60718'],
+      });
+      expect(JSON.stringify(roleOf(fn === 'RunSource' ? 'runSource' : 'check').ManagedPolicyArns)).toContain(
+        'AWSLambdaVPCAccessExecutionRole',
+      );
+    }
+    for (const fn of ['Dispatch', 'Notify', 'Digest']) {
+      expect(functionOf(`${fn}LambdaFunction`).VpcConfig).toBeUndefined();
+      expect(JSON.stringify(roleOf(fn.toLowerCase()).ManagedPolicyArns ?? [])).not.toContain('VPCAccess');
+    }
+  });
+
+  it('lets runSource and check read that secret only, and call no Data API', () => {
+    for (const name of ['runSource', 'check']) {
+      const role = roleOf(name) as { Policies?: Array<{ PolicyDocument: { Statement: Statement[] } }> };
+      const statements = (role.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement);
+      const actions = statements.flatMap((s) => [s.Action].flat());
+      expect(actions).not.toContain('rds-data:ExecuteStatement');
+      expect(actions.filter((a) => a.startsWith('ec2:'))).toEqual([]);
+      const secrets = statements.filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+      expect(secrets.map((s) => s.Resource)).toEqual([SECRET]);
+    }
+  });
+
+  it('bundles the PostgreSQL driver into runSource and check only, and trusts RDS’s certificates there', () => {
+    const bundled = (name: string, file: string) =>
+      readFileSync(join(unpackFunction(name), 'functions', file), 'utf8').includes('SCRAM-SHA-256');
+    expect(bundled('runSource', 'run-source.js')).toBe(true);
+    expect(bundled('check', 'check.js')).toBe(true);
+    expect(bundled('dispatch', 'dispatch.js')).toBe(false);
+    expect(bundled('notify', 'notify.js')).toBe(false);
+    const variables = (fn: string) =>
+      (functionOf(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables('RunSourceLambdaFunction').NODE_EXTRA_CA_CERTS).toBe('/var/runtime/ca-cert.pem');
+    expect(variables('DispatchLambdaFunction').NODE_EXTRA_CA_CERTS).toBeUndefined();
+  });
+});
+
+describe('npx sls package of the shipped checks/ (Data API only)', () => {
+  it('puts no function in a VPC and bundles no driver', () => {
+    const { code } = sls(['package', '--stage', 'test']);
+    expect(code).toBe(0);
+    const resources = packagedResources();
+    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.map((f) => f.Properties.VpcConfig).filter(Boolean)).toEqual([]);
+    const runSource = readFileSync(join(unpackFunction('runSource'), 'functions', 'run-source.js'), 'utf8');
+    expect(runSource).not.toContain('SCRAM-SHA-256');
   });
 });
 

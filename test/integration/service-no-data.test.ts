@@ -1,10 +1,10 @@
+import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
+import { publishEvents } from '../../lib/adapters/aws/eventbridge';
+import { connectorForUrl } from '../../lib/adapters/sql/connect';
+import type { RecordPorts } from '../../lib/app/record';
+import { runService } from '../../lib/app/run-service';
 import { loadConfig } from '../../lib/config/load';
-import type { Config } from '../../lib/config/types';
-import { publishEvents } from '../../lib/events/publish';
-import type { RecordPorts } from '../../lib/service/record';
-import { runService } from '../../lib/service/run-service';
-import { connectorForUrl } from '../../lib/sources/connect';
-import { dynamoStateStore } from '../../lib/state/store';
+import type { Config } from '../../lib/core/model/config';
 import { startDynamo, startEventRecorder } from '../helpers/aws';
 import { pgliteScratch, type ScratchDatabase } from '../helpers/databases';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';

@@ -1,14 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
+import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
+import { EventsNotPublishedError, publishEvents } from '../../lib/adapters/aws/eventbridge';
+import { connectorForUrl } from '../../lib/adapters/sql/connect';
+import type { RecordPorts } from '../../lib/app/record';
+import { runService } from '../../lib/app/run-service';
 import { loadConfig } from '../../lib/config/load';
-import type { Config } from '../../lib/config/types';
-import { EventsNotPublishedError, publishEvents } from '../../lib/events/publish';
-import { checkEventDetailSchema, eventJsonSchemas, runCompletedDetailSchema } from '../../lib/events/schema';
-import type { RecordPorts } from '../../lib/service/record';
-import { runService } from '../../lib/service/run-service';
-import { connectorForUrl } from '../../lib/sources/connect';
-import { dynamoStateStore } from '../../lib/state/store';
+import {
+  checkEventDetailSchema,
+  eventJsonSchemas,
+  runCompletedDetailSchema,
+} from '../../lib/core/events/schema';
+import type { Config } from '../../lib/core/model/config';
 import { startDynamo, startEventRecorder } from '../helpers/aws';
 import { pgliteScratch, type ScratchDatabase } from '../helpers/databases';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';

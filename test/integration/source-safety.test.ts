@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
-import { alertsByContact, eventsFromEmptyState, previewFiles, previews } from '../../lib/alerts/preview';
+import { DEFAULT_RETRY, rdsDataConnector } from '../../lib/adapters/aws/rds-data';
+import { connectorForUrl } from '../../lib/adapters/sql/connect';
+import { observeSource } from '../../lib/app/observe';
+import type { SourceConnector } from '../../lib/app/ports';
+import { alertsByContact, eventsFromEmptyState, previewFiles, previews } from '../../lib/app/preview';
+import { runChecks } from '../../lib/app/run';
 import { loadConfig } from '../../lib/config/load';
-import type { Check, Config, SourceConfig } from '../../lib/config/types';
-import { type DataApiServer, startDataApi } from '../../lib/dev/data-api';
-import { type Backend, openBackend } from '../../lib/dev/data-api-backends';
-import type { Observation } from '../../lib/evaluate/types';
-import { toRunJson } from '../../lib/report/json';
-import { runChecks } from '../../lib/run/run';
-import { connectorForUrl } from '../../lib/sources/connect';
-import { observeSource } from '../../lib/sources/observe';
-import { DEFAULT_RETRY, rdsDataConnector } from '../../lib/sources/rds-data';
-import type { SourceConnector } from '../../lib/sources/types';
+import type { Observation } from '../../lib/core/evaluate/types';
+import type { Check, Config, SourceConfig } from '../../lib/core/model/config';
+import { toRunJson } from '../../lib/core/report/json';
+import { type Backend, openBackend } from '../../tools/data-api/backends';
+import { type DataApiServer, startDataApi } from '../../tools/data-api/server';
 import { rowCount } from '../helpers/checks';
 import {
   MYSQL_URL,
@@ -105,6 +105,8 @@ const viaDataApi = (
     const source = (statementTimeout: string): SourceConfig => ({
       name: 'tis',
       engine: db.dialect,
+      connection: 'data-api',
+      tls: true,
       resourceArn: ARN,
       secretArn: SECRET_ARN,
       database: db.dialect === 'mysql' ? db.namespace : 'test',

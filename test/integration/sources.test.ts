@@ -1,7 +1,7 @@
-import type { Check } from '../../lib/config/types';
-import { connectorForUrl } from '../../lib/sources/connect';
-import { observeSource } from '../../lib/sources/observe';
-import type { SourceConnector, SqlConnection } from '../../lib/sources/types';
+import { connectorForUrl } from '../../lib/adapters/sql/connect';
+import { observeSource } from '../../lib/app/observe';
+import type { SourceConnector, SqlConnection } from '../../lib/app/ports';
+import type { Check } from '../../lib/core/model/config';
 import { freshness, rowCount } from '../helpers/checks';
 import { ENGINES, type ScratchDatabase } from '../helpers/databases';
 

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
+import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
 import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
-import { dynamoStateStore } from '../../lib/state/store';
 import { startDynamo, startEventRecorder } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { pgliteFolder } from '../helpers/databases';

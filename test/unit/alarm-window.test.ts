@@ -1,4 +1,4 @@
-import { dispatchAlarmWindow } from '../../lib/time/alarm-window';
+import { dispatchAlarmWindow } from '../../lib/core/time/alarm-window';
 
 describe('the window of the alarm that fires when dispatch has not run for twice runEvery', () => {
   it.each([

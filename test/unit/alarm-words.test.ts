@@ -1,7 +1,7 @@
 import { loadConfig } from '../../lib/config/load';
-import type { AlarmWatch, Contact } from '../../lib/config/types';
 import { readAlarmEvent } from '../../lib/core/alarms/event';
 import { alarmAlert, stepOnEvent } from '../../lib/core/alarms/news';
+import type { AlarmWatch, Contact } from '../../lib/core/model/config';
 import { compositeAlarmEvent, type MetricAlarm, metricAlarmEvent } from '../helpers/alarm-events';
 import { SETTINGS, writeTree } from '../helpers/tree';
 

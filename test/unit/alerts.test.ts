@@ -1,10 +1,10 @@
-import { type AlertContext, alertOf } from '../../lib/alerts/build';
-import { type DigestEntry, digestOf } from '../../lib/alerts/digest';
-import { toEmail } from '../../lib/alerts/email';
-import { recipientsOf } from '../../lib/alerts/recipients';
-import { SLACK_LIMITS, toSlack } from '../../lib/alerts/slack';
-import type { Contact, Settings } from '../../lib/config/types';
-import type { CheckEventDetail, DetailType } from '../../lib/events/types';
+import type { CheckEventDetail, DetailType } from '../../lib/core/events/types';
+import { type AlertContext, alertOf } from '../../lib/core/messages/build';
+import { type DigestEntry, digestOf } from '../../lib/core/messages/digest';
+import { toEmail } from '../../lib/core/messages/email';
+import { recipientsOf } from '../../lib/core/messages/recipients';
+import { SLACK_LIMITS, toSlack } from '../../lib/core/messages/slack';
+import type { Contact, Settings } from '../../lib/core/model/config';
 import { sampleContacts, sampleDetail } from '../helpers/events';
 
 const contacts = sampleContacts();

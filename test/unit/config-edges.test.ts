@@ -1,5 +1,5 @@
 import { loadConfig } from '../../lib/config/load';
-import { ConfigError, formatConfigIssue } from '../../lib/errors';
+import { ConfigError, formatConfigIssue } from '../../lib/core/errors';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 /**

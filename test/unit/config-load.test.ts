@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../lib/config/load';
 import { jsonSchemas } from '../../lib/config/schema';
-import { ConfigError, formatConfigIssue } from '../../lib/errors';
+import { ConfigError, formatConfigIssue } from '../../lib/core/errors';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 /** The issues of a tree, formatted as `validate` prints them, with the temp folder shown as `checks`. */
@@ -32,9 +32,10 @@ describe('the shipped checks/ folder', () => {
       'placements',
       'programme-memberships',
       'trainee-details',
+      'training-grades',
       'warehouse-export',
     ]);
-    expect(config.checks.length).toBeGreaterThanOrEqual(8);
+    expect(config.checks.length).toBeGreaterThanOrEqual(9);
   });
 
   it('publishes JSON Schemas that match the zod schema (run npm run schema after changing it)', () => {
@@ -278,7 +279,7 @@ describe('a broken config', () => {
       ),
     });
     expect(problems).toEqual([
-      'checks/placements.yml:9:5 checks[0]: needs a kind — add freshness: (with column and warnAfter) or rowCount: (with failBelow)',
+      'checks/placements.yml:9:5 checks[0]: needs a kind — add freshness: (with column and warnAfter), rowCount: (with failBelow), or activity: (with warnAfter) for a table with no timestamp column',
       'checks/placements.yml:10:5 checks[1]: has both freshness and rowCount — write them as two checks',
     ]);
   });

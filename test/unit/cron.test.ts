@@ -1,7 +1,7 @@
 import { loadConfig } from '../../lib/config/load';
-import { ConfigError, formatConfigIssue } from '../../lib/errors';
-import { HolidayCalendar } from '../../lib/time/holidays';
-import { DeadlineSchedule } from '../../lib/time/schedule';
+import { ConfigError, formatConfigIssue } from '../../lib/core/errors';
+import { HolidayCalendar } from '../../lib/core/time/holidays';
+import { DeadlineSchedule } from '../../lib/core/time/schedule';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 /**

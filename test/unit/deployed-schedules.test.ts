@@ -1,5 +1,5 @@
-import { CronSchedule } from '../../lib/time/cron';
-import { deployedSchedules, digestProblem, runEveryProblem } from '../../lib/time/deployed-schedules';
+import { CronSchedule } from '../../lib/core/time/cron';
+import { deployedSchedules, digestProblem, runEveryProblem } from '../../lib/core/time/deployed-schedules';
 import { ruleFires, schedulerFires } from '../helpers/eventbridge';
 
 /**

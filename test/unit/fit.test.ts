@@ -1,5 +1,5 @@
-import { EVENT_BUDGET, eventSize, fitEvent } from '../../lib/events/fit';
-import type { CheckEventDetail, EventEntry } from '../../lib/events/types';
+import { EVENT_BUDGET, eventSize, fitEvent } from '../../lib/core/events/fit';
+import type { CheckEventDetail, EventEntry } from '../../lib/core/events/types';
 import { sampleDetail } from '../helpers/events';
 
 const stale = (overrides: Partial<CheckEventDetail>): EventEntry => ({

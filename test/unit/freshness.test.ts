@@ -1,5 +1,5 @@
-import { evaluate } from '../../lib/evaluate/evaluate';
-import type { PreviousState } from '../../lib/evaluate/types';
+import { evaluate } from '../../lib/core/evaluate/evaluate';
+import type { PreviousState } from '../../lib/core/evaluate/types';
 import { at, dueBy, freshness } from '../helpers/checks';
 
 const seen = (lastUpdatedAt: Date | null) => ({ kind: 'freshness' as const, lastUpdatedAt });

@@ -1,8 +1,8 @@
 import { compileConfig, readCompiledConfig } from '../../lib/config/compiled';
-import type { Config } from '../../lib/config/types';
-import { evaluate } from '../../lib/evaluate/evaluate';
-import { daysOff, HolidayCalendar } from '../../lib/time/holidays';
-import { DeadlineSchedule } from '../../lib/time/schedule';
+import { evaluate } from '../../lib/core/evaluate/evaluate';
+import type { Config } from '../../lib/core/model/config';
+import { daysOff, HolidayCalendar } from '../../lib/core/time/holidays';
+import { DeadlineSchedule } from '../../lib/core/time/schedule';
 import { at, freshness } from '../helpers/checks';
 
 /**

@@ -1,4 +1,4 @@
-import { redactUrlsIn } from '../../lib/sources/scrub';
+import { redactUrlsIn } from '../../lib/adapters/sql/scrub';
 import { callInWorker, type Outcome, stopWorkers } from '../helpers/in-worker';
 
 /**
@@ -40,31 +40,31 @@ const values = (outcomes: Outcome[]) => outcomes.map((o) => ('value' in o ? o.va
 
 describe('reading 100,000-character pathological strings', () => {
   it('scrubs them from database errors', async () => {
-    const outcomes = await callInWorker('lib/sources/scrub.ts', 'databaseErrorText', INPUTS, {
+    const outcomes = await callInWorker('lib/adapters/sql/scrub.ts', 'databaseErrorText', INPUTS, {
       before: ['22P02'],
     });
     for (const text of values(outcomes)) expect(text).toMatch(/^database error 22P02: /);
   });
 
   it('scrubs their quoted values', async () => {
-    const outcomes = await callInWorker('lib/sources/scrub.ts', 'scrubQuotedValues', INPUTS);
+    const outcomes = await callInWorker('lib/adapters/sql/scrub.ts', 'scrubQuotedValues', INPUTS);
     expect(values(outcomes).every((v) => typeof v === 'string')).toBe(true);
   });
 
   it('redacts connection strings in them', async () => {
-    const outcomes = await callInWorker('lib/sources/scrub.ts', 'redactUrlsIn', INPUTS, {
+    const outcomes = await callInWorker('lib/adapters/sql/scrub.ts', 'redactUrlsIn', INPUTS, {
       after: ['postgres://u:secret@h/db'],
     });
     expect(values(outcomes).every((v) => typeof v === 'string')).toBe(true);
   });
 
   it('redacts them as connection URLs', async () => {
-    const outcomes = await callInWorker('lib/sources/scrub.ts', 'redactUrl', INPUTS);
+    const outcomes = await callInWorker('lib/adapters/sql/scrub.ts', 'redactUrl', INPUTS);
     expect(values(outcomes).every((v) => typeof v === 'string')).toBe(true);
   });
 
   it('refuses them as --source URLs without showing them', async () => {
-    const outcomes = await callInWorker('lib/sources/connect.ts', 'badSourceUrlError', INPUTS, {
+    const outcomes = await callInWorker('lib/adapters/sql/connect.ts', 'badSourceUrlError', INPUTS, {
       before: ['--source tis=…', 'tis'],
     });
     for (const o of outcomes) expect(o).toEqual({ error: expect.stringMatching(/^--source tis=… does not/) });
@@ -72,29 +72,31 @@ describe('reading 100,000-character pathological strings', () => {
 
   it('refuses them as the newest value of a column, saying it is no time', async () => {
     const reading = { column: 'updated_at', columnTimezone: 'UTC', columnUnit: 's', now: new Date(0) };
-    const outcomes = await callInWorker('lib/sources/timestamp.ts', 'parseTimestamp', INPUTS, {
+    const outcomes = await callInWorker('lib/core/time/timestamp.ts', 'parseTimestamp', INPUTS, {
       after: [reading],
     });
     for (const o of outcomes) expect(o).toEqual({ thrown: expect.stringContaining('updated_at') });
   });
 
   it.each([
-    ['lib/time/duration.ts', 'durationProblem'],
-    ['lib/time/cron.ts', 'cronProblem'],
+    ['lib/core/time/duration.ts', 'durationProblem'],
+    ['lib/core/time/cron.ts', 'cronProblem'],
   ])('refuses them in config: %s %s', async (module, name) => {
     const outcomes = await callInWorker(module, name, INPUTS);
     for (const o of outcomes) expect(o).toEqual({ value: expect.any(String) });
   });
 
   it('refuses them as date-times and time zones', async () => {
-    const dates = await callInWorker('lib/time/zone.ts', 'readLocalDateTime', INPUTS, { after: ['UTC'] });
-    const zones = await callInWorker('lib/time/zone.ts', 'readTimeZone', INPUTS);
+    const dates = await callInWorker('lib/core/time/zone.ts', 'readLocalDateTime', INPUTS, {
+      after: ['UTC'],
+    });
+    const zones = await callInWorker('lib/core/time/zone.ts', 'readTimeZone', INPUTS);
     for (const o of [...dates, ...zones])
       expect(o).toEqual({ value: expect.objectContaining({ problem: expect.any(String) }) });
   });
 
   it('shows them back shortened, or not at all', async () => {
-    const outcomes = await callInWorker('lib/util/quote.ts', 'quote', INPUTS);
+    const outcomes = await callInWorker('lib/core/util/quote.ts', 'quote', INPUTS);
     for (const o of values(outcomes)) expect(String(o).length).toBeLessThan(100);
   });
 });

@@ -1,8 +1,8 @@
-import { parseNow } from '../../lib/cli/options';
 import { loadConfig } from '../../lib/config/load';
-import { ConfigError, formatConfigIssue } from '../../lib/errors';
-import { parseTimestamp } from '../../lib/sources/timestamp';
-import { parseLocalDateTime } from '../../lib/time/zone';
+import { ConfigError, formatConfigIssue } from '../../lib/core/errors';
+import { parseTimestamp } from '../../lib/core/time/timestamp';
+import { parseLocalDateTime } from '../../lib/core/time/zone';
+import { parseNow } from '../../lib/runtime/cli/options';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 /**

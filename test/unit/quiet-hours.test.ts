@@ -1,4 +1,4 @@
-import { quietUntil } from '../../lib/alerts/quiet-hours';
+import { quietUntil } from '../../lib/core/messages/quiet-hours';
 
 const until = (now: string, hours: string | null) =>
   quietUntil(new Date(now), hours, 'Europe/London')?.toISOString() ?? null;

@@ -1,8 +1,8 @@
-import type { Config } from '../../lib/config/types';
-import { evaluate } from '../../lib/evaluate/evaluate';
-import { toRunJson } from '../../lib/report/json';
-import { resultMessage } from '../../lib/report/message';
-import { formatTextReport } from '../../lib/report/text';
+import { evaluate } from '../../lib/core/evaluate/evaluate';
+import type { Config } from '../../lib/core/model/config';
+import { toRunJson } from '../../lib/core/report/json';
+import { resultMessage } from '../../lib/core/report/message';
+import { formatTextReport } from '../../lib/core/report/text';
 import { at, dueBy, freshness, rowCount } from '../helpers/checks';
 import { sampleContacts } from '../helpers/events';
 
@@ -13,6 +13,7 @@ function configWith(timezone = 'Europe/London'): Config {
   return {
     settings: {
       timezone,
+      vpc: null,
       runEvery: '15m',
       holidays: null,
       sources: {},

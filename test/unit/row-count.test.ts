@@ -1,5 +1,5 @@
-import { evaluate } from '../../lib/evaluate/evaluate';
-import type { PreviousState } from '../../lib/evaluate/types';
+import { evaluate } from '../../lib/core/evaluate/evaluate';
+import type { PreviousState } from '../../lib/core/evaluate/types';
 import { at, rowCount } from '../helpers/checks';
 
 const NOW = at('2026-11-23T10:00:00Z');

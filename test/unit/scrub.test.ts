@@ -4,8 +4,8 @@ import {
   redactUrlsIn,
   scrubQuotedValues,
   statementErrorOf,
-} from '../../lib/sources/scrub';
-import { GUARD_TRIPPED } from '../../lib/sources/sql';
+} from '../../lib/adapters/sql/scrub';
+import { GUARD_TRIPPED } from '../../lib/core/sql';
 
 describe('a database message, as results and events carry it', () => {
   it.each([

@@ -1,8 +1,8 @@
-import type { Check } from '../../lib/config/types';
-import { evaluate } from '../../lib/evaluate/evaluate';
-import type { CheckResult, Observation } from '../../lib/evaluate/types';
-import { nextState, toPreviousState, transitionsOf } from '../../lib/state/transition';
-import type { CheckState } from '../../lib/state/types';
+import { evaluate } from '../../lib/core/evaluate/evaluate';
+import type { CheckResult, Observation } from '../../lib/core/evaluate/types';
+import type { Check } from '../../lib/core/model/config';
+import type { CheckState } from '../../lib/core/model/state';
+import { nextState, toPreviousState, transitionsOf } from '../../lib/core/transition';
 import { at, freshness, rowCount } from '../helpers/checks';
 
 /**

@@ -1,6 +1,6 @@
+import { connectorsFor } from '../../lib/adapters/sql/connect';
 import { loadConfig } from '../../lib/config/load';
-import { ConfigError, formatConfigIssue } from '../../lib/errors';
-import { connectorsFor } from '../../lib/sources/connect';
+import { ConfigError, formatConfigIssue } from '../../lib/core/errors';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 /** `checks/stalewatch.yml` with `line` added to source "tis". */

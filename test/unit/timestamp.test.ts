@@ -1,5 +1,5 @@
-import type { ColumnUnit } from '../../lib/config/types';
-import { parseTimestamp, UnreadableTimestampError } from '../../lib/sources/timestamp';
+import type { ColumnUnit } from '../../lib/core/model/config';
+import { parseTimestamp, UnreadableTimestampError } from '../../lib/core/time/timestamp';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const reading = (columnTimezone = 'UTC', columnUnit: ColumnUnit = 's') => ({

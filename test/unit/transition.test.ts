@@ -1,7 +1,7 @@
-import { evaluate } from '../../lib/evaluate/evaluate';
-import type { Observation } from '../../lib/evaluate/types';
-import { nextState, transitionsOf } from '../../lib/state/transition';
-import type { CheckState } from '../../lib/state/types';
+import { evaluate } from '../../lib/core/evaluate/evaluate';
+import type { Observation } from '../../lib/core/evaluate/types';
+import type { CheckState } from '../../lib/core/model/state';
+import { nextState, transitionsOf } from '../../lib/core/transition';
 import { at, freshness } from '../helpers/checks';
 
 const check = freshness({ warnAfter: '1h' });

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../lib/config/load';
-import type { Engine } from '../../lib/config/types';
-import { ConfigError, formatConfigIssue } from '../../lib/errors';
+import { ConfigError, formatConfigIssue } from '../../lib/core/errors';
+import type { Engine } from '../../lib/core/model/config';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 /**

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../lib/config/load';
 import { ALLOWED_FUNCTION_GROUPS } from '../../lib/config/sql/allowed';
-import type { Engine } from '../../lib/config/types';
-import { ConfigError, formatConfigIssue } from '../../lib/errors';
+import { ConfigError, formatConfigIssue } from '../../lib/core/errors';
+import type { Engine } from '../../lib/core/model/config';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 /**
@@ -319,7 +319,9 @@ describe('the docs and the shipped checks', () => {
     // Act
     const config = await loadConfig({ dir: join(__dirname, '..', '..', 'checks'), env: {} });
     // Assess
-    const wheres = config.checks.map((c) => (c.kind === 'rowCount' ? c.rowCount.where : c.freshness.where));
+    const wheres = config.checks.map((c) =>
+      c.kind === 'rowCount' ? c.rowCount.where : c.kind === 'freshness' ? c.freshness.where : null,
+    );
     expect(wheres.filter(Boolean).length).toBeGreaterThan(0);
   });
 });

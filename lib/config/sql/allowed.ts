@@ -1,4 +1,4 @@
-import type { Engine } from '../types';
+import type { Engine } from '../../core/model/config';
 
 /**
  * What a `where` may use besides columns, literals and the expression syntax itself: the functions,

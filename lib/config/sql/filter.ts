@@ -1,4 +1,4 @@
-import type { Engine } from '../types';
+import type { Engine } from '../../core/model/config';
 import { WHERE_MAX_LENGTH, WHERE_MAX_NESTING } from './limits';
 import { refusal } from './messages';
 import { mysqlProblems } from './mysql';

@@ -1,5 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
-import type { Engine } from '../types';
+import type { Engine } from '../../core/model/config';
 import { ALLOWED_FUNCTIONS } from './allowed';
 
 /**
@@ -26,6 +26,10 @@ function closeTo(name: string, known: ReadonlySet<string>): string {
     : '';
 }
 
+/**
+ * Why a `where` is refused, one phrase per construct, each saying what to write instead: shared by
+ * the PostgreSQL and MySQL filter parsers so that both refuse in the same words.
+ */
 export const refusal = {
   subquery: () =>
     "has a subquery (SELECT …) — a where filters the rows of its own table only: put the query in a view and point table: at the view, or compare with literal values, e.g. status IN ('A', 'B')",

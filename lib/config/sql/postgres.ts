@@ -26,7 +26,7 @@ function pgQuery(): Promise<PgQuery> {
   return loading;
 }
 
-/** The statement a `where` is parsed in: the shape `lib/sources/sql.ts` pastes it into. */
+/** The statement a `where` is parsed in: the shape `lib/core/sql.ts` pastes it into. */
 const PREFIX = 'SELECT 1 FROM t WHERE (';
 
 type Fields = Record<string, unknown>;

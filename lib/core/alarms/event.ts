@@ -6,7 +6,9 @@ import { z } from 'zod';
  * read loosely: fields Stalewatch does not use may come and go.
  */
 
+/** The `source` of CloudWatch's alarm events. */
 export const ALARM_EVENT_SOURCE = 'aws.cloudwatch';
+/** The `detail-type` of an alarm's change of state. */
 export const ALARM_DETAIL_TYPE = 'CloudWatch Alarm State Change';
 
 const stateSchema = z.looseObject({
@@ -35,6 +37,7 @@ const metricSchema = z.looseObject({
     .optional(),
 });
 
+/** An alarm state change, read loosely: the fields notify uses are required, others may come and go. */
 export const alarmEventSchema = z.looseObject({
   id: z.string(),
   'detail-type': z.literal(ALARM_DETAIL_TYPE),
@@ -56,7 +59,9 @@ export const alarmEventSchema = z.looseObject({
   }),
 });
 
+/** A parsed alarm state change (`alarmEventSchema`). */
 export type AlarmEvent = z.output<typeof alarmEventSchema>;
+/** `OK`, `ALARM` or `INSUFFICIENT_DATA`. */
 export type AlarmStateValue = AlarmEvent['detail']['state']['value'];
 
 /** A `CloudWatch Alarm State Change` event that does not have the fields its documented samples have. */

@@ -1,16 +1,16 @@
-import type { Alert } from '../../alerts/model';
-import { moment } from '../../alerts/words';
-import type { AlarmWatch, Contact, Status } from '../../config/types';
-import { eventIdOf } from '../../events/build';
-import { nextState, transitionsOf } from '../../state/transition';
-import type { CheckState, TransitionKind } from '../../state/types';
-import { durationSeconds } from '../../time/duration';
-import { formatAge, formatLocal } from '../../time/zone';
+import { eventIdOf } from '../events/build';
+import type { Alert } from '../messages/model';
+import { moment } from '../messages/words';
+import type { AlarmWatch, Contact, Status } from '../model/config';
+import type { CheckState, TransitionKind } from '../model/state';
+import { durationSeconds } from '../time/duration';
+import { formatAge, formatLocal } from '../time/zone';
+import { nextState, transitionsOf } from '../transition';
 import type { AlarmChange, AlarmStateValue } from './event';
 import { problemInWords, quantityInWords, recoveryInWords, unitOf } from './words';
 
 /**
- * An alarm's story, told like a dataset's (SPEC.md "State, transitions and events"): its state is a
+ * An alarm's story, told like a dataset's (docs/events.md): its state is a
  * check state keyed `alarm/<name>`, its transitions are the datasets' (`transitionsOf`), and each
  * transition becomes news that messages are made of. ALARM is `fail`, OK is `pass`, and
  * INSUFFICIENT_DATA is `error`: like a check that could not run, Stalewatch cannot tell (docs/semantics.md).

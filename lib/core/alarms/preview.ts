@@ -1,10 +1,10 @@
-import type { Alert } from '../../alerts/model';
-import { recipientsOf } from '../../alerts/recipients';
-import { watchOf } from '../../config/alarm';
-import type { Config, Contact } from '../../config/types';
-import { DETAIL_TYPES } from '../../events/types';
+import { DETAIL_TYPES } from '../events/types';
+import type { Alert } from '../messages/model';
+import { recipientsOf } from '../messages/recipients';
+import type { Config, Contact } from '../model/config';
 import { readAlarmEvent } from './event';
 import { alarmAlert, stepOnEvent } from './news';
+import { watchOf } from './watch';
 
 /**
  * The messages alarm events would send from an empty state, by contact (`preview --alarm-event`, the

@@ -1,4 +1,4 @@
-import type { AlarmUnit } from '../../config/types';
+import type { AlarmUnit } from '../model/config';
 import type { AlarmChange, Comparison } from './event';
 
 /**

@@ -1,0 +1,72 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { AlarmStore } from '../../app/ports';
+import type { AlarmState } from '../../core/alarms/news';
+import { dynamoStateStore } from './dynamo-state';
+
+/**
+ * Alarm states and reminders in the state table: an alarm's state is a check state
+ * (`pk = CHECK#alarm/<name>`, `sk = STATE`), so digests list it with the datasets; a reminder is
+ * `pk = REMIND`, `sk = <due time>#<check id>`, which the notify schedule reads with one Query. Only
+ * GetItem, PutItem, Query and DeleteItem: what notify's role already has.
+ */
+export function dynamoAlarmStore(client: DynamoDBClient, table: string): AlarmStore {
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const states = dynamoStateStore(client, table);
+  return {
+    async load(checkId) {
+      const answer = await doc.send(
+        new GetCommand({
+          TableName: table,
+          Key: { pk: `CHECK#${checkId}`, sk: 'STATE' },
+          ConsistentRead: true,
+        }),
+      );
+      if (!answer.Item) return null;
+      const { pk: _pk, sk: _sk, outboxEventIds: _ids, ...state } = answer.Item;
+      return state as AlarmState;
+    },
+    save: (state, expectedVersion) => states.save(state, expectedVersion, []),
+    async remindAt(checkId, at) {
+      await doc.send(
+        new PutCommand({
+          TableName: table,
+          Item: { pk: 'REMIND', sk: `${at.toISOString()}#${checkId}`, checkId, dueAt: at.toISOString() },
+        }),
+      );
+    },
+    async remindersDue(now) {
+      const due: Array<{ checkId: string; dueAt: string; done: () => Promise<void> }> = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :remind AND sk <= :now',
+            ExpressionAttributeValues: { ':remind': 'REMIND', ':now': `${now.toISOString()}~` },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const sk = item.sk as string;
+          due.push({
+            checkId: item.checkId as string,
+            dueAt: item.dueAt as string,
+            done: async () => {
+              await doc.send(new DeleteCommand({ TableName: table, Key: { pk: 'REMIND', sk } }));
+            },
+          });
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return due;
+    },
+  };
+}

@@ -1,0 +1,246 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { OutboxItem, StateStore, StoredState } from '../../app/ports';
+import type { EventEntry } from '../../core/events/types';
+import type { CheckState } from '../../core/model/state';
+import { again, done, type RetryPolicy, retry } from '../../core/retry';
+import { forEachConcurrently } from '../../core/util/concurrently';
+import { abortableSleep } from '../sleep';
+
+/** How long history items, and outbox items whose state write lost or never happened, are kept. */
+export const HISTORY_DAYS = 30;
+
+const key = (checkId: string, sk = 'STATE') => ({ pk: `CHECK#${checkId}`, sk });
+const outboxKey = (item: Pick<OutboxItem, 'source' | 'sk'>) => ({ pk: `OUTBOX#${item.source}`, sk: item.sk });
+const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException ||
+  (error as Error).name === 'ConditionalCheckFailedException';
+
+function fromItem(item: Record<string, unknown>): StoredState {
+  const { pk: _pk, sk: _sk, outbox, outboxEventIds, ...rest } = item;
+  return {
+    ...(rest as unknown as CheckState),
+    outboxEventIds: (outboxEventIds as string[] | undefined) ?? [],
+    legacyOutbox: (outbox as EventEntry[] | undefined) ?? [],
+  };
+}
+
+/** How many BatchGetItem or BatchWriteItem calls one operation has in flight at once. */
+const BATCHES_AT_ONCE = 8;
+
+const chunksOf = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/** Options of the store: how it waits before sending again what DynamoDB left unprocessed. */
+export interface DynamoStateOptions {
+  /** Waits; passed in so tests need not wait (default: real waits). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The store over a table, through the real DynamoDB client (`AWS_ENDPOINT_URL_DYNAMODB` is honoured). */
+export function dynamoStateStore(
+  client: DynamoDBClient,
+  table: string,
+  options: DynamoStateOptions = {},
+): StateStore {
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  /** Sending again what DynamoDB left unprocessed: 8 tries, waits of 50 ms doubling. */
+  const unprocessed: RetryPolicy = { attempts: 8, firstDelayMs: 50, sleep: options.sleep ?? abortableSleep };
+
+  /**
+   * BatchWriteItem in chunks of 25, `BATCHES_AT_ONCE` chunks at a time, sending again what DynamoDB left
+   * unprocessed (with backoff).
+   */
+  async function batchWrite(requests: readonly unknown[], what: string): Promise<void> {
+    await forEachConcurrently(chunksOf(requests, 25), BATCHES_AT_ONCE, async (first) => {
+      let chunk = first;
+      const written = await retry(async () => {
+        const answer = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: chunk as never } }));
+        chunk = answer.UnprocessedItems?.[table] ?? [];
+        return chunk.length === 0 ? done(undefined) : again(chunk.length);
+      }, unprocessed);
+      if (!written.done)
+        throw new Error(`DynamoDB left ${written.failure} ${what} unprocessed after retries`);
+    });
+  }
+
+  return {
+    async load(checkIds) {
+      const states = new Map<string, StoredState>();
+      await forEachConcurrently(chunksOf(checkIds, 100), BATCHES_AT_ONCE, async (ids) => {
+        let keys: Array<Record<string, unknown>> = ids.map((id) => key(id));
+        const read = await retry(async () => {
+          const answer = await doc.send(
+            new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+          );
+          for (const item of answer.Responses?.[table] ?? []) {
+            const state = fromItem(item);
+            states.set(state.checkId, state);
+          }
+          keys = answer.UnprocessedKeys?.[table]?.Keys ?? [];
+          return keys.length === 0 ? done(undefined) : again(keys.length);
+        }, unprocessed);
+        if (!read.done)
+          throw new Error(`DynamoDB left ${read.failure} state reads unprocessed after retries`);
+      });
+      return states;
+    },
+
+    async prepare(items) {
+      await Promise.all(
+        items.map(async (item) => {
+          try {
+            await doc.send(
+              new PutCommand({
+                TableName: table,
+                Item: {
+                  ...outboxKey(item),
+                  checkId: item.checkId,
+                  runId: item.runId,
+                  committed: false,
+                  detailType: item.event.detailType,
+                  detail: JSON.stringify(item.event.detail),
+                  time: item.event.time,
+                  // Not committed within this time: its state write lost or never happened.
+                  expiresAt: Math.floor(new Date(item.event.time).getTime() / 1000) + HISTORY_DAYS * 86_400,
+                },
+                // Never over an item a duplicate of this run already wrote, and perhaps committed.
+                ConditionExpression: 'attribute_not_exists(pk)',
+              }),
+            );
+          } catch (error) {
+            if (!isConditionFailure(error)) throw error;
+          }
+        }),
+      );
+    },
+
+    async save(state, expectedVersion, outbox) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              ...key(state.checkId),
+              ...state,
+              outboxEventIds: outbox.map((i) => i.event.detail.eventId),
+            },
+            ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+            ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async commit(items) {
+      await Promise.all(
+        items.map(async (item) => {
+          try {
+            await doc.send(
+              new UpdateCommand({
+                TableName: table,
+                Key: outboxKey(item),
+                UpdateExpression: 'SET committed = :yes REMOVE expiresAt',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':yes': true },
+              }),
+            );
+          } catch (error) {
+            if (!isConditionFailure(error)) throw error;
+          }
+        }),
+      );
+    },
+
+    async outbox(sources) {
+      const items: OutboxItem[] = [];
+      for (const source of sources) {
+        let start: Record<string, unknown> | undefined;
+        do {
+          const page = await doc.send(
+            new QueryCommand({
+              TableName: table,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': `OUTBOX#${source}` },
+              ConsistentRead: true,
+              ExclusiveStartKey: start,
+            }),
+          );
+          for (const item of page.Items ?? []) {
+            items.push({
+              source,
+              sk: item.sk as string,
+              checkId: item.checkId as string,
+              runId: item.runId as string,
+              committed: item.committed === true,
+              event: {
+                detailType: item.detailType as EventEntry['detailType'],
+                detail: JSON.parse(item.detail as string),
+                time: item.time as string,
+              },
+            });
+          }
+          start = page.LastEvaluatedKey;
+        } while (start);
+      }
+      return items.sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
+    },
+
+    async remove(items) {
+      await batchWrite(
+        items.map((item) => ({ DeleteRequest: { Key: outboxKey(item) } })),
+        'outbox deletions',
+      );
+    },
+
+    async recordHistory(states) {
+      await batchWrite(
+        states.map((s) => ({
+          PutRequest: {
+            Item: {
+              ...key(s.checkId, `RUN#${s.runAt}`),
+              status: s.status,
+              observed: s.observed,
+              lastUpdatedAt: s.lastUpdatedAt,
+              staleSince: s.staleSince,
+              runId: s.runId,
+              expiresAt: Math.floor(new Date(s.runAt).getTime() / 1000) + HISTORY_DAYS * 86_400,
+            },
+          },
+        })),
+        'history writes',
+      );
+    },
+
+    async staleStates() {
+      const states: CheckState[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new ScanCommand({
+            TableName: table,
+            FilterExpression: 'sk = :state AND (#status = :warn OR #status = :fail)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':state': 'STATE', ':warn': 'warn', ':fail': 'fail' },
+            ExclusiveStartKey: start,
+          }),
+        );
+        states.push(...(page.Items ?? []).map(fromItem));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return states;
+    },
+  };
+}

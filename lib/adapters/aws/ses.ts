@@ -1,0 +1,31 @@
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { DeliveryError } from '../../core/errors';
+import type { Email } from '../../core/messages/email';
+
+/** Sends one email through SES v2 (`AWS_ENDPOINT_URL_SESV2` is honoured); the SDK retries throttling and 5xx. */
+export async function sendEmail(client: SESv2Client, from: string, to: string, email: Email): Promise<void> {
+  try {
+    await client.send(
+      new SendEmailCommand({
+        FromEmailAddress: from,
+        Destination: { ToAddresses: [to] },
+        Content: {
+          Simple: {
+            Subject: { Data: email.subject, Charset: 'UTF-8' },
+            Body: {
+              Html: { Data: email.html, Charset: 'UTF-8' },
+              Text: { Data: email.text, Charset: 'UTF-8' },
+            },
+          },
+        },
+      }),
+    );
+  } catch (error) {
+    throw new DeliveryError(
+      `SES did not accept the email to ${to}: ${(error as Error).name}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}

@@ -1,0 +1,195 @@
+import type { AlarmState } from '../core/alarms/news';
+import type { EventEntry } from '../core/events/types';
+import type { HistoryEntry } from '../core/history';
+import type { Email } from '../core/messages/email';
+import type { Alert } from '../core/messages/model';
+import type { SlackMessage } from '../core/messages/slack';
+import type { Config, Engine, SecretRef } from '../core/model/config';
+import type { CheckState } from '../core/model/state';
+import type { CheckNow } from '../core/status';
+
+/**
+ * An open connection to a database that runs one SELECT and returns its first row by column name, or
+ * null when it returned none. It throws `StatementError` when the database refuses the statement (the
+ * batch is then split to find the check at fault), `QueryTimeoutError` when the database stopped it for
+ * running too long, and `SourceUnavailableError` when the database cannot be reached. Every message it
+ * throws has had quoted values and passwords taken out (`scrub.ts`).
+ */
+export interface SqlConnection {
+  readonly dialect: Engine;
+  /**
+   * `signal` is aborted when the run's time is up: the connection stops waiting at once (rejecting),
+   * and cancels the statement on the database where it can (`pg_cancel_backend`, `KILL QUERY`).
+   */
+  queryRow(sql: string, signal?: AbortSignal): Promise<Record<string, unknown> | null>;
+  /** Closes the connection, once any cancellation has been sent; never waits long on a dead server. */
+  close(): Promise<void>;
+}
+
+/** How to reach one source: opens a connection for one run. */
+export interface SourceConnector {
+  /** The source's name in config: `tis`. */
+  readonly source: string;
+  readonly dialect: Engine;
+  /** Shown in reports: `postgres://…@host/db` with no password, `pglite:`, `rds-data:…`. */
+  readonly description: string;
+  /** The longest one statement may run (the source's `statementTimeout`). */
+  readonly statementTimeoutMs: number;
+  connect(signal?: AbortSignal): Promise<SqlConnection>;
+}
+
+/** A source's statement timeout when nothing says otherwise (docs/config.md: `statementTimeout`, 30s). */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
+/**
+ * Check state and the outbox in one DynamoDB table:
+ * - `pk = CHECK#<checkId>`: `sk = STATE` for the current state, `sk = RUN#<time>` for history (TTL);
+ * - `pk = OUTBOX#<source>`, `sk = <run time>#<n>#<eventId>`: one item per event not yet accepted by
+ *   EventBridge, so a run reads its source's pending events oldest first with one Query.
+ * How a transition and its events are written together without a transaction: see `recordRun`.
+ */
+export interface StateStore {
+  load(checkIds: readonly string[]): Promise<Map<string, StoredState>>;
+  /** Writes events to the outbox, uncommitted (kept if already there: a retry writes the same items). */
+  prepare(items: readonly OutboxItem[]): Promise<void>;
+  /**
+   * Writes `state`, naming the outbox items it commits, if the stored version is still
+   * `expectedVersion`; false when another run got there.
+   */
+  save(state: CheckState, expectedVersion: number, outbox: readonly OutboxItem[]): Promise<boolean>;
+  /** Marks outbox items committed (publishable); an item already gone (published) stays gone. */
+  commit(items: readonly OutboxItem[]): Promise<void>;
+  /** Every event waiting in the outboxes of these sources, oldest first, committed or not. */
+  outbox(sources: readonly string[]): Promise<OutboxItem[]>;
+  /** Removes outbox items once EventBridge has accepted their events. */
+  remove(items: readonly OutboxItem[]): Promise<void>;
+  /** Keeps what a run saw, for `historyDays`. */
+  recordHistory(states: readonly CheckState[]): Promise<void>;
+  /** Every check that is stale now (warn or fail): what digests list. */
+  staleStates(): Promise<CheckState[]>;
+}
+
+/** A check's state as the store keeps it: the state, plus what the store needs to commit its events. */
+export type StoredState = CheckState & {
+  /** The `eventId`s of the outbox items that the write of this state committed. */
+  outboxEventIds: string[];
+  /** Events an older version kept inside the state item (`outbox`): moved to outbox items by the next run. */
+  legacyOutbox: EventEntry[];
+};
+
+/** One event in the outbox. */
+export interface OutboxItem {
+  /** The source of its check: each source has its own outbox. */
+  source: string;
+  /** `<run time>#<n>#<eventId>`: oldest first, and a check's events of one run in order (`n`). */
+  sk: string;
+  checkId: string;
+  runId: string;
+  /** True once the state write that caused it succeeded: only committed events are published. */
+  committed: boolean;
+  event: EventEntry;
+}
+
+/** The outbox items of one check's events of one run, in order (uncommitted). */
+export function outboxItemsOf(events: readonly EventEntry[]): OutboxItem[] {
+  return events.flatMap((event, n) =>
+    'checkId' in event.detail
+      ? [
+          {
+            source: event.detail.source,
+            sk: `${event.time}#${n}#${event.detail.eventId}`,
+            checkId: event.detail.checkId,
+            runId: event.detail.runId,
+            committed: false,
+            event,
+          },
+        ]
+      : [],
+  );
+}
+
+/** What a claim on one message found: it is now ours to send, a channel already has it, or another invocation is sending it. */
+export type Claim =
+  | { status: 'claimed'; token: string }
+  | { status: 'sent' }
+  | { status: 'busy'; leaseUntil: Date };
+
+/**
+ * Which messages are being sent and which a channel has accepted, in the state table
+ * (`pk = SENT#<message key>`, `sk = <contact>#<channel>#<part>`). A message is claimed (a conditional
+ * write) before it is sent and recorded once the channel accepts it, so that of two invocations sending
+ * the same message only one sends it. A claim lapses at `leaseUntil`, after which another invocation may
+ * take it over: that is how a message whose sender crashed before sending is still delivered.
+ */
+export interface SentRecord {
+  /** Claims a message until `leaseUntil`, unless it was sent or another claim on it still holds at `now`. */
+  claim(key: string, delivery: string, now: Date, leaseUntil: Date): Promise<Claim>;
+  /**
+   * Records that a channel accepted the message (whoever holds the claim: it was sent). `signal` stops
+   * the write (and the client's retries) when the invocation has no time left for it.
+   */
+  markSent(key: string, delivery: string, at: Date, signal?: AbortSignal): Promise<void>;
+  /** Gives up a claim after the channel refused the message, so that a retry can send it at once. */
+  release(key: string, delivery: string, token: string): Promise<void>;
+}
+
+/** A message held back by quiet hours, to deliver when they end. */
+export interface HeldMessage {
+  releaseAt: string;
+  contactId: string;
+  /** The check its event is about (null: held by a version that did not keep it). */
+  checkId: string | null;
+  /** Its event's time (the run's `now`): held messages are delivered in this order. */
+  eventAt: string;
+  alert: Alert;
+}
+
+/** What notify needs from the outside world: the real ones in `functions/notify.ts`, local ones in tests. */
+export interface NotifyPorts {
+  config: () => Config;
+  clock: () => Date;
+  sent: SentRecord;
+  /** Waits while another invocation is sending a message this one has to send too. */
+  sleep: (ms: number) => Promise<void>;
+  /** The Slack webhook URL kept in SSM or Secrets Manager (cached). */
+  slackUrl: (ref: SecretRef) => Promise<string>;
+  /** The sender address of emails, from SSM (cached); null: email is not set up. */
+  emailFrom: () => Promise<string | null>;
+  postSlack: (url: string, message: SlackMessage) => Promise<void>;
+  sendEmail: (from: string, to: string, email: Email) => Promise<void>;
+  /** A snooze set with `stalewatch snooze` (the dataset file's `snooze` is in the config). */
+  snoozedUntil: (dataset: string) => Promise<Date | null>;
+  hold: (message: HeldMessage) => Promise<void>;
+  /**
+   * Held messages whose quiet hours are over, in the order of their events, and a way to drop each once
+   * delivered.
+   */
+  heldDue: (now: Date) => Promise<Array<HeldMessage & { done: () => Promise<void> }>>;
+  /**
+   * Notes that a message of the event at `eventAt` about `checkId` goes to `contactId` (sent or held);
+   * false, noting nothing, when a message of a later event about that check already went to them.
+   */
+  isLatest: (checkId: string, contactId: string, eventAt: string) => Promise<boolean>;
+}
+
+/** Where alarm states and their reminders are kept (lib/adapters/dynamo-alarms.ts). */
+export interface AlarmStore {
+  load(checkId: string): Promise<AlarmState | null>;
+  /** Writes `state` if the stored version is still `expectedVersion` (0: none); false when another got there. */
+  save(state: AlarmState, expectedVersion: number): Promise<boolean>;
+  /** Notes that a reminder about `checkId` is due at `at` (writing the same one twice keeps one). */
+  remindAt(checkId: string, at: Date): Promise<void>;
+  /** Reminders due by `now`, each with a way to drop it once handled. */
+  remindersDue(now: Date): Promise<Array<{ checkId: string; dueAt: string; done: () => Promise<void> }>>;
+}
+
+/** What the status page reads of the deployed state: each check's state, and its runs' history. */
+export interface StatusStatePort {
+  /** The stored state of these checks (those that have one). */
+  states(checkIds: readonly string[]): Promise<Map<string, CheckNow>>;
+  /** The runs of these checks since `from`, as the history items keep them. */
+  history(checkIds: readonly string[], from: Date): Promise<HistoryEntry[]>;
+}
+
+/** Where the page goes once written (a folder, a bucket). */
+export type StatusPageSink = (html: string) => Promise<void>;

@@ -1,0 +1,135 @@
+import { EventsNotPublishedError } from '../core/errors';
+import { eventsOf, runCompletedEvent } from '../core/events/build';
+import type { EventEntry } from '../core/events/types';
+import type { Config } from '../core/model/config';
+import type { RunReport } from '../core/model/run';
+import type { CheckState } from '../core/model/state';
+import { nextState } from '../core/transition';
+import { forEachConcurrently } from '../core/util/concurrently';
+import { type OutboxItem, outboxItemsOf, type StateStore, type StoredState } from './ports';
+
+/** Where a run's outcome goes: the state table and the event bus. */
+export interface RecordPorts {
+  store: StateStore;
+  /** Puts events on the bus, in order; throws `EventsNotPublishedError` naming those it could not. */
+  publish: (events: readonly EventEntry[]) => Promise<void>;
+  /**
+   * The wall clock: a run whose time is ahead of it is not recorded, and a stored state ahead of it is
+   * not trusted (see `recordRun`). The deployed functions give it; the demo, which plays days that have
+   * not come yet, does not.
+   */
+  clock?: () => Date;
+}
+
+/** How far a run's time may be ahead of the wall clock (clocks that disagree a little). */
+export const CLOCK_SKEW_MS = 60_000;
+
+/** A run whose time has not come yet: recording it would silence reminders until then. */
+export class RunAheadOfClockError extends Error {
+  override readonly name = 'RunAheadOfClockError';
+}
+
+/**
+ * How many checks are recorded at once: DynamoDB round trips overlap, so a run of 5,000 checks takes
+ * seconds, not minutes (docs/performance.md). Each check's writes stay conditional and in order.
+ */
+const RECORD_CONCURRENCY = 32;
+
+/**
+ * Records a run (docs/events.md "Delivery: nothing lost, nothing counted twice"): per check, the transition from its stored state and the events
+ * it causes; then every event its sources' outboxes hold, earlier runs' first, goes on the bus, and each
+ * leaves the outbox once EventBridge accepted it. An event refused after retries stays for the next run
+ * (or Lambda's retry), and this run fails loudly.
+ *
+ * A transition and its events are written together without a transaction: the events go to the outbox
+ * first, uncommitted; then the state, on condition that its version is the one this run read, naming
+ * them; then they are marked committed. Only committed events are published. A run that stops between
+ * the state write and the mark leaves events that its state names: whoever reads that state next marks
+ * them, before writing a state that would no longer name them. A run that loses the conditional write
+ * (a duplicate, or a concurrent run) leaves uncommitted events that are never published, and expire.
+ *
+ * A retried invocation of the same run finds its own `runId` in the state and does not count the check
+ * again. Events keep one `eventId` however often they are published, so the notifier sends each once.
+ *
+ * State never moves backwards: a run older than a check's stored state (a late retry, a replayed
+ * payload) records nothing for that check, since its transitions would be computed against a later
+ * state ("recovered", then "stale" again at the next run). A run from the future (its time more than
+ * `CLOCK_SKEW_MS` ahead of `ports.clock`) is refused before anything is written: its state would hold
+ * every later run back as "older" and push reminders out to that time. A stored state that is itself
+ * ahead of the clock (written before this rule) is not trusted to be newer, and the next run replaces it.
+ */
+export async function recordRun(
+  config: Config,
+  report: RunReport,
+  states: ReadonlyMap<string, StoredState>,
+  ports: RecordPorts,
+  source: string | null,
+): Promise<EventEntry[]> {
+  const { store } = ports;
+  const clock = ports.clock?.().getTime() ?? Number.POSITIVE_INFINITY;
+  if (report.now.getTime() > clock + CLOCK_SKEW_MS) {
+    throw new RunAheadOfClockError(
+      `This run is at ${report.now.toISOString()}, ahead of the clock (${new Date(clock).toISOString()}): ` +
+        'it records nothing and sends nothing, since a state from the future would hold back every run ' +
+        'and reminder until then. To see what the checks would say at another time, invoke check with ' +
+        '{"now": "…"} (always a dry run).',
+    );
+  }
+  const isNewer = (stored: StoredState) => {
+    const at = new Date(stored.runAt).getTime();
+    return at > report.now.getTime() && at <= clock + CLOCK_SKEW_MS;
+  };
+  const sources = source ? [source] : [...new Set(report.results.map((r) => r.check.source))];
+
+  // What earlier runs left. Events a loaded state names are committed, whether or not their run got to
+  // mark them: mark them now, before this run's state writes stop naming them.
+  const waiting = await store.outbox(sources);
+  const named = new Set([...states.values()].flatMap((s) => s.outboxEventIds));
+  const isNamed = (item: OutboxItem) => named.has(item.event.detail.eventId);
+  await store.commit(waiting.filter((item) => !item.committed && isNamed(item)));
+  const legacy = outboxItemsOf([...states.values()].flatMap((s) => s.legacyOutbox));
+  await store.prepare(legacy);
+  await store.commit(legacy);
+
+  const written: CheckState[] = [];
+  const own: OutboxItem[] = [];
+  const lost = new Set<string>();
+  const record = async (result: RunReport['results'][number]) => {
+    const previous = states.get(result.check.id) ?? null;
+    if (previous?.runId === report.runId || (previous && isNewer(previous))) return;
+    const { kinds, events } = eventsOf(config, report, result, previous);
+    const state = nextState(previous, result, kinds, report.now, report.runId);
+    const items = outboxItemsOf(events);
+    await store.prepare(items);
+    if (!(await store.save(state, previous?.version ?? 0, items))) {
+      lost.add(state.checkId);
+      return;
+    }
+    await store.commit(items);
+    written.push(state);
+    own.push(...items.map((item) => ({ ...item, committed: true })));
+  };
+  await forEachConcurrently(report.results, RECORD_CONCURRENCY, record);
+  await store.recordHistory(written);
+
+  // Oldest first. A duplicate of this run that won a check's write publishes that check's events.
+  const queue = new Map<string, OutboxItem>();
+  for (const item of [...waiting, ...legacy.map((i) => ({ ...i, committed: true })), ...own]) {
+    if (!(item.committed || isNamed(item))) continue;
+    if (item.runId === report.runId && lost.has(item.checkId)) continue;
+    queue.set(`${item.source}\n${item.sk}`, item);
+  }
+  const pending = [...queue.values()].sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
+  const events = [...pending.map((item) => item.event), runCompletedEvent(report, source)];
+  try {
+    await ports.publish(events);
+  } catch (error) {
+    if (error instanceof EventsNotPublishedError) {
+      const refused = new Set(error.eventIds);
+      await store.remove(pending.filter((item) => !refused.has(item.event.detail.eventId)));
+    }
+    throw error;
+  }
+  await store.remove(pending);
+  return events;
+}

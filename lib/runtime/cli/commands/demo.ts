@@ -1,0 +1,134 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sampleAlarmEvents } from '../../../../tools/demo/alarms';
+import { localPipeline } from '../../../../tools/demo/pipeline';
+import { sampleSql } from '../../../../tools/demo/sample';
+import { connectorForUrl } from '../../../adapters/sql/connect';
+import { alertsByContact, previewFiles, previews } from '../../../app/preview';
+import { loadConfig } from '../../../config/load';
+import { alarmPreview } from '../../../core/alarms/preview';
+import { type EventEntry, RUN_COMPLETED } from '../../../core/events/types';
+import type { RunReport } from '../../../core/model/run';
+import { resultMessage } from '../../../core/report/message';
+import { formatTextReport } from '../../../core/report/text';
+import { formatLocal } from '../../../core/time/zone';
+import type { CliIo } from '../io';
+import { parseNow } from '../options';
+
+/**
+ * The folder of the repository this code runs from: the nearest one up with a package.json. Found, not
+ * counted, because the same code runs from `lib/runtime/cli/commands` (tests, tsx) and from the
+ * compiled `dist/cli.js` (`npx stalewatch`).
+ */
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return from;
+  }
+}
+
+/** The checks the service ships with, which the demo runs. */
+export const SHIPPED_CHECKS = join(packageRoot(__dirname), 'checks');
+
+const MINUTE = 60_000;
+
+/** Where the demo writes its previews, relative to the working directory. */
+export const PREVIEW_DIR = 'preview';
+
+function writePreviews(
+  config: Parameters<typeof alertsByContact>[0],
+  events: readonly EventEntry[],
+  alarms: ReturnType<typeof alarmPreview>['byContact'],
+  now: Date,
+): string[] {
+  mkdirSync(PREVIEW_DIR, { recursive: true });
+  const byContact = alertsByContact(config, events, now);
+  for (const [id, { contact, alerts }] of alarms) {
+    const entry = byContact.get(id) ?? { contact, alerts: [] };
+    entry.alerts.push(...alerts);
+    byContact.set(id, entry);
+  }
+  return previews(byContact).flatMap((preview) =>
+    Object.entries(previewFiles(preview)).map(([name, content]) => {
+      writeFileSync(join(PREVIEW_DIR, name), content);
+      return join(PREVIEW_DIR, name);
+    }),
+  );
+}
+
+function eventLines(events: readonly EventEntry[]): string[] {
+  if (events.length === 0)
+    return ['  (nothing new to say: a dataset that stays stale is silent until its reminder is due)'];
+  return events.flatMap((e) => {
+    if (e.detailType === RUN_COMPLETED) return [];
+    const d = e.detail;
+    return `  ${e.detailType.padEnd(20)} ${d.title} · ${d.checkId.split('/')[1]} → ${d.owners.join(', ')}`;
+  });
+}
+
+/**
+ * What the activity checks (tables with no timestamp column) said in a run: with the state of the runs
+ * before, "has not changed since …".
+ */
+function activityLines(report: RunReport, zone: string): string {
+  const lines = report.results
+    .filter((r) => r.check.kind === 'activity')
+    .map((r) => `  ${r.status.toUpperCase().padEnd(5)} ${resultMessage(r, zone, report.now)}`);
+  return lines.length
+    ? `\nTables with no timestamp column, judged by whether they changed since the first run:\n${lines.join('\n')}\n`
+    : '';
+}
+
+/**
+ * `stalewatch demo`: the shipped checks against sample data in the embedded database, through the same
+ * code path as the deployed service (state in an in-process DynamoDB, events in memory): the report of
+ * a first run and the events it publishes, then what a run 15 minutes later and a day later add.
+ */
+export async function demoCommand(io: CliIo, flags: { now?: string } = {}): Promise<number> {
+  const config = await loadConfig({ dir: SHIPPED_CHECKS, env: io.env });
+  const now = flags.now ? parseNow(flags.now, config.settings.timezone) : io.clock();
+  io.stderr.write('Starting the embedded database and loading sample data…\n');
+  const db = await PGlite.create();
+  const pipeline = await localPipeline();
+  try {
+    await db.exec(sampleSql(now));
+    const connectors = { tis: connectorForUrl('tis', db), warehouse: connectorForUrl('warehouse', db) };
+    const zone = config.settings.timezone;
+
+    const first = await pipeline.run(config, connectors, now, io.newRunId());
+    io.stdout.write(formatTextReport(first.report, config));
+    io.stdout.write(
+      `\nEvents this run publishes (what alerts are made from):\n${eventLines(first.events).join('\n')}\n`,
+    );
+
+    const later = new Date(now.getTime() + 15 * MINUTE);
+    const second = await pipeline.run(config, connectors, later, io.newRunId());
+    io.stdout.write(
+      `\nThe next run, ${formatLocal(later, zone, now)}:\n${eventLines(second.events).join('\n')}\n`,
+    );
+
+    const tomorrow = new Date(now.getTime() + 24 * 60 * MINUTE);
+    const third = await pipeline.run(config, connectors, tomorrow, io.newRunId());
+    io.stdout.write(
+      `\nA day later, ${formatLocal(tomorrow, zone, now)}, when reminders are due:\n${eventLines(third.events).join('\n')}\n`,
+    );
+    io.stdout.write(activityLines(third.report, zone));
+    // The seed's other two sample problems, "the app is down" and "resource usage is nearing its limit":
+    // CloudWatch alarm events, worded through the alarm files in checks/alarms/.
+    const alarms = alarmPreview(config, sampleAlarmEvents(now), now);
+    io.stdout.write(
+      `\nCloudWatch alarms going off (checks/alarms/; in the service, notify takes them from the default bus):\n${alarms.lines.join('\n')}\n`,
+    );
+    const written = writePreviews(config, first.events, alarms.byContact, now);
+    io.stdout.write(
+      `\nThe messages of the first run and of the alarms, as each contact would get them (not sent), are in ${PREVIEW_DIR}/:\n` +
+        `${written.map((f) => `  ${f}`).join('\n')}\n` +
+        'That was the shipped checks/ folder on sample data. Next: npx stalewatch run --source tis=postgres://…\n',
+    );
+  } finally {
+    await pipeline.stop();
+    await db.close();
+  }
+  return 0;
+}

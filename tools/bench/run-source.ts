@@ -1,0 +1,283 @@
+// runSource end to end, as Lambda runs it: the packaged bundle (`sls package`), unpacked outside the
+// project with only the runtime's AWS SDK beside it, started in a fresh process per invocation (a cold
+// start), against the local Data API and dynalite behind a proxy that adds 5 ms to every DynamoDB
+// request (about DynamoDB's own latency from Lambda). One source of N checks; state included: the
+// first invocation creates every state, the measured ones (a later run each) find and update them.
+// Reports wall time of the handler call and the process's peak RSS (VmHWM), min / median.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { STATE_TABLE_KEYS } from '../../lib/adapters/aws/table';
+import { compileConfig } from '../../lib/config/compiled';
+import { loadConfig } from '../../lib/config/load';
+import { type Backend, openBackend } from '../data-api/backends';
+import { startDataApi } from '../data-api/server';
+import { writeTree } from '../samples/tree';
+import { startEventRecorder } from '../stand-ins/event-recorder';
+import { machine, megabytes, progress, seconds, table } from './util';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** An HTTP proxy that waits `delayMs` before passing each request on to `target`. */
+async function delayProxy(target: string, delayMs: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const to = new URL(target);
+  const server = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (c: Buffer) => chunks.push(c));
+    incoming.on('end', () =>
+      setTimeout(() => {
+        const forward = request(
+          {
+            host: to.hostname,
+            port: to.port,
+            path: incoming.url,
+            method: incoming.method,
+            headers: incoming.headers,
+            agent,
+          },
+          (answer) => {
+            outgoing.writeHead(answer.statusCode ?? 500, answer.headers);
+            answer.pipe(outgoing);
+          },
+        );
+        forward.on('error', () => outgoing.destroy());
+        forward.end(Buffer.concat(chunks));
+      }, delayMs),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+        agent.destroy();
+      }),
+  };
+}
+
+/**
+ * dynalite in a process of its own, so that the stand-in's CPU is not the measured function's, nor the
+ * Data API's: on one process it serves a few hundred requests a second, which is dynalite's limit, not
+ * DynamoDB's.
+ */
+async function dynaliteProcess() {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'dynalite', 'cli.js'),
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--createTableMs',
+      '0',
+    ],
+    { stdio: 'ignore' },
+  );
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
+  for (let tries = 0; ; tries++) {
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: 'bench-state',
+          BillingMode: 'PAY_PER_REQUEST',
+          ...STATE_TABLE_KEYS,
+        }),
+      );
+      break;
+    } catch (error) {
+      if (tries > 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return { endpoint, stop: () => child.kill() };
+}
+
+/** The runSource function as Lambda has it: its zip unpacked outside the project. */
+function unpackRunSource(): { bundle: string; nodePath: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'stalewatch-bench-runSource-'));
+  execFileSync('unzip', ['-q', join(ROOT, '.serverless', 'runSource.zip'), '-d', dir]);
+  const modules = join(mkdtempSync(join(tmpdir(), 'stalewatch-bench-runtime-')), 'node_modules');
+  mkdirSync(modules);
+  for (const scope of ['@aws-sdk', '@smithy'])
+    symlinkSync(join(ROOT, 'node_modules', scope), join(modules, scope));
+  return { bundle: join(dir, 'functions', 'run-source.js'), nodePath: modules };
+}
+
+/** N checks on one source: N/2 datasets, a freshness and a row count each, over up to 100 tables. */
+function checksTree(checks: number, tables: number): string {
+  const files: Record<string, string> = {
+    'stalewatch.yml': [
+      'sources:',
+      '  s0:',
+      '    engine: postgres',
+      '    resourceArn: arn:aws:rds:eu-west-2:123456789012:cluster:s0',
+      '    secretArn: arn:aws:secretsmanager:eu-west-2:123456789012:secret:s0',
+      '    database: bench',
+      'contacts:\n  lead: {name: Lead, audience: data-lead}',
+    ].join('\n'),
+  };
+  for (let d = 0; d < checks / 2; d++) {
+    files[`d${d}.yml`] = [
+      `dataset: d${d}`,
+      `title: Dataset ${d}`,
+      'source: s0',
+      `table: bench.t${d % tables}`,
+      'owner: lead',
+      'impact: Reports are out of date.',
+      'action: Re-run the load.',
+      'checks:',
+      // Half the datasets stale, so that a run has transitions and events to record.
+      `  - freshness: {column: updated_at, warnAfter: ${d % 2 === 0 ? '1d' : '1m'}}`,
+      '  - rowCount: {failBelow: 1}',
+    ].join('\n');
+  }
+  return writeTree(files);
+}
+
+/** One cold invocation of the bundle's handler in a fresh process: its wall time and peak RSS. */
+function invoke(
+  bundle: string,
+  payload: unknown,
+  env: Record<string, string>,
+): Promise<{ ms: number; rssMb: number }> {
+  const script = `const fs=require('fs');const h=require(${JSON.stringify(bundle)}).handler;const t=performance.now();
+h(${JSON.stringify(payload)},{getRemainingTimeInMillis:()=>300000,functionName:'bench'}).then((a)=>{
+const ms=performance.now()-t;const kb=/VmHWM:\\s+(\\d+) kB/.exec(fs.readFileSync('/proc/self/status','utf8'))[1];
+const errors=a.results.filter((r)=>r.status==='error').length;
+process.stdout.write(JSON.stringify({ms,rssMb:Number(kb)/1024,errors}))},(e)=>{process.stderr.write(String(e&&e.stack||e));process.exit(1)});`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script], { env });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d;
+    });
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`runSource failed (${code}):\n${err.slice(-2000)}`));
+      const answer = JSON.parse(out) as { ms: number; rssMb: number; errors: number };
+      if (answer.errors > 0)
+        return reject(new Error(`${answer.errors} checks errored:\n${err.slice(-2000)}`));
+      resolve(answer);
+    });
+  });
+}
+
+/**
+ * Runs the section: for each size, one first run (creates the states) and `runs` measured runs.
+ * `backend` serves the source's tables through the local Data API. Returns the Markdown.
+ */
+export async function benchRunSource(
+  backend: Backend,
+  sizes: readonly number[],
+  runs: number,
+): Promise<string> {
+  const { bundle, nodePath } = unpackRunSource();
+  const rows: string[][] = [];
+  const results: Record<number, { ms: number[]; rss: number[] }> = {};
+  const TABLES = 100;
+  await backend.query('DROP SCHEMA IF EXISTS bench CASCADE');
+  await backend.query('CREATE SCHEMA bench');
+  for (let t = 0; t < TABLES; t++) {
+    await backend.query(`CREATE TABLE bench.t${t} (id int, updated_at timestamptz)`);
+    await backend.query(
+      `INSERT INTO bench.t${t} SELECT g, now() - g * interval '1 hour' FROM generate_series(1, 100) g`,
+    );
+  }
+  await backend.query("ALTER ROLE CURRENT_USER SET statement_timeout = '30s'").catch(() => undefined);
+  const api = await startDataApi(backend, { faults: { latencyMs: 30 } });
+  for (const size of sizes) {
+    progress(`runSource: ${size} checks…`);
+    const config = await loadConfig({ dir: checksTree(size, TABLES), env: {} });
+    const configFile = join(mkdtempSync(join(tmpdir(), 'stalewatch-bench-config-')), 'compiled.json');
+    writeFileSync(configFile, compileConfig(config, [new Date().getUTCFullYear()]));
+    const dynamo = await dynaliteProcess();
+    const proxy = await delayProxy(dynamo.endpoint, 5);
+    const bus = await startEventRecorder();
+    const env = {
+      PATH: process.env.PATH ?? '',
+      NODE_PATH: nodePath,
+      AWS_REGION: 'eu-west-2',
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_ENDPOINT_URL_RDS_DATA: api.url,
+      AWS_ENDPOINT_URL_DYNAMODB: proxy.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
+      STALEWATCH_STATE_TABLE: 'bench-state',
+      STALEWATCH_EVENT_BUS: 'bench',
+      STALEWATCH_CONFIG_FILE: configFile,
+      POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    const at = (i: number) => new Date(Date.now() - (runs + 1 - i) * 60_000).toISOString();
+    const payload = (i: number) => ({ source: 's0', runId: `bench-${size}-${i}`, now: at(i) });
+    await invoke(bundle, payload(0), env);
+    const measured = { ms: [] as number[], rss: [] as number[] };
+    for (let i = 1; i <= runs; i++) {
+      const { ms, rssMb } = await invoke(bundle, payload(i), env);
+      measured.ms.push(ms);
+      measured.rss.push(rssMb);
+    }
+    results[size] = measured;
+    rows.push([size.toLocaleString('en-GB'), seconds(measured.ms), megabytes(measured.rss)]);
+    await Promise.all([proxy.stop(), bus.stop()]);
+    dynamo.stop();
+  }
+  await api.stop();
+  await backend.query('DROP SCHEMA bench CASCADE');
+  return table(['checks in one source', 'runSource wall (min / median)', 'peak RSS (min / median)'], rows);
+}
+
+/** Writes `text` into docs/performance.md between the markers of `section` (never by hand). */
+export function writeSection(section: string, text: string): void {
+  const file = join(ROOT, 'docs', 'performance.md');
+  const start = `<!-- bench:${section} -->`;
+  const end = `<!-- /bench:${section} -->`;
+  const doc = readFileSync(file, 'utf8');
+  const block = `${start}\n${text.trim()}\n${end}`;
+  const i = doc.indexOf(start);
+  const j = doc.indexOf(end);
+  writeFileSync(
+    file,
+    i >= 0 && j > i ? doc.slice(0, i) + block + doc.slice(j + end.length) : `${doc.trimEnd()}\n\n${block}\n`,
+  );
+}
+
+if (process.argv[1] === __filename) {
+  (async () => {
+    const target = process.argv[2] ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const backend = await openBackend(target);
+    const figures = await benchRunSource(backend, [100, 1_000, 5_000], 3);
+    await backend.close();
+    writeSection(
+      'runSource',
+      [
+        `### runSource end to end (generated by \`tools/bench/run-source.ts\`, ${new Date().toISOString().slice(0, 10)})`,
+        '',
+        `Machine: ${machine()}. The packaged runSource bundle in a fresh process per invocation; one source;`,
+        'the local Data API (30 ms a call) over PostgreSQL; dynalite in its own process behind 5 ms per',
+        'request; state included (each measured run updates the states the first run created). Min / median',
+        'of 3 runs.',
+        '',
+        figures,
+      ].join('\n'),
+    );
+  })();
+}
