@@ -28,7 +28,10 @@ main(process.argv.slice(2), {
     process.exitCode = code;
   },
   (error) => {
-    process.stderr.write(`stalewatch: ${error?.stack ? error.stack : error}\n`);
+    // main() answers every failure itself; this is for one in loading the code.
+    process.stderr.write(
+      `stalewatch: ${process.env.STALEWATCH_DEBUG === '1' && error?.stack ? error.stack : (error?.message ?? String(error))}\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -2,9 +2,8 @@
 // least-privilege IAM) and the environment the functions need to read the same config in Lambda.
 // `${file(./serverless/config.js):…}` in serverless.yml calls this.
 require('tsx/cjs');
-const { readFileSync, readdirSync } = require('node:fs');
 const { join, relative, resolve } = require('node:path');
-const { loadConfig } = require('../lib/config/load.ts');
+const { loadConfig, sourceVariables } = require('../lib/config/load.ts');
 const { deployedSchedules } = require('../lib/core/time/deployed-schedules.ts');
 const { dispatchAlarmWindow } = require('../lib/core/time/alarm-window.ts');
 const { STATE_TABLE_KEYS, TTL_ATTRIBUTE } = require('../lib/adapters/aws/table.ts');
@@ -19,20 +18,6 @@ const ROOT = join(__dirname, '..');
 
 /** `checks/` beside serverless.yml; STALEWATCH_CHECKS_DIR packages another tree (tests, monorepos). */
 const CHECKS = process.env.STALEWATCH_CHECKS_DIR ?? join(__dirname, '..', 'checks');
-
-/** `${env:NAME}` names used anywhere in checks/. */
-function envNames() {
-  const names = new Set();
-  const files = readdirSync(CHECKS, { recursive: true }).filter((f) => /\.ya?ml$/.test(String(f)));
-  for (const file of files) {
-    for (const m of readFileSync(join(CHECKS, String(file)), 'utf8').matchAll(
-      /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g,
-    )) {
-      names.add(m[1]);
-    }
-  }
-  return [...names].sort();
-}
 
 /**
  * date-holidays bundled on its own, for runSource and check to load when a deadline falls in a year
@@ -279,7 +264,9 @@ module.exports = async ({ options = {} } = {}) => {
   const dataApi = sources.filter((s) => s.connection !== 'direct');
   const direct = sources.filter((s) => s.connection === 'direct');
   const environment = {};
-  for (const name of envNames()) {
+  // Only what the sources' resourceArn, secretArn and database name: never a variable written elsewhere in
+  // checks/ (a comment, a title), which would copy the packaging machine's secrets into the functions.
+  for (const name of sourceVariables(CHECKS)) {
     const source = sources.find(
       (s) => s.resourceArn === `\${env:${name}}` || s.secretArn === `\${env:${name}}`,
     );

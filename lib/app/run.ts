@@ -1,5 +1,6 @@
 import { messageOf, secondsText } from '../core/errors';
 import { evaluate } from '../core/evaluate/evaluate';
+import { isStale } from '../core/evaluate/status';
 import type { CheckResult, Observation, PreviousState } from '../core/evaluate/types';
 import type { Check, Config } from '../core/model/config';
 import type { RunReport } from '../core/model/run';
@@ -79,6 +80,16 @@ function judge(
   }
 }
 
+/**
+ * A result on a run that keeps state (the deployed service) for a check it has no state of yet: stale
+ * with no moment of its own (an empty table) is stale since now, when the service first saw it so
+ * (SPEC.md "No data"), in the result and its event as in the state. A run without state (`stalewatch
+ * run`) has seen nothing before and says null.
+ */
+function firstSight(result: CheckResult, now: Date): CheckResult {
+  return isStale(result.status) && result.staleSince === null ? { ...result, staleSince: now } : result;
+}
+
 /** The checks of each source, in order: one pass, each check appended in place (linear in checks). */
 function groupBySource(checks: readonly Check[]): Map<string, Check[]> {
   const groups = new Map<string, Check[]>();
@@ -129,7 +140,9 @@ export async function runChecks(input: RunInput): Promise<RunReport> {
       message: `Source "${check.source}" did not answer within the run's time limit of ${limit}; the run finished without it`,
       sql: null,
     };
-    return judge(check, observation, input.previous?.(check.id) ?? null, input.now);
+    const previous = input.previous?.(check.id) ?? null;
+    const result = judge(check, observation, previous, input.now);
+    return input.previous && !previous ? firstSight(result, input.now) : result;
   });
   return { runId: input.runId, now: input.now, results };
 }

@@ -4,10 +4,17 @@ import type { Check, Config } from '../core/model/config';
 
 /** Splits `--only a,b --only c` into ids. */
 export function parseOnly(values: readonly string[] | undefined): string[] {
-  return (values ?? [])
+  const ids = (values ?? [])
     .flatMap((v) => v.split(','))
     .map((v) => v.trim())
     .filter(Boolean);
+  // `--only ""` or `--only ,` names nothing: running every check instead would surprise.
+  if ((values ?? []).length > 0 && ids.length === 0) {
+    throw new UsageError(
+      '--only names no dataset or check id — give one or more, e.g. --only placements or --only placements/updated-recently,posts (leave --only out to run every check)',
+    );
+  }
+  return ids;
 }
 
 /**

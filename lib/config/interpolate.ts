@@ -33,3 +33,8 @@ export function interpolateEnv(
   };
   return { data: walk(data, []), unset };
 }
+
+/** The `${env:NAME}` names in `text`, in order. */
+export function envVariablesIn(text: string): string[] {
+  return [...text.matchAll(ENV_REF)].map((m) => m[1] as string);
+}

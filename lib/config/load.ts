@@ -6,7 +6,7 @@ import { ConfigError, type ConfigIssue, messageOf } from '../core/errors';
 import type { Config } from '../core/model/config';
 import { alarmCrossCheck, datasetFieldsIn, isAlarmFile } from './alarm';
 import { crossCheck } from './cross-check';
-import { interpolateEnv } from './interpolate';
+import { envVariablesIn, interpolateEnv } from './interpolate';
 import { locate, type ParsedFile, type YamlData } from './parsed-file';
 import { resolveConfig } from './resolve';
 import {
@@ -23,6 +23,15 @@ import { describeIssue, fallbackMessage } from './zod-issues';
 
 /** The settings file's name, inside the checks folder. */
 export const SETTINGS_FILE = 'stalewatch.yml';
+
+/**
+ * A file of checks: `.yml` or `.yaml` in any case (`placements.YML` is read, never skipped: a file
+ * that a pull request adds is either read or refused). Packaging lists files with the same pattern.
+ */
+export const YAML_FILE = /\.ya?ml$/i;
+
+/** The settings file, `stalewatch.yml` or `stalewatch.yaml` in any case, at the top of the folder. */
+const SETTINGS_NAME = /^stalewatch\.ya?ml$/i;
 
 /** Where `loadConfig` reads from: the checks folder, and the environment for `${env:…}`. */
 export interface LoadOptions {
@@ -84,6 +93,31 @@ export async function loadConfig({ dir, env }: LoadOptions): Promise<Config> {
   return resolveConfig(settings.parsed, validDatasets, validAlarms);
 }
 
+/** The fields of a source whose `${env:NAME}` the deployed functions read again at run time. */
+const SOURCE_FIELDS_READ_AT_RUN_TIME = ['resourceArn', 'secretArn', 'database'] as const;
+
+/**
+ * The `${env:NAME}` variables that the sources' `resourceArn`, `secretArn` and `database` name, as
+ * written in the settings file of `dir` (which `loadConfig` has accepted): the only variables packaging
+ * gives the functions. A variable written anywhere else (a comment, a title, a `where`) is read when the
+ * config is loaded and never becomes part of the functions' environment (docs/operations.md).
+ */
+export function sourceVariables(dir: string): string[] {
+  const settingsFiles = readdirSync(dir).filter((name) => SETTINGS_NAME.test(name));
+  const file = settingsFiles.includes(SETTINGS_FILE) ? SETTINGS_FILE : settingsFiles[0];
+  if (!file) return [];
+  const data = parseYamlFile(file, readFileSync(join(dir, file), 'utf8')).yaml.doc.toJS() as unknown;
+  const sources = (data as { sources?: unknown } | null)?.sources;
+  if (!sources || typeof sources !== 'object') return [];
+  const names = Object.values(sources).flatMap((source: unknown) =>
+    SOURCE_FIELDS_READ_AT_RUN_TIME.flatMap((field) => {
+      const value = (source as Record<string, unknown> | null)?.[field];
+      return typeof value === 'string' ? envVariablesIn(value) : [];
+    }),
+  );
+  return [...new Set(names)].sort();
+}
+
 /** Deepest folder read under the checks folder. */
 const MAX_FOLDER_DEPTH = 16;
 
@@ -126,7 +160,7 @@ function listConfigFiles(
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const rel = relative ? `${relative}/${entry.name}` : entry.name;
       const path = join(dir, rel);
-      const isYaml = /\.ya?ml$/.test(entry.name);
+      const isYaml = YAML_FILE.test(entry.name);
       if (entry.name.startsWith('.') || rel === 'schema') continue;
       if (entry.isSymbolicLink()) {
         const problem = linkProblem(path, root, isYaml);
@@ -148,7 +182,10 @@ function listConfigFiles(
     }
   };
   walk('', 0);
-  const top = [SETTINGS_FILE, 'stalewatch.yaml'].flatMap((name) => found.filter((f) => f.relative === name));
+  // stalewatch.yml first: with two settings files, the other one is the one to remove.
+  const top = found
+    .filter((f) => SETTINGS_NAME.test(f.relative))
+    .sort((a, b) => Number(b.relative === SETTINGS_FILE) - Number(a.relative === SETTINGS_FILE));
   const [settings, second] = top;
   if (settings && second) {
     issues.push(
@@ -224,6 +261,18 @@ function readConfigFile<K extends FileKind>(
   if (syntaxErrors.length > 0) {
     issues.push(
       ...syntaxErrors.map((e) => ({ file, ...e, field: '', message: `is not valid YAML: ${e.message}` })),
+    );
+    return {};
+  }
+  // `%YAML 1.1` would switch the parser to YAML 1.1, where `no` in a title becomes false: refused, so
+  // that every file means what it says under the one version the docs describe.
+  const directive = yaml.doc.directives?.yaml;
+  if (directive?.explicit && directive.version !== '1.2') {
+    issues.push(
+      fileIssue(
+        file,
+        `starts with %YAML ${directive.version}${directive.version === '1.1' ? ', under which yes, no, on and off mean true and false' : ''} — remove the directive: checks are read as YAML 1.2`,
+      ),
     );
     return {};
   }

@@ -8,7 +8,7 @@ import type {
   Settings,
   SourceConfig,
 } from '../core/model/config';
-import { parseLocalDateTime } from '../core/time/zone';
+import { canonicalZone, parseLocalDateTime } from '../core/time/zone';
 import { resolveAlarm } from './alarm';
 import { checkId, defaultCheckName } from './check-id';
 import { locate, type ParsedFile } from './parsed-file';
@@ -36,7 +36,7 @@ function resolveSettings({ value, unset }: ParsedFile<SettingsFile>): Settings {
       secretArn: s.secretArn,
       database: s.database ?? null,
       tls: s.tls,
-      columnTimezone: s.columnTimezone ?? 'UTC',
+      columnTimezone: canonicalZone(s.columnTimezone ?? 'UTC'),
       futureTolerance: s.futureTolerance,
       statementTimeout: s.statementTimeout,
       unsetVariables: unset
@@ -55,7 +55,7 @@ function resolveSettings({ value, unset }: ParsedFile<SettingsFile>): Settings {
     };
   }
   return {
-    timezone: value.timezone,
+    timezone: canonicalZone(value.timezone),
     vpc: value.vpc ?? null,
     runEvery: value.runEvery,
     holidays: value.holidays ?? null,
@@ -97,7 +97,7 @@ function resolveCheck(entry: CheckEntry, dataset: Omit<Dataset, 'checks'>, setti
         dueBy: f.dueBy
           ? { cron: f.dueBy, timezone: settings.timezone, holidays: f.holidays ?? settings.holidays }
           : null,
-        columnTimezone: f.columnTimezone ?? source?.columnTimezone ?? 'UTC',
+        columnTimezone: canonicalZone(f.columnTimezone ?? source?.columnTimezone ?? 'UTC'),
         columnUnit: f.columnUnit ?? 's',
         futureTolerance: f.futureTolerance ?? source?.futureTolerance ?? DEFAULT_FUTURE_TOLERANCE,
       },

@@ -3,7 +3,7 @@ import { cronProblem } from '../core/time/cron';
 import { digestProblem, runEveryProblem } from '../core/time/deployed-schedules';
 import { DURATION_PATTERN, durationProblem, durationSeconds, MAX_DURATION } from '../core/time/duration';
 import { isKnownRegion, REGION_ALIASES } from '../core/time/holidays';
-import { isTimeZone, readLocalDateTime } from '../core/time/zone';
+import { isTimeZone, readLocalDateTime, readTimeZone } from '../core/time/zone';
 import { CONTROL_CHARACTER, looksSecret, quote } from '../core/util/quote';
 import { WHERE_MAX_LENGTH } from './sql/limits';
 
@@ -42,6 +42,23 @@ interface TextLimit {
   fix: string;
 }
 
+/**
+ * What Slack and mail programs turn into a live link in text: a scheme (`https:`, `mailto:`), `www.`, or
+ * a domain name with a common ending. A title or a contact name is shown as a heading or a name, where a
+ * link would be config text made into something to click (docs/alerts.md "Escaping").
+ */
+const LINK_IN_TEXT =
+  /[a-z][a-z0-9+.-]*:\/\/|\b(mailto|tel|slack):|\bwww\.|\b[a-z0-9-]+\.(com|net|org|io|co|uk|dev|app|info|biz|me|ly|link|xyz|gov|edu|eu|de|fr|nl)\b/i;
+
+/** A one-line name: no link in it. */
+const NAME_RULE = (example: string): TextRule => ({
+  test: (s) => !LINK_IN_TEXT.test(s),
+  explain: (s) =>
+    LINK_IN_TEXT.test(s)
+      ? `contains a link, which Slack and email would make live — name the dataset in words, e.g. ${example}; put links in impact or action`
+      : `${show(s)} is not text — for example ${example}`,
+});
+
 const TITLE_LIMIT: TextLimit = {
   max: 60,
   fits: 'in a Slack message header together with the headline around it',
@@ -75,7 +92,9 @@ function text(example: string, rule?: TextRule, limit?: TextLimit) {
             ? 'a line break'
             : found === 'U+0009'
               ? 'a tab'
-              : `a control character (${found})`;
+              : Number.parseInt(found?.slice(2) ?? '0', 16) > 0x9f
+                ? `a control character (${found}): invisible formatting, which can hide or reorder text`
+                : `a control character (${found})`;
         return `contains ${what} — write plain ${multiLine ? 'text' : 'text on one line'}, e.g. ${example}`;
       },
       abort: true,
@@ -113,11 +132,16 @@ const cron = (example: string) =>
       `${show(s)} is not a cron expression — write five fields, minute hour day-of-month month day-of-week, e.g. "${example}"`,
   });
 
+/** Refused with the name meant when only its case is wrong; resolve.ts reads it as its canonical name. */
 const timeZone = () =>
   text('Europe/London', {
-    test: isTimeZone,
-    explain: (s) =>
-      `${show(s)} is not an IANA time zone — write it as Europe/London, UTC or America/New_York`,
+    test: (s) => 'zone' in readTimeZone(s),
+    explain: (s) => {
+      const reading = readTimeZone(s);
+      return 'problem' in reading && reading.problem.includes('did you mean')
+        ? `${show(s)} ${reading.problem}`
+        : `${show(s)} is not an IANA time zone — write it as Europe/London, UTC or America/New_York`;
+    },
   });
 
 const holidayRegion = () =>
@@ -205,6 +229,22 @@ const refName = (what: string, example: string) =>
       `${show(iss.input)} is not a ${what} name — use lower-case letters, digits and '-', e.g. ${example}`,
   });
 
+/** A list of contacts, each named once: a second mention is a slip (a copy-paste), refused where it is. */
+const contactList = (example: string) =>
+  z.array(refName('contact', example)).check(
+    z.superRefine((names: string[], ctx) => {
+      names.forEach((name, i) => {
+        if (names.indexOf(name) < i)
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            input: name,
+            message: `${show(name)} is listed twice — name each contact once`,
+          });
+      });
+    }),
+  );
+
 const ENV_REF = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
 const SSM_NAME = '/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*';
 const SECRET_REF_PATTERN = `^\\$\\{(ssm:${SSM_NAME}|secret:[A-Za-z0-9/_+=.@-]+)\\}$`;
@@ -215,8 +255,8 @@ const SECRET_REF_EXAMPLE = '${ssm:/stalewatch/slack/placements}';
 
 /** What is wrong with a `${ssm:…}` / `${secret:…}` reference that matches the pattern, or null. */
 function secretRefProblem(s: string): string | null {
-  // The name alone: `${secret:…}` itself reads as `secret:` followed by a value.
-  const name = /^\$\{(?:ssm|secret):(.*)\}$/.exec(s)?.[1] ?? s;
+  // The name inside the reference: `${secret:` itself reads as "secret:" followed by a value.
+  const name = /^\$\{(?:ssm|secret):(.*)\}$/s.exec(s)?.[1] ?? s;
   if (LOOKS_LIKE_URL.test(s) || looksSecret(name)) {
     return (
       'is a secret: keep the webhook URL in SSM Parameter Store (a SecureString) or Secrets Manager and write where it is, ' +
@@ -300,9 +340,13 @@ export const sourceSchema = z
       'The Secrets Manager secret: for direct, an RDS-style secret (host, port, username, password, dbname).',
     ),
     database: text('tis', {
-      test: (s) => !/:\/\/|@/.test(s),
-      explain: () =>
-        'is a database name, not a connection string — write the name of the database, e.g. tis (the source is reached through resourceArn and secretArn)',
+      // `${ssm:…}` and `${secret:…}` are resolved only by the code that sends messages (SPEC.md
+      // "Configuration"): here one would reach the database as its name.
+      test: (s) => !/:\/\/|@/.test(s) && !/\$\{(ssm|secret):/.test(s),
+      explain: (s) =>
+        /\$\{(ssm|secret):/.test(s)
+          ? "is a reference that only messages' webhooks may use — write the database's name, e.g. tis, or ${env:NAME} to read it from the environment when the config is loaded"
+          : 'is a database name, not a connection string — write the name of the database, e.g. tis (the source is reached through resourceArn and secretArn)',
     })
       .optional()
       .describe("The database's name; for direct, the secret's dbname when left out."),
@@ -381,7 +425,7 @@ export const vpcSchema = z
 
 /** A contact in `stalewatch.yml`'s `contacts:`: who they are, what they read, where they hear. */
 export const contactSchema = z.strictObject({
-  name: text('Placements data lead', undefined, {
+  name: text('Placements data lead', NAME_RULE('Placements data lead'), {
     max: 60,
     fits: 'in "Who is on it" in messages',
     fix: 'shorten it, e.g. Placements data lead',
@@ -634,20 +678,16 @@ export const checkSchema = z
  * (lib/config/alarm.ts), so both are written and checked alike.
  */
 export const audienceFields = {
-  title: text('Trainee placements', undefined, TITLE_LIMIT).describe('The name data leads use.'),
-  owner: z.union(
-    [refName('contact', 'placements-lead'), z.array(refName('contact', 'placements-lead')).min(1)],
-    {
-      error: (iss) =>
-        iss.input === undefined
-          ? 'is required — name a contact from checks/stalewatch.yml, e.g. owner: placements-lead'
-          : `${show(iss.input)} is not a contact — write one contact or a list, e.g. [placements-lead, programmes-lead]`,
-    },
+  title: text('Trainee placements', NAME_RULE('Trainee placements'), TITLE_LIMIT).describe(
+    'The name data leads use.',
   ),
-  subscribers: z
-    .array(refName('contact', 'placements-product-lead'))
-    .optional()
-    .describe('Contacts who get a copy.'),
+  owner: z.union([refName('contact', 'placements-lead'), contactList('placements-lead').min(1)], {
+    error: (iss) =>
+      iss.input === undefined
+        ? 'is required — name a contact from checks/stalewatch.yml, e.g. owner: placements-lead'
+        : `${show(iss.input)} is not a contact — write one contact or a list, e.g. [placements-lead, programmes-lead]`,
+  }),
+  subscribers: contactList('placements-product-lead').optional().describe('Contacts who get a copy.'),
   snooze: text('2026-11-30T09:00', {
     test: (s) => readLocalDateTime(s, 'UTC').problem === undefined,
     explain: (s) =>

@@ -439,6 +439,40 @@ describe('npx sls package with other checks/ trees: the schedules deployed mean 
     expect(schedules(resources).dispatch).toContain('cron(0 0/2 * * ? *)');
   });
 
+  it('gives the functions only the variables the sources name, never one written elsewhere in checks/', () => {
+    // Prepare: a comment, a title and a where name variables that hold secrets on the packaging machine
+    const dir = writeTree({
+      'stalewatch.yml': `# deploy with \${env:DEPLOY_TOKEN}\n${SETTINGS.replace(
+        'database: tis',
+        'database: ${env:TIS_DATABASE}',
+      )}`,
+      'placements.yml': PLACEMENTS.replace(
+        'title: Trainee placements',
+        'title: Placements ${env:CI_JOB_TOKEN}',
+      ),
+    });
+    // Act
+    const { code, stderr } = sls(['package', '--stage', 'test'], {
+      STALEWATCH_CHECKS_DIR: dir,
+      DEPLOY_TOKEN: 'dEpLoY-t0ken-value',
+      CI_JOB_TOKEN: 'ci',
+      TIS_DATABASE: 'tis',
+    });
+    // Assess: the database variable is there; nothing else from the packaging machine's environment
+    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    const template = readFileSync(
+      join(ROOT, '.serverless', 'cloudformation-template-update-stack.json'),
+      'utf8',
+    );
+    const variables = Object.values(JSON.parse(template).Resources as Record<string, Resource>)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .flatMap((r) => Object.keys((r.Properties.Environment as { Variables?: object })?.Variables ?? {}));
+    expect(variables).toContain('TIS_DATABASE');
+    expect(variables).not.toContain('DEPLOY_TOKEN');
+    expect(variables).not.toContain('CI_JOB_TOKEN');
+    expect(template).not.toContain('dEpLoY-t0ken-value');
+  });
+
   it.each([
     ['runEvery: 30s\n', /stalewatch\.yml:\d+:\d+ runEvery: "30s" is not whole minutes/],
     ['  digest: "0 0 8 * * 1-5"\n', /stalewatch\.yml:\d+:\d+ notify\.digest: .*write "0 8 \* \* 1-5"/],

@@ -71,11 +71,37 @@ export function statementErrorOf(
   return new StatementError(databaseErrorText(code, message), sql);
 }
 
+/** A character of a URL scheme after its first letter (RFC 3986). */
+const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+
 /**
- * `scheme://user:password@host/…`: the password runs to the last `@` (it may hold an unencoded `@`,
- * `/` or `:`), so a URL with `@` further on loses its host too, which is the safe way to be wrong.
+ * `word` with the password of every `scheme://user:password@host/…` in it replaced by `***`. The password
+ * runs to the last `@` of the word (it may hold an unencoded `@`, `/` or `:`), so a URL with `@`
+ * further on loses its host too, which is the safe way to be wrong. A scan, not a regular expression:
+ * each character is looked at a bounded number of times, whatever the word (docs/sources.md).
  */
-const URL_WITH_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@:]*):\S*@/gi;
+function redactWord(word: string): string {
+  const lastAt = word.lastIndexOf('@');
+  let out = '';
+  let from = 0;
+  let search = 0;
+  for (let sep = word.indexOf('://', search); sep >= 0 && sep < lastAt; sep = word.indexOf('://', search)) {
+    search = sep + 3;
+    // The scheme: the run of scheme characters before "://", from its first letter.
+    let start = sep;
+    while (start > from && SCHEME_CHAR.test(word[start - 1] as string)) start--;
+    while (start < sep && !/[A-Za-z]/.test(word[start] as string)) start++;
+    if (start === sep) continue;
+    // The user: up to the first character that ends it; a password follows only after ":".
+    let colon = sep + 3;
+    while (colon < word.length && !'/?#@:'.includes(word[colon] as string)) colon++;
+    if (word[colon] !== ':' || colon > lastAt) continue;
+    out += `${word.slice(from, colon + 1)}***`;
+    from = lastAt;
+    search = lastAt + 1;
+  }
+  return out + word.slice(from);
+}
 
 /** A connection URL without its password, for reports and logs. */
 export function redactUrl(url: string): string {
@@ -94,7 +120,11 @@ export function redactUrl(url: string): string {
  * it appears on its own (drivers quote URLs and options in their errors).
  */
 export function redactUrlsIn(text: string, url?: string): string {
-  let out = text.replace(URL_WITH_PASSWORD, '$1$2:***@');
+  // Whitespace ends a URL: each word is redacted on its own.
+  let out = text
+    .split(/(\s+)/)
+    .map((part) => (part.includes('://') ? redactWord(part) : part))
+    .join('');
   const password = url ? passwordOf(url) : '';
   // A password of one or two characters would blot out letters everywhere and protects little.
   if (password.length >= 3) {

@@ -72,6 +72,12 @@ export const refusal = {
     `reads the variable ${name} — a where may use only its table's columns and literal values, e.g. ${EXAMPLE}`,
   parameter: (name: string) =>
     `has the parameter ${name}, which nothing fills in — write the value itself, e.g. ${EXAMPLE}`,
+  qualifiedColumn: (name: string) =>
+    `names the column ${name} with a table or schema — write the column alone, e.g. ${name.split('.').at(-1)}: a where reads only its own table's columns (for another table's, use a view and point table: at it)`,
+  indirection: () =>
+    'reads part of a value ((value).field, value[1]) — compare whole columns, or compute the part in a view and point table: at it',
+  unsupportedMysql: (form: string, instead: string) =>
+    `uses ${form}, which the MySQL parser Stalewatch checks a where with cannot read — ${instead}`,
   star: () => `has *, which is not a value — name a column, e.g. ${EXAMPLE}`,
   cast: (type: string, allowed: readonly string[]) =>
     `casts to ${type}, which a where may not — cast to one of ${allowed.join(', ')}`,

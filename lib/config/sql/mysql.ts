@@ -33,7 +33,7 @@ export async function mysqlProblems(where: string, maxNesting: number): Promise<
   try {
     ast = parser.astify(`${PREFIX}${where})`, { database: 'mysql' });
   } catch (error) {
-    if (problems.count === 0) problems.add(syntaxProblem(error, where));
+    if (problems.count === 0) problems.add(unsupportedForm(where) ?? syntaxProblem(error, where));
     return problems.list();
   }
   const select = statementOf(ast);
@@ -118,6 +118,55 @@ function lineEnd(sql: string, from: number): number {
   return end < 0 ? sql.length : end;
 }
 
+/** `sql` with the inside of every quoted string and identifier blanked: what is left is SQL, not data. */
+function outsideQuotes(sql: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i];
+    if (c !== "'" && c !== '"' && c !== '`') continue;
+    const end = quotedEnd(sql, i);
+    if (end < 0) break;
+    out += `${sql.slice(from, i + 1)}${' '.repeat(end - i - 1)}${c}`;
+    from = end + 1;
+    i = end;
+  }
+  return out + sql.slice(from);
+}
+
+/**
+ * MySQL forms that node-sql-parser's grammar cannot read, named with what to write instead, for a
+ * `where` it failed to parse (so that "syntax error" is not said of valid MySQL). Each pattern is
+ * linear: no nested quantifiers.
+ */
+function unsupportedForm(where: string): string | null {
+  const sql = outsideQuotes(where);
+  if (sql.includes('<=>'))
+    return refusal.unsupportedMysql(
+      '<=> (NULL-safe equality)',
+      'write (a = b OR (a IS NULL AND b IS NULL)), or a IS NULL to compare with NULL',
+    );
+  const binary = /(^|[^\w$.])binary\s+([A-Za-z_`'"(][\w$]*)/i.exec(sql);
+  if (binary && !/\bas\s*$/i.test(sql.slice(0, binary.index + (binary[1]?.length ?? 0)))) {
+    const value = binary[2]?.replace(/^[`'"(]$/, 'x') || 'x';
+    return refusal.unsupportedMysql(
+      'BINARY before a value',
+      `write CAST(${value} AS BINARY) = 'x' for a byte-by-byte comparison, or ${value} COLLATE utf8mb4_bin = 'x' for a case-sensitive one`,
+    );
+  }
+  const introducer = /(^|[^\w$.])(_[A-Za-z0-9]+)\s*'/.exec(sql);
+  if (introducer) {
+    const start = (introducer.index ?? 0) + (introducer[0].length - 1);
+    const end = quotedEnd(where, start);
+    const text = end > start ? where.slice(start, end + 1) : "'x'";
+    return refusal.unsupportedMysql(
+      `a character set introducer (${introducer[2]}'…')`,
+      `write the plain string ${text}: MySQL compares it in the column's own character set`,
+    );
+  }
+  return null;
+}
+
 function syntaxProblem(error: unknown, where: string): string {
   if (error instanceof RangeError) return refusal.tooDeep(MAX_TREE_DEPTH);
   const e = error as { found?: unknown; location?: { start?: { offset?: number } } };
@@ -169,8 +218,12 @@ const RULES: Record<string, NodeRule> = {
     plain: ['table', 'column', 'db', 'schema', 'collate'],
     check: (n, walk) => {
       const column = isFields(n.column) && isFields(n.column.expr) ? n.column.expr.value : n.column;
+      const qualifier = [n.db, n.schema, n.table].filter((q) => typeof q === 'string' && q !== '');
       if (column === '*') walk.problems.add(refusal.star());
       else if (typeof column !== 'string') walk.problems.add(refusal.construct('this column reference'));
+      // The where's FROM is its own table alone: `t.status` names nothing else (docs/config.md).
+      else if (qualifier.length > 0)
+        walk.problems.add(refusal.qualifiedColumn([...qualifier, column].join('.')));
       collation(n.collate, walk);
     },
   },

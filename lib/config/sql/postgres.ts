@@ -152,8 +152,11 @@ const RULES: Record<string, NodeRule> = {
   ColumnRef: {
     plain: ['fields'],
     check: (f, walk) => {
-      if (Array.isArray(f.fields) && f.fields.some((n) => isFields(n) && 'A_Star' in n))
-        walk.problems.add(refusal.star());
+      const parts = Array.isArray(f.fields) ? f.fields : [];
+      if (parts.some((n) => isFields(n) && 'A_Star' in n)) walk.problems.add(refusal.star());
+      // `t.status`, `public.placement.status`: the where's FROM is its own table alone, so a qualifier
+      // names nothing else; refused here rather than failing on the database at run time.
+      else if (parts.length > 1) walk.problems.add(refusal.qualifiedColumn(svals(parts).join('.')));
     },
   },
   A_Const: { plain: ['ival', 'fval', 'sval', 'bsval', 'boolval', 'isnull'] },
@@ -221,16 +224,11 @@ const RULES: Record<string, NodeRule> = {
   },
   NamedArgExpr: { exprs: ['arg'], plain: ['name', 'argnumber'] },
   A_ArrayExpr: { exprs: ['elements'], plain: ['list_start', 'list_end'] },
+  // `(value).field` and `value[1]`, `value[1:2]`: parts of a value are no filter on whole columns, and
+  // a slice's bounds are arbitrary expressions; refused (docs/config.md "Refused").
   A_Indirection: {
-    exprs: ['arg'],
-    plain: ['indirection'],
-    check: (f, walk, depth) => {
-      for (const step of Array.isArray(f.indirection) ? f.indirection : []) {
-        if (!isFields(step) || 'String' in step) continue; // (composite).field
-        if (isFields(step.A_Indices)) walk.node([step.A_Indices.lidx, step.A_Indices.uidx], depth + 1);
-        else walk.problems.add(refusal.star());
-      }
-    },
+    plain: ['arg', 'indirection'],
+    check: (_f, walk) => walk.problems.add(refusal.indirection()),
   },
   CollateClause: { exprs: ['arg'], plain: ['collname'] },
   RowExpr: { exprs: ['args'], plain: ['row_format', 'colnames'] },

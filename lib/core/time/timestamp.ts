@@ -37,6 +37,13 @@ const YEAR_MS = 365.2425 * DAY_MS;
 /** JavaScript's `Date` holds ±8.64e15 ms; two days of margin keep every zone's local time inside it. */
 const LATEST_MS = 8.64e15 - 2 * DAY_MS;
 
+/**
+ * The longest text a time can be: `-123456-12-31T23:59:59.123456789+05:30:15 BC` and some room. A
+ * number may be longer (a numeric column far out of range), and is read as one: its pattern is linear.
+ */
+const MAX_TIME_TEXT = 64;
+const NUMBER_CHARACTERS = /^[\d.eE+-]+$/;
+
 /** How the SQL gives a MySQL `TIMESTAMP`: `@` and its epoch seconds, an instant in no time zone. */
 const INSTANT_EPOCH = /^@(\d+(?:\.\d+)?)$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
@@ -58,6 +65,13 @@ export function parseTimestamp(text: string | null, reading: ColumnReading): Dat
   if (text === null) return null;
   const trimmed = text.trim();
   const newest = `the newest ${reading.column}`;
+  // No time is written in more characters than this; a longer value (a column of long text) is not
+  // given to the patterns below, whose optional parts could otherwise backtrack over it.
+  if (trimmed.length > MAX_TIME_TEXT && !NUMBER_CHARACTERS.test(trimmed)) {
+    throw new UnreadableTimestampError(
+      `${newest} is ${trimmed.length.toLocaleString('en-GB')} characters long, which no date, time or epoch number is: name a column that holds times`,
+    );
+  }
   if (NUMBER.test(trimmed)) return fromNumber(Number(trimmed), reading);
   const epoch = INSTANT_EPOCH.exec(trimmed);
   if (epoch) return fromInstantEpoch(Number(epoch[1]), reading.column);

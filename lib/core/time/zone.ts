@@ -12,6 +12,40 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
+/** The zone Intl reads `zone` as (`Europe/London` for `europe/london`, `UTC` for `Etc/UTC`), or null. */
+function resolvedZone(zone: string): string | null {
+  try {
+    return new Intl.DateTimeFormat('en-GB', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * How a zone written in config is read: its one canonical name, or why it is refused. Intl reads zone
+ * names in any case, but EventBridge Scheduler (the deployed digest) and people do not: a name that
+ * differs from a real one only in case (`europe/london`), or whose parts do not start with a capital
+ * (`us/eastern`), is refused with the name meant. Other names Intl knows (`Etc/UTC`, `US/Eastern`)
+ * are read as the name Intl gives them (`UTC`, `America/New_York`), so that one zone has one spelling
+ * in state, events and deployed schedules (docs/config.md "Time zones").
+ */
+export function readTimeZone(text: string): { zone: string } | { problem: string } {
+  const resolved = resolvedZone(text);
+  if (!resolved || text.length === 0) return { problem: 'is not an IANA time zone' };
+  if (text === resolved || Intl.supportedValuesOf('timeZone').includes(text)) return { zone: text };
+  const capitalised = text.split('/').every((part) => /^[A-Z]/.test(part));
+  if (text.toLowerCase() === resolved.toLowerCase() || !capitalised) {
+    return { problem: `is not written as the IANA time zone is — did you mean ${resolved}?` };
+  }
+  return { zone: resolved };
+}
+
+/** The canonical name of a zone that `readTimeZone` accepts (`UTC` for `Etc/UTC`). */
+export function canonicalZone(zone: string): string {
+  const reading = readTimeZone(zone);
+  return 'zone' in reading ? reading.zone : zone;
+}
+
 /** `Saturday 24 October 04:10` in `zone`; the year is added when it is not `now`'s year. */
 export function formatLocal(t: Date, zone: string, now: Date): string {
   const local = new TZDate(t, zone);

@@ -4,9 +4,16 @@
  * the wrong field must not travel on into terminals, CI logs and alerts.
  */
 
-/** C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides and isolates. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-export const CONTROL_CHARACTER = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+/**
+ * C0 controls but tab and newline, DEL, C1 controls, and the invisible formatting characters that can
+ * hide or reorder text: bidirectional marks, embeddings, overrides and isolates (U+061C, U+200E, U+200F,
+ * U+202A–U+202E, U+2066–U+2069), zero-width spaces and joiners that join nothing (U+200B, U+2060–U+2064,
+ * U+FEFF, U+180E), and the line and paragraph separators (U+2028, U+2029). The zero-width joiner and
+ * non-joiner (U+200D, U+200C) are kept: emoji (👩‍💻) and scripts such as Persian need them.
+ */
+export const CONTROL_CHARACTER =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u180E\u200B\u200E\u200F\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
 
 const SECRET_LOOKING: readonly RegExp[] = [
   /:\/\//, // any URL: webhook URLs and connection strings carry their secret in the path or user info

@@ -1,5 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
+import { redactUrlsIn } from '../../adapters/sql/scrub';
 import { ConfigError, UsageError } from '../../core/errors';
+import { escapeControlCharacters } from '../../core/util/quote';
 import type { AckFlags } from './commands/ack';
 import type { DoctorFlags } from './commands/doctor';
 import type { PreviewFlags } from './commands/preview';
@@ -206,6 +208,41 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stderr.write(`${error.message}\n`);
       return EXIT.invalid;
     }
-    throw error;
+    // Anything else is one line a person can read; the stack only for whoever asks for it.
+    const debug = io.env.STALEWATCH_DEBUG === '1';
+    io.stderr.write(
+      `stalewatch: ${describeFailure(error)}${debug ? '' : ' (STALEWATCH_DEBUG=1 shows where)'}\n`,
+    );
+    if (debug && error instanceof Error && error.stack) io.stderr.write(`${redactUrlsIn(error.stack)}\n`);
+    return EXIT.failing;
   }
+}
+
+/** Longest failure message printed: one line of a terminal or a CI log, give or take. */
+const FAILURE_LENGTH = 300;
+
+/**
+ * An unexpected failure in words, whatever was thrown (an `Error`, a string, an object, `undefined`):
+ * its class and message on one line, control characters escaped, passwords of URLs taken out.
+ */
+export function describeFailure(error: unknown): string {
+  let text: string;
+  if (error instanceof Error) {
+    const name = error.name && error.name !== 'Error' ? `${error.name}: ` : '';
+    text = `${name}${error.message || 'failed with no message'}`;
+  } else if (typeof error === 'string') {
+    text = error || 'failed with no message';
+  } else if (error === undefined || error === null) {
+    text = `failed with no message (something threw ${String(error)})`;
+  } else {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(error);
+    } catch {
+      json = undefined;
+    }
+    text = `failed: ${json && json !== '{}' ? json : Object.prototype.toString.call(error)}`;
+  }
+  const line = escapeControlCharacters(redactUrlsIn(text.replace(/\s*\n\s*/g, ' ')));
+  return line.length > FAILURE_LENGTH ? `${line.slice(0, FAILURE_LENGTH - 1)}…` : line;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   alertsByContact,
@@ -13,6 +13,24 @@ import { UsageError } from '../../../core/errors';
 import type { CliIo } from '../io';
 import { parseNow } from '../options';
 import { exitCodeOf, type RunFlags, runOnce } from './run';
+
+/**
+ * The folder `--out` names, made when missing. `--out` is a folder (several files go in it: SPEC.md
+ * "CLI"); a file, or a folder that cannot be made, is a usage error that says which.
+ */
+export function makeOutFolder(out: string): void {
+  if (existsSync(out) && !statSync(out).isDirectory()) {
+    throw new UsageError(
+      `--out ${out} is a file — give a folder for the files to be written to (it is made if missing), e.g. --out preview`,
+    );
+  }
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'an error';
+    throw new UsageError(`--out ${out} could not be made (${code}) — give a folder you can write to`);
+  }
+}
 
 /** The options of `stalewatch preview`. */
 export interface PreviewFlags extends RunFlags {
@@ -72,7 +90,7 @@ function writeAll(
   buttons = false,
 ): void {
   const flags = { out };
-  mkdirSync(flags.out, { recursive: true });
+  makeOutFolder(flags.out);
   const written: string[] = [];
   for (const preview of previews(byContact, { buttons })) {
     for (const [name, content] of Object.entries(previewFiles(preview))) {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoStatusState } from '../../../adapters/aws/status-state';
@@ -7,6 +7,7 @@ import { statusPageOfRun } from '../../../app/status-page';
 import { messageOf, UsageError } from '../../../core/errors';
 import { STATUS_PAGE_FILE } from '../../../core/status-page';
 import type { CliIo } from '../io';
+import { makeOutFolder } from './preview';
 import { exitCodeOf, type RunFlags, runOnce } from './run';
 
 /** The options of `stalewatch status`. */
@@ -40,7 +41,7 @@ export async function statusCommand(io: CliIo, flags: StatusFlags): Promise<numb
   } finally {
     client?.destroy();
   }
-  mkdirSync(flags.out, { recursive: true });
+  makeOutFolder(flags.out);
   const file = join(flags.out, STATUS_PAGE_FILE);
   writeFileSync(file, html);
   io.stdout.write(
