@@ -6,7 +6,7 @@ import type { Email } from '../core/messages/email';
 import type { Alert } from '../core/messages/model';
 import type { SlackMessage } from '../core/messages/slack';
 import type { Config, Engine, SecretRef, SourceConfig } from '../core/model/config';
-import type { CheckState } from '../core/model/state';
+import type { CheckState, CheckStateInput } from '../core/model/state';
 import type { CheckNow } from '../core/status';
 
 /**
@@ -55,9 +55,10 @@ export interface StateStore {
   prepare(items: readonly OutboxItem[]): Promise<void>;
   /**
    * Writes `state`, naming the outbox items it commits, if the stored version is still
-   * `expectedVersion`; false when another run got there.
+   * `expectedVersion`; false when another run got there. Its times may be `Date`s or ISO-8601 text
+   * (a state as stored); the store writes them as text.
    */
-  save(state: CheckState, expectedVersion: number, outbox: readonly OutboxItem[]): Promise<boolean>;
+  save(state: CheckStateInput, expectedVersion: number, outbox: readonly OutboxItem[]): Promise<boolean>;
   /** Marks outbox items committed (publishable); an item already gone (published) stays gone. */
   commit(items: readonly OutboxItem[]): Promise<void>;
   /** Every event waiting in the outboxes of these sources, oldest first, committed or not. */

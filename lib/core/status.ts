@@ -2,16 +2,23 @@ import { worse } from './evaluate/status';
 import type { CheckResult } from './evaluate/types';
 import { type DailyRecord, dailyRecord, type HistoryEntry } from './history';
 import type { Config, Status } from './model/config';
-import type { CheckState } from './model/state';
+import { checkStateSchema, instantSchema } from './model/state';
+import { z } from 'zod';
 
 /** How many days the status page's strip shows: the state table keeps history this long. */
 export const STATUS_DAYS = 30;
 
 /** What the page needs of one check's current state: a stored state, or a run's result. */
-export type CheckNow = Pick<CheckState, 'checkId' | 'status' | 'staleSince' | 'lastUpdatedAt'> & {
-  /** When it entered `status`; null when only one run is known (the CLI without deployed state). */
-  since: string | null;
-};
+export const checkNowSchema = checkStateSchema
+  .pick({ checkId: true, status: true, staleSince: true, lastUpdatedAt: true })
+  .extend({
+    /** When it entered `status`; null when only one run is known (the CLI without deployed state). */
+    since: instantSchema.nullable(),
+  });
+/** What the page needs of one check's current state, with `Date`s (`checkNowSchema`). */
+export type CheckNow = z.output<typeof checkNowSchema>;
+/** A check's current state as a caller may hand it to the page: times as `Date`s or ISO-8601 text. */
+export type CheckNowInput = z.input<typeof checkNowSchema>;
 
 /** Who said they are on a dataset, and when (acknowledgements, SPEC.md "Who is on it"). */
 export interface OnIt {
@@ -46,9 +53,9 @@ export function checkNowOfResult(result: CheckResult): CheckNow {
   return {
     checkId: result.check.id,
     status: result.status,
-    since: result.staleSince?.toISOString() ?? null,
-    staleSince: result.staleSince?.toISOString() ?? null,
-    lastUpdatedAt: result.lastUpdatedAt?.toISOString() ?? null,
+    since: result.staleSince,
+    staleSince: result.staleSince,
+    lastUpdatedAt: result.lastUpdatedAt,
   };
 }
 
@@ -57,7 +64,6 @@ export function historyOfResults(results: readonly CheckResult[], now: Date): Hi
   return results.map((r) => ({ checkId: r.check.id, runAt: now.toISOString(), status: r.status }));
 }
 
-const date = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
 const earliest = (dates: Array<Date | null>) =>
   dates.reduce<Date | null>((a, b) => (b === null ? a : a === null || b < a ? b : a), null);
 const latest = (dates: Array<Date | null>) =>
@@ -71,7 +77,7 @@ const latest = (dates: Array<Date | null>) =>
  */
 export function statusPageModel(
   config: Config,
-  current: ReadonlyMap<string, CheckNow>,
+  current: ReadonlyMap<string, CheckNowInput>,
   history: readonly HistoryEntry[],
   now: Date,
   onIt: ReadonlyMap<string, OnIt> = new Map(),
@@ -80,21 +86,24 @@ export function statusPageModel(
   const byCheck = new Map<string, HistoryEntry[]>();
   for (const entry of history) byCheck.set(entry.checkId, [...(byCheck.get(entry.checkId) ?? []), entry]);
   const datasets = config.datasets.map((dataset): DatasetStatus => {
-    const states = dataset.checks.flatMap((c) => current.get(c.id) ?? []);
+    const states = dataset.checks.flatMap((c) => {
+      const known = current.get(c.id);
+      return known ? [checkNowSchema.parse(known)] : [];
+    });
     const status = states.reduce<Status | null>((s, c) => (s === null ? c.status : worse(s, c.status)), null);
     const worst = states.filter((c) => c.status === status);
     const stale = status === 'warn' || status === 'fail';
     const since = stale
       ? earliest(
-          states.filter((c) => c.status === 'warn' || c.status === 'fail').map((c) => date(c.staleSince)),
+          states.filter((c) => c.status === 'warn' || c.status === 'fail').map((c) => c.staleSince),
         )
-      : earliest(worst.map((c) => date(c.since)));
+      : earliest(worst.map((c) => c.since));
     const acknowledged = onIt.get(dataset.id);
     return {
       title: dataset.title,
       status,
       since,
-      lastUpdatedAt: latest(states.map((c) => date(c.lastUpdatedAt))),
+      lastUpdatedAt: latest(states.map((c) => c.lastUpdatedAt)),
       owners: dataset.owners.map((id) => config.settings.contacts[id]?.name ?? id),
       onIt: acknowledged ? { name: acknowledged.name, since: new Date(acknowledged.since) } : null,
       record: dailyRecord(

@@ -3,29 +3,21 @@ import type { CheckResult, PreviousState } from './evaluate/types';
 import { type CheckState, ROW_COUNTS_KEPT, type TransitionKind } from './model/state';
 import { durationSeconds } from './time/duration';
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
 /**
  * A stored time, but never later than `now`. Runs are recorded in time order, so a stored time after
  * this run's can only come from a state written by a run from the future (a wrong clock, or a version
  * before runs ahead of the clock were refused): read as `now`, it cannot hold back reminders.
  */
-function notAfter(stored: string, now: Date): string {
-  return new Date(stored).getTime() > now.getTime() ? now.toISOString() : stored;
+function notAfter(stored: Date, now: Date): Date {
+  return stored.getTime() > now.getTime() ? now : stored;
 }
 
-/** The state as the verdicts read it. */
+/**
+ * The state as the verdicts read it: the state itself (`PreviousState` is a view of `CheckState`).
+ * Kept so that a caller can name the step; there is nothing to convert.
+ */
 export function toPreviousState(state: CheckState | null): PreviousState | null {
-  if (!state) return null;
-  return {
-    status: state.status,
-    since: new Date(state.since),
-    dataStatus: state.dataStatus,
-    staleSince: state.staleSince ? new Date(state.staleSince) : null,
-    lastUpdatedAt: state.lastUpdatedAt ? new Date(state.lastUpdatedAt) : null,
-    rowCounts: state.rowCounts,
-    observed: state.observed,
-  };
+  return state;
 }
 
 /**
@@ -47,7 +39,7 @@ export function transitionsOf(
   }
   if (previous?.status === 'error') kinds.push('error-recovered');
   const before = previous?.dataStatus ?? null;
-  const toldAt = previous?.lastNotifiedAt ? new Date(notAfter(previous.lastNotifiedAt, now)).getTime() : null;
+  const toldAt = previous?.lastNotifiedAt ? notAfter(previous.lastNotifiedAt, now).getTime() : null;
   if (isStale(result.status)) {
     // Never told (new, or stale since before an error): tell now. Told: remind when it is due.
     if (!isStale(before) || toldAt === null) kinds.push('stale');
@@ -76,25 +68,25 @@ export function nextState(
   return {
     checkId: result.check.id,
     status: result.status,
-    since: changed || !previous ? now.toISOString() : notAfter(previous.since, now),
+    since: changed || !previous ? now : notAfter(previous.since, now),
     dataStatus,
     // Stale with no "since" to report (no data on a check's first run): the service saw it so now.
     staleSince: keep
       ? (previous?.staleSince ?? null)
-      : iso(result.staleSince ?? (isStale(result.status) ? now : null)),
-    lastUpdatedAt: keep ? (previous?.lastUpdatedAt ?? null) : iso(result.lastUpdatedAt),
+      : (result.staleSince ?? (isStale(result.status) ? now : null)),
+    lastUpdatedAt: keep ? (previous?.lastUpdatedAt ?? null) : result.lastUpdatedAt,
     observed: keep ? (previous?.observed ?? null) : result.observed,
     rowCounts:
       rowCount === null
         ? (previous?.rowCounts ?? [])
         : [...(previous?.rowCounts ?? []), rowCount].slice(-ROW_COUNTS_KEPT),
     lastNotifiedAt: told
-      ? now.toISOString()
+      ? now
       : isStale(dataStatus) && previous?.lastNotifiedAt
         ? notAfter(previous.lastNotifiedAt, now)
         : null,
     runId,
-    runAt: now.toISOString(),
+    runAt: now,
     version: (previous?.version ?? 0) + 1,
   };
 }

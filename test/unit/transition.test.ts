@@ -69,9 +69,9 @@ describe('transitions', () => {
     const failed = step(stale, down, '2026-11-23T10:15:00Z').state;
     expect([failed.status, failed.since, failed.dataStatus, failed.lastUpdatedAt]).toEqual([
       'error',
-      '2026-11-23T10:15:00.000Z',
+      new Date('2026-11-23T10:15:00.000Z'),
       'warn',
-      '2026-11-20T00:00:00.000Z',
+      new Date('2026-11-20T00:00:00.000Z'),
     ]);
     expect(step(failed, observe(OLD), '2026-11-23T10:30:00Z').kinds).toEqual(['error-recovered']);
   });

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { AlarmStore } from '../../app/ports';
 import type { AlarmState } from '../../core/alarms/news';
-import { dynamoStateStore } from './dynamo-state';
+import { dynamoStateStore, stateOfItem } from './dynamo-state';
 
 /**
  * Alarm states and reminders in the state table: an alarm's state is a check state
@@ -29,8 +29,8 @@ export function dynamoAlarmStore(client: DynamoDBClient, table: string): AlarmSt
         }),
       );
       if (!answer.Item) return null;
-      const { pk: _pk, sk: _sk, outboxEventIds: _ids, ...state } = answer.Item;
-      return state as AlarmState;
+      // The alarm's own fields (`alarm`, `news`) are kept as written: only the state's times are parsed.
+      return stateOfItem(answer.Item) as unknown as AlarmState;
     },
     save: (state, expectedVersion) => states.save(state, expectedVersion, []),
     async remindAt(checkId, at) {

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { OutboxItem, StateStore, StoredState } from '../../app/ports';
 import type { EventEntry } from '../../core/events/types';
-import type { CheckState } from '../../core/model/state';
+import { type CheckState, checkStateSchema, storedFormOf } from '../../core/model/state';
 import { again, done, type RetryPolicy, retry } from '../../core/retry';
 import { forEachConcurrently } from '../../core/util/concurrently';
 import { abortableSleep } from '../sleep';
@@ -25,12 +25,33 @@ const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException ||
   (error as Error).name === 'ConditionalCheckFailedException';
 
+/** A state item the table holds that this version cannot read (hand-edited, or written by another tool). */
+export class StoredStateError extends Error {
+  override readonly name = 'StoredStateError';
+}
+
+/**
+ * A state item as the service works with it: times parsed to `Date`s here, the one place they are read;
+ * fields the state type does not know (an alarm's `alarm` and `news`) kept as they are.
+ */
+export function stateOfItem(item: Record<string, unknown>): CheckState & Record<string, unknown> {
+  const { pk: _pk, sk, outbox: _outbox, outboxEventIds: _ids, ...rest } = item;
+  const parsed = checkStateSchema.safeParse(rest);
+  if (!parsed.success)
+    throw new StoredStateError(
+      `The state item ${String(item.pk)} / ${String(sk)} cannot be read (${parsed.error.issues
+        .map((i) => `${i.path.join('.') || 'item'}: ${i.message}`)
+        .join('; ')}): delete it and the next run starts that check afresh`,
+      { cause: parsed.error },
+    );
+  return { ...rest, ...parsed.data };
+}
+
 function fromItem(item: Record<string, unknown>): StoredState {
-  const { pk: _pk, sk: _sk, outbox, outboxEventIds, ...rest } = item;
   return {
-    ...(rest as unknown as CheckState),
-    outboxEventIds: (outboxEventIds as string[] | undefined) ?? [],
-    legacyOutbox: (outbox as EventEntry[] | undefined) ?? [],
+    ...stateOfItem(item),
+    outboxEventIds: (item.outboxEventIds as string[] | undefined) ?? [],
+    legacyOutbox: (item.outbox as EventEntry[] | undefined) ?? [],
   };
 }
 
@@ -131,7 +152,7 @@ export function dynamoStateStore(
             TableName: table,
             Item: {
               ...key(state.checkId),
-              ...state,
+              ...storedFormOf(state),
               outboxEventIds: outbox.map((i) => i.event.detail.eventId),
             },
             ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
@@ -211,13 +232,13 @@ export function dynamoStateStore(
         states.map((s) => ({
           PutRequest: {
             Item: {
-              ...key(s.checkId, `RUN#${s.runAt}`),
+              ...key(s.checkId, `RUN#${s.runAt.toISOString()}`),
               status: s.status,
               observed: s.observed,
-              lastUpdatedAt: s.lastUpdatedAt,
-              staleSince: s.staleSince,
+              lastUpdatedAt: s.lastUpdatedAt?.toISOString() ?? null,
+              staleSince: s.staleSince?.toISOString() ?? null,
               runId: s.runId,
-              expiresAt: Math.floor(new Date(s.runAt).getTime() / 1000) + HISTORY_DAYS * 86_400,
+              expiresAt: Math.floor(s.runAt.getTime() / 1000) + HISTORY_DAYS * 86_400,
             },
           },
         })),

@@ -1,7 +1,7 @@
 import { watchOf } from '../alarms/watch';
 import { dailyRecord, type HistoryEntry } from '../history';
 import type { Config, Contact } from '../model/config';
-import type { CheckState } from '../model/state';
+import { type CheckStateInput, checkStateSchema } from '../model/state';
 import { formatLocal } from '../time/zone';
 import type { Alert, DigestItem } from './model';
 import { countOf, lengthInWords, whenInWords } from './wording';
@@ -49,6 +49,9 @@ export interface DigestCheck {
   recoveredAt: string | null;
 }
 
+/** The message model keeps times as ISO-8601 text (as events carry them). */
+const iso = (at: Date | null) => (at ? at.toISOString() : null);
+
 const isStale = (status: string | null) => status === 'warn' || status === 'fail';
 
 /**
@@ -58,30 +61,31 @@ const isStale = (status: string | null) => status === 'warn' || status === 'fail
  * it had been stale at least since then.
  */
 export function digestChecks(
-  states: readonly CheckState[],
+  states: readonly CheckStateInput[],
   history: readonly HistoryEntry[],
   lastDigestAt: Date | null,
 ): DigestCheck[] {
   const runsOf = new Map<string, HistoryEntry[]>();
   for (const h of history) runsOf.set(h.checkId, [...(runsOf.get(h.checkId) ?? []), h]);
   const out: DigestCheck[] = [];
-  for (const s of states) {
+  for (const given of states) {
+    const s = checkStateSchema.parse(given);
     const noData = s.observed !== null && 'ageSeconds' in s.observed && s.observed.ageSeconds === null;
     if (isStale(s.status) || (s.status === 'error' && isStale(s.dataStatus))) {
       out.push({
         checkId: s.checkId,
         state: 'stale',
-        staleSince: s.staleSince,
-        lastUpdatedAt: s.lastUpdatedAt,
+        staleSince: iso(s.staleSince),
+        lastUpdatedAt: iso(s.lastUpdatedAt),
         noData,
         recoveredAt: null,
       });
       continue;
     }
-    if (s.status !== 'pass' || (lastDigestAt && new Date(s.since).getTime() < lastDigestAt.getTime()))
+    if (s.status !== 'pass' || (lastDigestAt && s.since.getTime() < lastDigestAt.getTime()))
       continue;
     const before = (runsOf.get(s.checkId) ?? [])
-      .filter((h) => h.status !== 'error' && h.runAt < s.since)
+      .filter((h) => h.status !== 'error' && Date.parse(h.runAt) < s.since.getTime())
       .sort((a, b) => a.runAt.localeCompare(b.runAt));
     let first: string | null = null;
     for (let i = before.length - 1; i >= 0 && isStale(before[i]?.status ?? null); i--)
@@ -91,9 +95,9 @@ export function digestChecks(
       checkId: s.checkId,
       state: 'recovered',
       staleSince: first,
-      lastUpdatedAt: s.lastUpdatedAt,
+      lastUpdatedAt: iso(s.lastUpdatedAt),
       noData: false,
-      recoveredAt: s.since,
+      recoveredAt: s.since.toISOString(),
     });
   }
   return out;
