@@ -50,13 +50,9 @@ export function writeLocalState(
 ): void {
   const checks = Object.fromEntries([...before].map(([id, state]) => [id, storedFormOf(state)]));
   for (const result of report.results) {
-    checks[result.check.id] = storedFormOf(nextState(
-      before.get(result.check.id) ?? null,
-      result,
-      [],
-      report.now,
-      report.runId,
-    ));
+    checks[result.check.id] = storedFormOf(
+      nextState(before.get(result.check.id) ?? null, result, [], report.now, report.runId),
+    );
   }
   const file: LocalStateFile = { format: FORMAT, checks };
   mkdirSync(dirname(path), { recursive: true });

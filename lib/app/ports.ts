@@ -65,8 +65,19 @@ export interface StateStore {
   outbox(sources: readonly string[]): Promise<OutboxItem[]>;
   /** Removes outbox items once EventBridge has accepted their events. */
   remove(items: readonly OutboxItem[]): Promise<void>;
-  /** Keeps what a run saw, for `historyDays`. */
+  /**
+   * Keeps what a run saw, for `historyDays`: one item per state given (the run gives those whose status
+   * changed, and each check's first of the day: lib/core/transition.ts `worthHistory`).
+   */
   recordHistory(states: readonly CheckState[]): Promise<void>;
+  /** When each of these sources' latest recorded run was (its `now`); a source never recorded is absent. */
+  lastRuns(sources: readonly string[]): Promise<Map<string, Date>>;
+  /**
+   * Notes that a run of these sources at `at` was recorded: one small item per source, kept at the
+   * latest run (an older run, or one from the future, does not move it back). Runs that change nothing
+   * write no check's state, so this is how a late run knows a newer one has looked.
+   */
+  markRun(sources: readonly string[], at: Date, runId: string, clock: Date | null): Promise<void>;
   /** Every check's state now: what digests read (stale now, or back to normal since the last one). */
   states(): Promise<CheckState[]>;
 }

@@ -1,9 +1,9 @@
+import type { z } from 'zod';
 import { worse } from './evaluate/status';
 import type { CheckResult } from './evaluate/types';
 import { type DailyRecord, dailyRecord, type HistoryEntry } from './history';
 import type { Config, Status } from './model/config';
 import { checkStateSchema, instantSchema } from './model/state';
-import { z } from 'zod';
 
 /** How many days the status page's strip shows: the state table keeps history this long. */
 export const STATUS_DAYS = 30;
@@ -94,9 +94,7 @@ export function statusPageModel(
     const worst = states.filter((c) => c.status === status);
     const stale = status === 'warn' || status === 'fail';
     const since = stale
-      ? earliest(
-          states.filter((c) => c.status === 'warn' || c.status === 'fail').map((c) => c.staleSince),
-        )
+      ? earliest(states.filter((c) => c.status === 'warn' || c.status === 'fail').map((c) => c.staleSince))
       : earliest(worst.map((c) => c.since));
     const acknowledged = onIt.get(dataset.id);
     return {

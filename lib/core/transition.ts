@@ -1,5 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import { isStale } from './evaluate/status';
 import type { CheckResult, PreviousState } from './evaluate/types';
+import { localDate } from './history';
 import { type CheckState, ROW_COUNTS_KEPT, type TransitionKind } from './model/state';
 import { durationSeconds } from './time/duration';
 
@@ -89,4 +91,57 @@ export function nextState(
     runAt: now,
     version: (previous?.version ?? 0) + 1,
   };
+}
+
+/** What was measured, without what only the run's time changes (an age is the time since `lastUpdatedAt`). */
+function measured(observed: CheckState['observed']): unknown {
+  if (!observed || !('ageSeconds' in observed)) return observed;
+  const { ageSeconds, ...rest } = observed;
+  return { ...rest, seen: ageSeconds !== null };
+}
+
+const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+
+/**
+ * Whether a run's state is worth a write (docs/performance.md "What a run writes"): always for a new
+ * check or when a transition is told; otherwise only when something a later run, a message, the digest
+ * or the status page reads has changed — not the run's id and time alone, nor an age that only grew
+ * with the clock, nor a row count the same as the last one (drops compare with the last count only).
+ * The first run of each day in `timezone` writes too: its history item is the day's mark, from which
+ * the status page's strip and the digest's on-time rate tell a day with runs from one without, and its
+ * `runAt` tells the next run that the mark is made.
+ */
+export function worthWriting(
+  previous: CheckState | null,
+  next: CheckState,
+  kinds: readonly TransitionKind[],
+  timezone: string,
+): boolean {
+  if (!previous || kinds.length > 0) return true;
+  if (localDate(previous.runAt, timezone) !== localDate(next.runAt, timezone)) return true;
+  return !(
+    isDeepStrictEqual(measured(previous.observed), measured(next.observed)) &&
+    previous.status === next.status &&
+    previous.dataStatus === next.dataStatus &&
+    sameTime(previous.since, next.since) &&
+    sameTime(previous.staleSince, next.staleSince) &&
+    sameTime(previous.lastUpdatedAt, next.lastUpdatedAt) &&
+    sameTime(previous.lastNotifiedAt, next.lastNotifiedAt) &&
+    (previous.rowCounts.at(-1) ?? null) === (next.rowCounts.at(-1) ?? null)
+  );
+}
+
+/**
+ * Whether a written state also gets a history item: when its status changed, or on the first run of a
+ * day in `timezone` (the day's mark). A day's outcome is the worst status its runs saw; every status a
+ * day saw is either the one it began with (the mark) or one it changed to, so these items judge each
+ * day as an item per run would (lib/core/history.ts), and the digest's stale streak begins at the same
+ * run. Old per-run items read the same way.
+ */
+export function worthHistory(previous: CheckState | null, next: CheckState, timezone: string): boolean {
+  return (
+    !previous ||
+    previous.status !== next.status ||
+    localDate(previous.runAt, timezone) !== localDate(next.runAt, timezone)
+  );
 }

@@ -20,6 +20,8 @@ export const HISTORY_DAYS = 30;
 
 /** The key of a check's state item (`sk = STATE`) or of one of its history items. */
 export const key = (checkId: string, sk = 'STATE') => ({ pk: `CHECK#${checkId}`, sk });
+/** The key of a source's run mark: when its latest recorded run was. */
+const sourceKey = (source: string) => ({ pk: `SOURCE#${source}`, sk: 'LAST_RUN' });
 const outboxKey = (item: Pick<OutboxItem, 'source' | 'sk'>) => ({ pk: `OUTBOX#${item.source}`, sk: item.sk });
 const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException ||
@@ -243,6 +245,50 @@ export function dynamoStateStore(
           },
         })),
         'history writes',
+      );
+    },
+
+    async lastRuns(sources) {
+      const runs = new Map<string, Date>();
+      await forEachConcurrently(chunksOf(sources, 100), BATCHES_AT_ONCE, async (names) => {
+        let keys: Array<Record<string, unknown>> = names.map(sourceKey);
+        const read = await retry(async () => {
+          const answer = await doc.send(
+            new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+          );
+          for (const item of answer.Responses?.[table] ?? []) {
+            const at = Date.parse(String(item.runAt));
+            if (!Number.isNaN(at)) runs.set(String(item.pk).slice('SOURCE#'.length), new Date(at));
+          }
+          keys = answer.UnprocessedKeys?.[table]?.Keys ?? [];
+          return keys.length === 0 ? done(undefined) : again(keys.length);
+        }, unprocessed);
+        if (!read.done) throw new Error(`DynamoDB left ${read.failure} run marks unprocessed after retries`);
+      });
+      return runs;
+    },
+
+    async markRun(sources, at, runId, clock) {
+      await Promise.all(
+        sources.map(async (source) => {
+          try {
+            await doc.send(
+              new PutCommand({
+                TableName: table,
+                Item: { ...sourceKey(source), runAt: at.toISOString(), runId },
+                // Only forward; a mark from the future (ahead of the clock) is not trusted and is replaced.
+                ConditionExpression:
+                  'attribute_not_exists(pk) OR runAt < :at' + (clock ? ' OR runAt > :ceiling' : ''),
+                ExpressionAttributeValues: {
+                  ':at': at.toISOString(),
+                  ...(clock ? { ':ceiling': clock.toISOString() } : {}),
+                },
+              }),
+            );
+          } catch (error) {
+            if (!isConditionFailure(error)) throw error;
+          }
+        }),
       );
     },
 

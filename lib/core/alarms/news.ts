@@ -65,7 +65,8 @@ function newsOf(
       kind,
       checkId: state.checkId,
       change,
-      staleSince: (kind === 'recovered' ? (previous?.staleSince ?? null) : state.staleSince)?.toISOString() ?? null,
+      staleSince:
+        (kind === 'recovered' ? (previous?.staleSince ?? null) : state.staleSince)?.toISOString() ?? null,
       staleForSeconds:
         kind === 'recovered' && wasSince !== null
           ? Math.max(0, Math.round((Date.parse(change.at) - wasSince) / 1000))

@@ -54,7 +54,8 @@ export function checkEvent(
     previousStatus: previous?.status ?? null,
     lastUpdatedAt: result.lastUpdatedAt?.toISOString() ?? null,
     staleSince:
-      result.staleSince?.toISOString() ?? (kind === 'recovered' ? (previous?.staleSince?.toISOString() ?? null) : null),
+      result.staleSince?.toISOString() ??
+      (kind === 'recovered' ? (previous?.staleSince?.toISOString() ?? null) : null),
     staleForSeconds:
       kind === 'recovered' && wasStaleSince !== null
         ? Math.max(0, Math.round((run.now.getTime() - wasStaleSince) / 1000))

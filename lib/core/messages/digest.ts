@@ -82,8 +82,7 @@ export function digestChecks(
       });
       continue;
     }
-    if (s.status !== 'pass' || (lastDigestAt && s.since.getTime() < lastDigestAt.getTime()))
-      continue;
+    if (s.status !== 'pass' || (lastDigestAt && s.since.getTime() < lastDigestAt.getTime())) continue;
     const before = (runsOf.get(s.checkId) ?? [])
       .filter((h) => h.status !== 'error' && Date.parse(h.runAt) < s.since.getTime())
       .sort((a, b) => a.runAt.localeCompare(b.runAt));

@@ -130,6 +130,8 @@ export function lambdaPorts(
       outbox: (sources) => store().outbox(sources),
       remove: (items) => store().remove(items),
       recordHistory: (states) => store().recordHistory(states),
+      lastRuns: (sources) => store().lastRuns(sources),
+      markRun: (sources, at, runId, clock) => store().markRun(sources, at, runId, clock),
       states: () => store().states(),
     },
     publish: (entries) => {
