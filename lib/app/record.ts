@@ -108,7 +108,7 @@ export async function recordRun(
     if (previous?.runId === report.runId || (previous && isNewer(previous, result.check.source))) return;
     const { kinds, events } = eventsOf(config, report, result, previous);
     const state = nextState(previous, result, kinds, report.now, report.runId);
-    // Nothing but the run's time changed: no write (docs/performance.md "What a run writes"). Events
+    // Nothing but the run's time changed: no write (docs/operations.md "What a run writes"). Events
     // an older version kept inside the item are moved out by a write, so such an item is written.
     const keptInside = (previous?.legacyOutbox.length ?? 0) > 0;
     if (!keptInside && !worthWriting(previous, state, kinds, timezone)) return;

@@ -103,7 +103,7 @@ function measured(observed: CheckState['observed']): unknown {
 const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 /**
- * Whether a run's state is worth a write (docs/performance.md "What a run writes"): always for a new
+ * Whether a run's state is worth a write (docs/operations.md "What a run writes"): always for a new
  * check or when a transition is told; otherwise only when something a later run, a message, the digest
  * or the status page reads has changed — not the run's id and time alone, nor an age that only grew
  * with the clock, nor a row count the same as the last one (drops compare with the last count only).
