@@ -46,7 +46,8 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
  * Check state and the outbox in one DynamoDB table:
  * - `pk = CHECK#<checkId>`: `sk = STATE` for the current state, `sk = RUN#<time>` for history (TTL);
  * - `pk = OUTBOX#<source>`, `sk = <run time>#<n>#<eventId>`: one item per event not yet accepted by
- *   EventBridge, so a run reads its source's pending events oldest first with one Query.
+ *   EventBridge, so a run reads its source's pending events oldest first with one Query;
+ * - `pk = SOURCE#<source>`, `sk = LAST_RUN`: when the source's latest recorded run was.
  * How a transition and its events are written together without a transaction: see `recordRun`.
  */
 export interface StateStore {
