@@ -10,8 +10,8 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { DoctorPorts } from '../../app/ports';
 import type { SecretRef } from '../../core/model/config';
 import { webhookUrl } from '../slack/webhook';
-import { teamsWebhookUrl } from '../teams/webhook';
 import { redactUrlsIn, scrubQuotedValues } from '../sql/scrub';
+import { teamsWebhookUrl } from '../teams/webhook';
 import { regionOf } from './rds-data';
 
 /**
