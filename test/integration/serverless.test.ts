@@ -756,6 +756,23 @@ describe('the packaged runSource and check on data six years old, with dueBy che
   });
 });
 
+describe('npx sls print', () => {
+  it('resolves the variables without writing the packaged files (only a package or a local invoke does)', () => {
+    // Prepare: a packaged compiled config whose content we know
+    const compiledPath = join(ROOT, '.stalewatch', 'compiled-checks.json');
+    mkdirSync(join(ROOT, '.stalewatch'), { recursive: true });
+    const before = '{"written":"by this test"}';
+    writeFileSync(compiledPath, before);
+
+    // Act
+    const { code, stderr } = sls(['print', '--stage', 'test']);
+
+    // Assess: the template resolved, and the file on disk is still the one this test wrote
+    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+    expect(readFileSync(compiledPath, 'utf8')).toBe(before);
+  });
+});
+
 describe('notify’s and digest’s IAM for contacts’ webhooks', () => {
   it('lets notify and digest read each Teams webhook a contact names, as Slack’s, and no other', () => {
     // Prepare: the shipped checks/, the placements lead also on Teams (SSM), the trainee lead (Secrets Manager).
