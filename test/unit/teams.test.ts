@@ -95,6 +95,19 @@ describe('Teams cards', () => {
     expect(json).not.toContain('Action.');
     expect(json).not.toContain('U012AB3CD');
   });
+
+  it('says who is on it, as Slack and email do', () => {
+    // Prepare: Jane said "I'm on it" at 10:02.
+    const alert = alertOf('Dataset Still Stale', sampleDetail(), LEAD, {
+      ...CTX,
+      acknowledgement: { by: 'Jane Smith', at: '2026-11-23T10:02:00.000Z' },
+    });
+    // Act
+    const [card] = alert ? toTeams(alert) : [];
+    // Assess
+    const facts = card?.attachments[0]?.content.body?.flatMap((e) => (e.type === 'FactSet' ? e.facts : []));
+    expect(facts).toContainEqual({ title: 'Who is on it', value: expect.stringMatching(/^Jane Smith/) });
+  });
 });
 
 describe('Slack mentions', () => {
