@@ -1,3 +1,4 @@
+import { isStale } from '../core/evaluate/status';
 import { eventsOf } from '../core/events/build';
 import { type EventEntry, RUN_COMPLETED } from '../core/events/types';
 import { type AlertContext, alertOf } from '../core/messages/build';
@@ -42,7 +43,7 @@ export function alertsByContact(
 /** The checks a run found stale, as digests read them. */
 function staleChecksOf(report: RunReport): DigestCheck[] {
   return report.results
-    .filter((r) => r.status === 'warn' || r.status === 'fail')
+    .filter((r) => isStale(r.status))
     .map((r) => ({
       checkId: r.check.id,
       state: 'stale',

@@ -1,4 +1,5 @@
 import { watchOf } from '../alarms/watch';
+import { isStale } from '../evaluate/status';
 import { dailyRecord, type HistoryEntry } from '../history';
 import type { Config, Contact } from '../model/config';
 import type { CheckState } from '../model/state';
@@ -48,8 +49,6 @@ export interface DigestCheck {
   noData: boolean;
   recoveredAt: string | null;
 }
-
-const isStale = (status: string | null) => status === 'warn' || status === 'fail';
 
 /**
  * What a digest says of each check, from the state table: stale now (also while a check errs, when the
