@@ -16,14 +16,9 @@ export interface OnTimeRate {
   days: number;
 }
 
-/** One dataset in the digests: stale now, or back to normal since the last digest. */
-export interface DigestEntry {
-  dataset: string;
-  title: string;
-  owners: string[];
-  subscribers: string[];
-  impact: string | null;
-  action: string | null;
+/** What is known of one check for a digest: its state now, or how it recovered. */
+export interface DigestCheck {
+  checkId: string;
   /** Stale now, or back to normal. */
   state: 'stale' | 'recovered';
   /** When it stopped passing (for `recovered`: when it had); null when not known. */
@@ -33,21 +28,21 @@ export interface DigestEntry {
   noData: boolean;
   /** For `recovered`: the run that saw it right again. */
   recoveredAt: string | null;
+}
+
+/** One dataset in the digests: stale now, or back to normal since the last digest. */
+export interface DigestEntry extends Omit<DigestCheck, 'checkId'> {
+  dataset: string;
+  title: string;
+  owners: string[];
+  subscribers: string[];
+  impact: string | null;
+  action: string | null;
   /** A CloudWatch alarm in ALARM (no "last updated" to say). */
   alarm?: true;
   /** Who said they are on it, and since when (from acknowledgements; absent until someone does). */
   onIt?: { name: string; since: string } | null;
   onTimeRate?: OnTimeRate | null;
-}
-
-/** What is known of one check for a digest: its state now, or how it recovered. */
-export interface DigestCheck {
-  checkId: string;
-  state: 'stale' | 'recovered';
-  staleSince: string | null;
-  lastUpdatedAt: string | null;
-  noData: boolean;
-  recoveredAt: string | null;
 }
 
 /**
