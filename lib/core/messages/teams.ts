@@ -1,4 +1,6 @@
 import type { CardElement, IAdaptiveCard, IFactSet, ITextBlock } from '@microsoft/teams.cards';
+import { escapeTeamsMarkdown } from '../util/escape';
+import { truncate } from '../util/quote';
 import type { Alert, DigestSection } from './model';
 
 /**
@@ -31,19 +33,6 @@ const COLOUR: Record<Alert['tone'], ITextBlock['color']> = {
   info: 'Accent',
 };
 
-/** Text cut to `max` characters, with an ellipsis when cut. */
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/**
- * Escapes what Adaptive Cards' markdown subset treats as markup inside a line (emphasis, links, code),
- * so that a title such as `[click](https://…)` or `**urgent**` is shown as written. Lists and the rest
- * only start a line, and every line of a card starts with Stalewatch's own words.
- */
-export function escapeTeamsMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]]/g, (c) => `\\${c}`);
-}
 const md = escapeTeamsMarkdown;
 
 const textBlock = (text: string, more: Partial<ITextBlock> = {}): ITextBlock => ({
