@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { worse } from './evaluate/status';
+import { earliest, isStale, worse } from './evaluate/status';
 import type { CheckResult } from './evaluate/types';
 import { type DailyRecord, dailyRecord, type HistoryEntry } from './history';
 import type { Config, Status } from './model/config';
@@ -64,8 +64,7 @@ export function historyOfResults(results: readonly CheckResult[], now: Date): Hi
   return results.map((r) => ({ checkId: r.check.id, runAt: now.toISOString(), status: r.status }));
 }
 
-const earliest = (dates: Array<Date | null>) =>
-  dates.reduce<Date | null>((a, b) => (b === null ? a : a === null || b < a ? b : a), null);
+const earliestOf = (dates: Array<Date | null>) => dates.reduce<Date | null>(earliest, null);
 const latest = (dates: Array<Date | null>) =>
   dates.reduce<Date | null>((a, b) => (b === null ? a : a === null || b > a ? b : a), null);
 
@@ -92,10 +91,9 @@ export function statusPageModel(
     });
     const status = states.reduce<Status | null>((s, c) => (s === null ? c.status : worse(s, c.status)), null);
     const worst = states.filter((c) => c.status === status);
-    const stale = status === 'warn' || status === 'fail';
-    const since = stale
-      ? earliest(states.filter((c) => c.status === 'warn' || c.status === 'fail').map((c) => c.staleSince))
-      : earliest(worst.map((c) => c.since));
+    const since = isStale(status)
+      ? earliestOf(states.filter((c) => isStale(c.status)).map((c) => c.staleSince))
+      : earliestOf(worst.map((c) => c.since));
     const acknowledged = onIt.get(dataset.id);
     return {
       title: dataset.title,

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -14,6 +14,7 @@ import { type CheckState, checkStateSchema, storedFormOf } from '../../core/mode
 import { again, done, type RetryPolicy, retry } from '../../core/retry';
 import { forEachConcurrently } from '../../core/util/concurrently';
 import { abortableSleep } from '../sleep';
+import { isConditionFailure } from './table';
 
 /** How long history items, and outbox items whose state write lost or never happened, are kept. */
 export const HISTORY_DAYS = 30;
@@ -23,9 +24,6 @@ export const key = (checkId: string, sk = 'STATE') => ({ pk: `CHECK#${checkId}`,
 /** The key of a source's run mark: when its latest recorded run was. */
 const sourceKey = (source: string) => ({ pk: `SOURCE#${source}`, sk: 'LAST_RUN' });
 const outboxKey = (item: Pick<OutboxItem, 'source' | 'sk'>) => ({ pk: `OUTBOX#${item.source}`, sk: item.sk });
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error as Error).name === 'ConditionalCheckFailedException';
 
 /** A state item the table holds that this version cannot read (hand-edited, or written by another tool). */
 export class StoredStateError extends Error {
