@@ -11,15 +11,21 @@ export const instantSchema = z.union([
 
 const status = z.enum(['pass', 'warn', 'fail', 'error']);
 
-/** What was measured, as a state or an event keeps it (the `Observed` of lib/core/evaluate/types.ts). */
+/** A time inside what was measured: text, as the event carries it. */
+const measuredTime = z.iso.datetime().describe('ISO-8601 UTC with milliseconds');
+
+/**
+ * What was measured, as a state or an event keeps it (the `Observed` of lib/core/evaluate/types.ts):
+ * one schema for the state item and the event detail.
+ */
 export const observedSchema = z.union([
   // Activity first: a union takes the first shape that fits, and this one has ageSeconds too.
   z.object({
     ageSeconds: z.number().int().nullable(),
     changeCounter: z.string().nullable(),
-    databaseChangedAt: z.iso.datetime({ offset: true }).nullable(),
+    databaseChangedAt: measuredTime.nullable(),
     countersReset: z.boolean(),
-    watchingSince: z.iso.datetime({ offset: true }).nullable(),
+    watchingSince: measuredTime.nullable(),
   }),
   z.object({ ageSeconds: z.number().int().nullable() }),
   z.object({ rowCount: z.number().int(), previousRowCount: z.number().int().nullable() }),
