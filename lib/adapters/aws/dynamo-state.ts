@@ -4,8 +4,9 @@ import {
   BatchWriteCommand,
   DynamoDBDocumentClient,
   PutCommand,
+  paginateQuery,
+  paginateScan,
   QueryCommand,
-  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { OutboxItem, StateStore, StoredState } from '../../app/ports';
@@ -189,17 +190,16 @@ export function dynamoStateStore(
     async outbox(sources) {
       const items: OutboxItem[] = [];
       for (const source of sources) {
-        let start: Record<string, unknown> | undefined;
-        do {
-          const page = await doc.send(
-            new QueryCommand({
-              TableName: table,
-              KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: { ':pk': `OUTBOX#${source}` },
-              ConsistentRead: true,
-              ExclusiveStartKey: start,
-            }),
-          );
+        const pages = paginateQuery(
+          { client: doc },
+          {
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `OUTBOX#${source}` },
+            ConsistentRead: true,
+          },
+        );
+        for await (const page of pages) {
           for (const item of page.Items ?? []) {
             items.push({
               source,
@@ -214,8 +214,7 @@ export function dynamoStateStore(
               },
             });
           }
-          start = page.LastEvaluatedKey;
-        } while (start);
+        }
       }
       return items.sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
     },
@@ -292,19 +291,15 @@ export function dynamoStateStore(
 
     async states() {
       const states: CheckState[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new ScanCommand({
-            TableName: table,
-            FilterExpression: 'sk = :state',
-            ExpressionAttributeValues: { ':state': 'STATE' },
-            ExclusiveStartKey: start,
-          }),
-        );
-        states.push(...(page.Items ?? []).map(fromItem));
-        start = page.LastEvaluatedKey;
-      } while (start);
+      const pages = paginateScan(
+        { client: doc },
+        {
+          TableName: table,
+          FilterExpression: 'sk = :state',
+          ExpressionAttributeValues: { ':state': 'STATE' },
+        },
+      );
+      for await (const page of pages) states.push(...(page.Items ?? []).map(fromItem));
       return states;
     },
   };
