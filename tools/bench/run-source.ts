@@ -18,7 +18,17 @@ import { openBackend } from '../data-api/backends';
 import { startDataApi } from '../data-api/server';
 import { writeTree } from '../samples/tree';
 import { startEventRecorder } from '../stand-ins/event-recorder';
-import { type BenchOptions, machine, megabytes, progress, scratchPostgres, seconds, table } from './util';
+import {
+  type BenchOptions,
+  judge,
+  machine,
+  megabytes,
+  progress,
+  scratchPostgres,
+  seconds,
+  spread,
+  table,
+} from './util';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -153,12 +163,13 @@ function invoke(
   bundle: string,
   payload: unknown,
   env: Record<string, string>,
+  checks: number,
 ): Promise<{ ms: number; rssMb: number }> {
   const script = `const fs=require('fs');const h=require(${JSON.stringify(bundle)}).handler;const t=performance.now();
 h(${JSON.stringify(payload)},{getRemainingTimeInMillis:()=>300000,functionName:'bench'}).then((a)=>{
 const ms=performance.now()-t;const kb=/VmHWM:\\s+(\\d+) kB/.exec(fs.readFileSync('/proc/self/status','utf8'))[1];
 const errors=a.results.filter((r)=>r.status==='error').length;
-process.stdout.write(JSON.stringify({ms,rssMb:Number(kb)/1024,errors}))},(e)=>{process.stderr.write(String(e&&e.stack||e));process.exit(1)});`;
+process.stdout.write(JSON.stringify({ms,rssMb:Number(kb)/1024,errors,results:a.results.length}))},(e)=>{process.stderr.write(String(e&&e.stack||e));process.exit(1)});`;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', script], { env });
     let out = '';
@@ -171,7 +182,12 @@ process.stdout.write(JSON.stringify({ms,rssMb:Number(kb)/1024,errors}))},(e)=>{p
     });
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`runSource failed (${code}):\n${err.slice(-2000)}`));
-      const answer = JSON.parse(out) as { ms: number; rssMb: number; errors: number };
+      const answer = JSON.parse(out) as { ms: number; rssMb: number; errors: number; results: number };
+      // A run that answered fewer checks than it has would be fast for the wrong reason.
+      if (answer.results !== checks)
+        return reject(
+          new Error(`runSource answered ${answer.results} of ${checks} checks:\n${err.slice(-2000)}`),
+        );
       if (answer.errors > 0)
         return reject(new Error(`${answer.errors} checks errored:\n${err.slice(-2000)}`));
       resolve(answer);
@@ -241,14 +257,21 @@ async function measureRunSource(
     };
     const at = (i: number) => new Date(Date.now() - (runs + 1 - i) * 60_000).toISOString();
     const payload = (i: number) => ({ source: 's0', runId: `bench-${size}-${i}`, now: at(i) });
-    await invoke(bundle, payload(0), env);
+    await invoke(bundle, payload(0), env, size);
     const measured = { ms: [] as number[], rss: [] as number[] };
     for (let i = 1; i <= runs; i++) {
-      const { ms, rssMb } = await invoke(bundle, payload(i), env);
+      const { ms, rssMb } = await invoke(bundle, payload(i), env, size);
       measured.ms.push(ms);
       measured.rss.push(rssMb);
     }
     results[size] = measured;
+    const wall = spread(measured.ms).median;
+    const peak = Math.max(...measured.rss);
+    if (size === 5_000) {
+      judge('runSource, 5,000 checks in one source: under 10 s', seconds(measured.ms), wall < 10_000);
+      judge('runSource, 5,000 checks: peak RSS under 128 MB', megabytes(measured.rss), peak < 128);
+    }
+    if (size === 1_000) judge('runSource, 1,000 checks: under 2 s', seconds(measured.ms), wall < 2_000);
     rows.push([size.toLocaleString('en-GB'), seconds(measured.ms), megabytes(measured.rss)]);
     await Promise.all([proxy.stop(), bus.stop()]);
     dynamo.stop();

@@ -127,3 +127,16 @@ export interface BenchOptions {
   /** A MySQL or MariaDB server the bench may create (and drop) scratch databases on. */
   readonly mysql: string;
 }
+
+/** One of issue 10's targets, judged on this run's figures (the targets section of docs/performance.md). */
+export interface Verdict {
+  readonly target: string;
+  readonly result: string;
+  readonly met: boolean;
+}
+
+/** The verdicts the sections of this run reached, in order. */
+export const verdicts: Verdict[] = [];
+
+/** Records a target's verdict from this run's figures. */
+export const judge = (target: string, result: string, met: boolean) => verdicts.push({ target, result, met });
