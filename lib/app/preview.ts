@@ -1,14 +1,16 @@
+import { isStale } from '../core/evaluate/status';
 import { eventsOf } from '../core/events/build';
 import { type EventEntry, RUN_COMPLETED } from '../core/events/types';
 import { type AlertContext, alertOf } from '../core/messages/build';
 import { type DigestCheck, digestEntries, digestOf, onTimeRates } from '../core/messages/digest';
-import { documentOf, type Email, emailBodyOf, escapeHtml, toEmail } from '../core/messages/email';
+import { documentOf, type Email, emailBodyOf, toEmail } from '../core/messages/email';
 import type { Alert } from '../core/messages/model';
 import { recipientsOf } from '../core/messages/recipients';
 import { blockKitBuilderUrl, type SlackMessage, type SlackOptions, toSlack } from '../core/messages/slack';
 import type { Config, Contact } from '../core/model/config';
 import type { RunReport } from '../core/model/run';
 import { historyOfResults } from '../core/status';
+import { escapeHtml } from '../core/util/escape';
 import { digestFire, ON_TIME_DAYS, previousDigestFire } from './digest';
 
 /** The events a run causes from an empty state: what the first run of a new deployment would send. */
@@ -41,7 +43,7 @@ export function alertsByContact(
 /** The checks a run found stale, as digests read them. */
 function staleChecksOf(report: RunReport): DigestCheck[] {
   return report.results
-    .filter((r) => r.status === 'warn' || r.status === 'fail')
+    .filter((r) => isStale(r.status))
     .map((r) => ({
       checkId: r.check.id,
       state: 'stale',

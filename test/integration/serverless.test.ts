@@ -767,3 +767,20 @@ describe('the packaged runSource and check on data six years old, with dueBy che
     expect(out.stderr).toMatch(/lib\/app\/payloads\.ts:\d+:\d+/);
   });
 });
+
+describe('npx sls print', () => {
+  it('resolves the variables without writing the packaged files (only a package or a local invoke does)', () => {
+    // Prepare: a packaged compiled config whose content we know
+    const compiledPath = join(ROOT, '.stalewatch', 'compiled-checks.json');
+    mkdirSync(join(ROOT, '.stalewatch'), { recursive: true });
+    const before = '{"written":"by this test"}';
+    writeFileSync(compiledPath, before);
+
+    // Act
+    const { code, stderr } = sls(['print', '--stage', 'test']);
+
+    // Assess: the template resolved, and the file on disk is still the one this test wrote
+    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+    expect(readFileSync(compiledPath, 'utf8')).toBe(before);
+  });
+});

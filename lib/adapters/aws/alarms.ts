@@ -4,11 +4,11 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
+  paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import type { AlarmStore } from '../../app/ports';
 import type { AlarmState } from '../../core/alarms/news';
-import { dynamoStateStore } from './dynamo-state';
+import { dynamoStateStore, key as stateKey } from './dynamo-state';
 
 /**
  * Alarm states and reminders in the state table: an alarm's state is a check state
@@ -24,7 +24,7 @@ export function dynamoAlarmStore(client: DynamoDBClient, table: string): AlarmSt
       const answer = await doc.send(
         new GetCommand({
           TableName: table,
-          Key: { pk: `CHECK#${checkId}`, sk: 'STATE' },
+          Key: stateKey(checkId),
           ConsistentRead: true,
         }),
       );
@@ -43,17 +43,16 @@ export function dynamoAlarmStore(client: DynamoDBClient, table: string): AlarmSt
     },
     async remindersDue(now) {
       const due: Array<{ checkId: string; dueAt: string; done: () => Promise<void> }> = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :remind AND sk <= :now',
-            ExpressionAttributeValues: { ':remind': 'REMIND', ':now': `${now.toISOString()}~` },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
+      const pages = paginateQuery(
+        { client: doc },
+        {
+          TableName: table,
+          KeyConditionExpression: 'pk = :remind AND sk <= :now',
+          ExpressionAttributeValues: { ':remind': 'REMIND', ':now': `${now.toISOString()}~` },
+          ConsistentRead: true,
+        },
+      );
+      for await (const page of pages) {
         for (const item of page.Items ?? []) {
           const sk = item.sk as string;
           due.push({
@@ -64,8 +63,7 @@ export function dynamoAlarmStore(client: DynamoDBClient, table: string): AlarmSt
             },
           });
         }
-        start = page.LastEvaluatedKey;
-      } while (start);
+      }
       return due;
     },
   };

@@ -1,5 +1,7 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import { loopButtons } from '../loop/interaction';
+import { escapeMrkdwn } from '../util/escape';
+import { truncate } from '../util/quote';
 import type { Alert, Moment } from './model';
 
 /** A message as an incoming webhook takes it. */
@@ -17,16 +19,6 @@ const EMOJI: Record<Alert['tone'], string> = {
   good: ':large_green_circle:',
   info: ':information_source:',
 };
-
-/** Text cut to `max` characters, with an ellipsis when cut. */
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/** Escapes what Slack's mrkdwn treats as markup. */
-function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 /** A time each reader sees in their own zone, falling back to the configured zone's wording. */
 function slackTime(m: Moment): string {
