@@ -1,4 +1,5 @@
 // Shared by the bench scripts: figures over several runs, and Markdown tables.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -78,6 +79,9 @@ export function writeSection(section: string, text: string): void {
     file,
     i >= 0 && j > i ? doc.slice(0, i) + block + doc.slice(j + end.length) : `${doc.trimEnd()}\n\n${block}\n`,
   );
+  // The project's formatter aligns Markdown tables; `npm run lint` then finds the file as Biome writes it.
+  const biome = join(__dirname, '..', '..', 'node_modules', '@biomejs', 'biome', 'bin', 'biome');
+  execFileSync(process.execPath, [biome, 'format', '--write', file], { stdio: 'ignore' });
 }
 
 /**
