@@ -5,6 +5,7 @@
 //   npm run bench                        # every section, full size (about 15–20 minutes on 2 cores)
 //   npm run bench -- --quick             # smaller tables and fewer runs (a few minutes): a smoke test
 //   npm run bench -- --only database,startup
+//   npm run bench -- --only database --rows 10000000   # the database section on 10M-row tables
 //   npm run bench -- --no-write          # print the Markdown, leave docs/performance.md alone
 //
 // Sections: strategies (Stalewatch against one query per table and one query per check, at 0 and 30 ms
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     runs: { type: 'string' },
+    rows: { type: 'string' },
     backend: { type: 'string', default: 'postgres' },
     'no-write': { type: 'boolean', default: false },
   },
@@ -53,6 +55,7 @@ const quick = values.quick ?? false;
 const options: BenchOptions = {
   quick,
   runs: Number(values.runs ?? (quick ? 3 : 5)),
+  rows: Number(values.rows ?? (quick ? 100_000 : 1_000_000)),
   postgres: process.env.STALEWATCH_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   mysql: process.env.STALEWATCH_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test',
 };

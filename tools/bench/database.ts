@@ -1,5 +1,5 @@
 // The database section of `npm run bench`: what the statements Stalewatch emits cost the database, on a
-// table of a million rows (100,000 with --quick), on PostgreSQL and on MariaDB/MySQL, without and with an
+// table of a million rows (100,000 with --quick; --rows N), on PostgreSQL and on MariaDB/MySQL, without and with an
 // index on the freshness column. Each engine works in a uniquely named scratch database (and, on
 // PostgreSQL, role) that is dropped afterwards. Statements run on the engine's own driver, one at a time
 // on one connection: the figures are the database's time, without the Data API's.
@@ -125,7 +125,7 @@ async function measure(
 
 /** Runs the section on both engines (an engine whose server does not answer is noted, not fatal). */
 export async function benchDatabase(options: BenchOptions): Promise<string> {
-  const size = options.quick ? 100_000 : 1_000_000;
+  const size = options.rows;
   const rows: Array<Array<string | number>> = [];
   const notes: string[] = [];
 
@@ -177,7 +177,7 @@ export async function benchDatabase(options: BenchOptions): Promise<string> {
         await my.query('SET SESSION max_recursive_iterations = 100000').catch(() => undefined);
         for (let from = 0; from < size; from += 100_000) {
           await my.query(
-            'INSERT INTO events WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < 100000) ' +
+            `INSERT INTO events WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < ${Math.min(100_000, size - from)}) ` +
               `SELECT g + ${from}, (g + ${from}) % 10, NOW() - INTERVAL (g + ${from}) SECOND FROM s`,
           );
         }

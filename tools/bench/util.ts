@@ -126,6 +126,8 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** Runs per figure (min / median of these). */
   readonly runs: number;
+  /** Rows of the database section's table (`--rows`; 1,000,000, or 100,000 with `--quick`). */
+  readonly rows: number;
   /** A PostgreSQL server the bench may create (and drop) scratch databases and roles on. */
   readonly postgres: string;
   /** A MySQL or MariaDB server the bench may create (and drop) scratch databases on. */
