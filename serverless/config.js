@@ -62,7 +62,8 @@ const arn = (service, resource) => ({
  * webhook secrets the contacts name and the sender address parameter, and sending email.
  */
 function notifierStatements(config, stage) {
-  const refs = Object.values(config.settings.contacts).flatMap((c) => (c.slack ? [c.slack] : []));
+  // Every webhook a contact names (Slack, Teams): read by notify and digest, and nothing else.
+  const refs = Object.values(config.settings.contacts).flatMap((c) => [c.slack, c.teams].filter(Boolean));
   const parameters = [
     `/stalewatch/${stage}/email-from`,
     ...refs.filter((r) => r.store === 'ssm').map((r) => r.name),

@@ -7,6 +7,7 @@ import { documentOf, type Email, emailBodyOf, toEmail } from '../core/messages/e
 import type { Alert } from '../core/messages/model';
 import { recipientsOf } from '../core/messages/recipients';
 import { blockKitBuilderUrl, type SlackMessage, type SlackOptions, toSlack } from '../core/messages/slack';
+import { type TeamsMessage, toTeams } from '../core/messages/teams';
 import type { Config, Contact } from '../core/model/config';
 import type { RunReport } from '../core/model/run';
 import { historyOfResults } from '../core/status';
@@ -60,6 +61,8 @@ export interface ContactPreview {
   slack: SlackMessage[];
   /** The emails, for a contact with an address (else none). */
   emails: Email[];
+  /** The Adaptive Cards, for a contact with `teams:` (else none). */
+  teams: TeamsMessage[];
   alerts: Alert[];
 }
 
@@ -87,26 +90,34 @@ export function combineEmails(alerts: readonly Alert[]): { html: string; text: s
   return { html, text };
 }
 
-/** The messages of each contact that would hear something: Slack for every contact, email for those with an address. */
+/**
+ * The messages of each contact that would hear something: Slack for every contact (mentioning its
+ * `slackUser`), email for those with an address, Teams cards for those with `teams:`.
+ */
 export function previews(
   byContact: Map<string, { contact: Contact; alerts: Alert[] }>,
   slack: SlackOptions = {},
 ): ContactPreview[] {
   return [...byContact.values()].map(({ contact, alerts }) => ({
     contact,
-    slack: alerts.flatMap((alert) => toSlack(alert, slack)),
+    slack: alerts.flatMap((alert) => toSlack(alert, { ...slack, mention: contact.slackUser ?? null })),
     emails: contact.email ? alerts.map(toEmail) : [],
+    teams: contact.teams ? alerts.flatMap(toTeams) : [],
     alerts,
   }));
 }
 
-/** The files of a contact's preview: `<contact>.slack.json` (and its Block Kit Builder links), and email. */
+/**
+ * The files of a contact's preview: `<contact>.slack.json` (and its Block Kit Builder links), email, and
+ * `<contact>.teams.json` (each card's envelope as posted, for the Adaptive Cards Designer).
+ */
 export function previewFiles(preview: ContactPreview): Record<string, string> {
   const id = preview.contact.id;
   const files: Record<string, string> = {
     [`${id}.slack.json`]: `${JSON.stringify(preview.slack, null, 2)}\n`,
     [`${id}.slack-links.txt`]: `${preview.slack.map((m) => `${m.text}\n${blockKitBuilderUrl(m)}\n`).join('\n')}`,
   };
+  if (preview.teams.length > 0) files[`${id}.teams.json`] = `${JSON.stringify(preview.teams, null, 2)}\n`;
   if (preview.emails.length > 0) {
     const { html, text } = combineEmails(preview.alerts);
     files[`${id}.email.html`] = html;

@@ -11,6 +11,7 @@ import type { DoctorPorts } from '../../app/ports';
 import type { SecretRef } from '../../core/model/config';
 import { webhookUrl } from '../slack/webhook';
 import { redactUrlsIn, scrubQuotedValues } from '../sql/scrub';
+import { teamsWebhookUrl } from '../teams/webhook';
 import { regionOf } from './rds-data';
 import { standInCredentials } from './stand-in';
 
@@ -108,6 +109,7 @@ export function awsDoctorPorts(
     async checkReference(ref: SecretRef, channel: string) {
       const value = (ref.store === 'ssm' ? await parameter(ref.name) : await secretValue(ref.name)) ?? '';
       if (channel === 'slack') webhookUrl(ref, value);
+      else if (channel === 'teams') teamsWebhookUrl(ref, value);
       else if (!value) throw new Error(`${ref.store}:${ref.name} is empty`);
     },
     plainParameter: parameter,
