@@ -1,7 +1,7 @@
 import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { visit } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ConfigError, type ConfigIssue, messageOf } from '../core/errors';
 import type { Config } from '../core/model/config';
 import { alarmCrossCheck, datasetFieldsIn, isAlarmFile } from './alarm';

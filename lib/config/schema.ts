@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cronProblem } from '../core/time/cron';
 import { digestProblem, runEveryProblem } from '../core/time/deployed-schedules';
 import { DURATION_PATTERN, durationProblem, durationSeconds, MAX_DURATION } from '../core/time/duration';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { earliest, isStale, worse } from './evaluate/status';
 import type { CheckResult } from './evaluate/types';
 import { type DailyRecord, dailyRecord, type HistoryEntry } from './history';

@@ -171,7 +171,10 @@ const ms=performance.now()-t;const kb=/VmHWM:\\s+(\\d+) kB/.exec(fs.readFileSync
 const errors=a.results.filter((r)=>r.status==='error').length;
 process.stdout.write(JSON.stringify({ms,rssMb:Number(kb)/1024,errors,results:a.results.length}))},(e)=>{process.stderr.write(String(e&&e.stack||e));process.exit(1)});`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script], { env });
+    // STALEWATCH_BENCH_NODE_OPTIONS: flags for the measured process, e.g. `--cpu-prof --cpu-prof-dir=…`
+    // to see where a run's time goes (not for the figures: a profiler slows the run).
+    const flags = process.env.STALEWATCH_BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...flags, '-e', script], { env });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The `CloudWatch Alarm State Change` event that CloudWatch puts on the default bus (AWS's documented

@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatLocal } from '../time/zone';
 
 /**

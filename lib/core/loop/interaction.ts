@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The `action_id`s of the buttons on stale and error messages. */
 export const ACTIONS = { ack: 'stalewatch-ack', snooze: 'stalewatch-snooze' } as const;

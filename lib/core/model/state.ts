@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * An instant: a `Date`, or the ISO-8601 text a store keeps (parsed here, at the edge, once). Everything
