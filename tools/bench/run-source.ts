@@ -2,8 +2,9 @@
 // project with only the runtime's AWS SDK beside it, started in a fresh process per invocation (a cold
 // start), against the local Data API and dynalite behind a proxy that adds 5 ms to every DynamoDB
 // request (about DynamoDB's own latency from Lambda). One source of N checks; state included: the
-// first invocation creates every state, the measured ones (a later run each) find and update them.
-// Reports wall time of the handler call and the process's peak RSS (VmHWM), min / median.
+// first invocation creates every state; then each measured day has its first run (every state and a
+// history item written) and a later run (only changes written). Reports wall time of the handler call
+// and the process's peak RSS (VmHWM), min / median.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
@@ -150,8 +151,9 @@ function checksTree(checks: number, tables: number): string {
       'impact: Reports are out of date.',
       'action: Re-run the load.',
       'checks:',
-      // Half the datasets stale, so that a run has transitions and events to record.
-      `  - freshness: {column: updated_at, warnAfter: ${d % 2 === 0 ? '1d' : '1m'}}`,
+      // Half the datasets stale, so that a run has transitions and events to record. The rows are a month
+      // old, older than any run's time (a bench run's days are in the past).
+      `  - freshness: {column: updated_at, warnAfter: ${d % 2 === 0 ? '90d' : '1m'}}`,
       '  - rowCount: {failBelow: 1}',
     ].join('\n');
   }
@@ -224,13 +226,12 @@ async function measureRunSource(
 ): Promise<string> {
   const { bundle, nodePath } = unpackRunSource();
   const rows: string[][] = [];
-  const results: Record<number, { ms: number[]; rss: number[] }> = {};
   const TABLES = 100;
   await backend.query('CREATE SCHEMA bench');
   for (let t = 0; t < TABLES; t++) {
     await backend.query(`CREATE TABLE bench.t${t} (id int, updated_at timestamptz)`);
     await backend.query(
-      `INSERT INTO bench.t${t} SELECT g, now() - g * interval '1 hour' FROM generate_series(1, 100) g`,
+      `INSERT INTO bench.t${t} SELECT g, now() - interval '30 days' - g * interval '1 hour' FROM generate_series(1, 100) g`,
     );
   }
   const api = await startDataApi(backend, { faults: { latencyMs: 30 } });
@@ -257,25 +258,57 @@ async function measureRunSource(
       POWERTOOLS_LOG_LEVEL: 'CRITICAL',
       POWERTOOLS_METRICS_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // As serverless.yml deploys the functions: the source maps are loaded, and take memory.
+      NODE_OPTIONS: '--enable-source-maps',
     };
-    const at = (i: number) => new Date(Date.now() - (runs + 1 - i) * 60_000).toISOString();
-    const payload = (i: number) => ({ source: 's0', runId: `bench-${size}-${i}`, now: at(i) });
-    await invoke(bundle, payload(0), env, size);
-    const measured = { ms: [] as number[], rss: [] as number[] };
+    // Run 0 creates every state. Then each measured day has two runs: its first, which writes every
+    // check's state and a history item (the day's mark, docs/operations.md "What a run writes") and
+    // reminds of the stale ones, and a later one that day, which writes only what changed: here
+    // nothing. The first is the heavier, and it happens every day, so the targets are judged on it.
+    const DAY = 86_400_000;
+    const start = Date.now() - (runs + 1) * DAY;
+    const payload = (at: number, name: string) => ({
+      source: 's0',
+      runId: `bench-${size}-${name}`,
+      now: new Date(at).toISOString(),
+    });
+    await invoke(bundle, payload(start, 'create'), env, size);
+    const first = { ms: [] as number[], rss: [] as number[] };
+    const later = { ms: [] as number[], rss: [] as number[] };
     for (let i = 1; i <= runs; i++) {
-      const { ms, rssMb } = await invoke(bundle, payload(i), env, size);
-      measured.ms.push(ms);
-      measured.rss.push(rssMb);
+      for (const [into, at, name] of [
+        [first, start + i * DAY, `day${i}`],
+        [later, start + i * DAY + 15 * 60_000, `day${i}-later`],
+      ] as const) {
+        const { ms, rssMb } = await invoke(bundle, payload(at, name), env, size);
+        into.ms.push(ms);
+        into.rss.push(rssMb);
+      }
     }
-    results[size] = measured;
+    const measured = first;
     const wall = spread(measured.ms).median;
-    const peak = Math.max(...measured.rss);
+    const peak = Math.max(...measured.rss, ...later.rss);
     if (size === 5_000) {
-      judge('runSource, 5,000 checks in one source: under 10 s', seconds(measured.ms), wall < 10_000);
-      judge('runSource, 5,000 checks: peak RSS under 128 MB', megabytes(measured.rss), peak < 128);
+      judge(
+        "runSource, 5,000 checks in one source: under 10 s (a day's first run)",
+        seconds(measured.ms),
+        wall < 10_000,
+      );
+      judge(
+        'runSource, 5,000 checks: peak RSS under 128 MB (the highest of every run)',
+        megabytes([...measured.rss, ...later.rss]),
+        peak < 128,
+      );
     }
-    if (size === 1_000) judge('runSource, 1,000 checks: under 2 s', seconds(measured.ms), wall < 2_000);
-    rows.push([size.toLocaleString('en-GB'), seconds(measured.ms), megabytes(measured.rss)]);
+    if (size === 1_000)
+      judge("runSource, 1,000 checks: under 2 s (a day's first run)", seconds(measured.ms), wall < 2_000);
+    rows.push([
+      size.toLocaleString('en-GB'),
+      seconds(first.ms),
+      megabytes(first.rss),
+      seconds(later.ms),
+      megabytes(later.rss),
+    ]);
     await Promise.all([proxy.stop(), bus.stop()]);
     dynamo.stop();
   }
@@ -285,9 +318,20 @@ async function measureRunSource(
     '',
     `Machine: ${machine()}. The packaged runSource bundle in a fresh process per invocation; one source;`,
     'the local Data API (30 ms a call) over PostgreSQL (a scratch database); dynalite in its own process',
-    'behind 5 ms per request; state included (each measured run updates the states the first run',
-    `created). Min / median of ${runs} runs.`,
+    'behind 5 ms per request; state included. A first run creates every state; then, on each of',
+    `${runs} days, the day's first run (every state written, a history item each, reminders of the stale`,
+    'half) and a later run that day (only what changed is written: here nothing). Min / median of',
+    `${runs} runs each; \`NODE_OPTIONS=--enable-source-maps\`, as the functions are deployed.`,
     '',
-    table(['checks in one source', 'runSource wall (min / median)', 'peak RSS (min / median)'], rows),
+    table(
+      [
+        'checks in one source',
+        "a day's first run: wall",
+        'its peak RSS',
+        'a later run: wall',
+        'its peak RSS',
+      ],
+      rows,
+    ),
   ].join('\n');
 }
