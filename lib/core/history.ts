@@ -54,8 +54,27 @@ const OUTCOME_OF: Record<HistoryEntry['status'], DayOutcome> = {
 };
 const RANK: Record<DayOutcome, number> = { noRecord: 0, couldNotCheck: 1, onTime: 2, late: 3, stale: 4 };
 
+/**
+ * Dates already worked out, by zone and instant. A run asks for the same few instants thousands of times
+ * (its own time, and the time of the run that wrote most states: lib/core/transition.ts), and each
+ * answer costs time zone arithmetic through `Intl` (a fifth of a 5,000-check run's CPU, measured with
+ * `npm run bench`). Bounded: emptied when full.
+ */
+const localDates = new Map<string, string>();
+const LOCAL_DATES_KEPT = 1_000;
+
 /** `yyyy-MM-dd` of an instant in `zone`. */
 export function localDate(at: Date, zone: string): string {
+  const key = `${zone} ${at.getTime()}`;
+  const known = localDates.get(key);
+  if (known !== undefined) return known;
+  if (localDates.size >= LOCAL_DATES_KEPT) localDates.clear();
+  const date = computeLocalDate(at, zone);
+  localDates.set(key, date);
+  return date;
+}
+
+function computeLocalDate(at: Date, zone: string): string {
   const local = new TZDate(at.getTime(), zone);
   const pad = (n: number, width = 2) => String(n).padStart(width, '0');
   return `${pad(local.getFullYear(), 4)}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}`;

@@ -6,7 +6,7 @@
 // history item written) and a later run (only changes written). Reports wall time of the handler call
 // and the process's peak RSS (VmHWM), min / median.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -117,6 +117,14 @@ async function dynaliteProcess() {
   return { endpoint, stop: () => child.kill() };
 }
 
+/** The functions' `NODE_OPTIONS` as serverless.yml sets them: the bench runs with the same. */
+function deployedNodeOptions(): string {
+  const yml = readFileSync(join(ROOT, 'serverless.yml'), 'utf8');
+  const options = /^\s+NODE_OPTIONS:\s*(.+)$/m.exec(yml)?.[1]?.trim();
+  if (!options) throw new Error('serverless.yml sets no NODE_OPTIONS: the bench cannot run as deployed');
+  return options;
+}
+
 /** The runSource function as Lambda has it: its zip unpacked outside the project. */
 function unpackRunSource(): { bundle: string; nodePath: string } {
   const dir = mkdtempSync(join(tmpdir(), 'stalewatch-bench-runSource-'));
@@ -187,7 +195,13 @@ process.stdout.write(JSON.stringify({ms,rssMb:Number(kb)/1024,errors,results:a.r
     });
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`runSource failed (${code}):\n${err.slice(-2000)}`));
-      const answer = JSON.parse(out) as { ms: number; rssMb: number; errors: number; results: number };
+      // The last line: a flag such as --trace-gc (STALEWATCH_BENCH_NODE_OPTIONS) may print before it.
+      const answer = JSON.parse(out.trim().split('\n').at(-1) ?? '') as {
+        ms: number;
+        rssMb: number;
+        errors: number;
+        results: number;
+      };
       // A run that answered fewer checks than it has would be fast for the wrong reason.
       if (answer.results !== checks)
         return reject(
@@ -243,74 +257,78 @@ async function measureRunSource(
     const dynamo = await dynaliteProcess();
     const proxy = await delayProxy(dynamo.endpoint, 5);
     const bus = await startEventRecorder();
-    const env = {
-      PATH: process.env.PATH ?? '',
-      NODE_PATH: nodePath,
-      AWS_REGION: 'eu-west-2',
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
-      AWS_ENDPOINT_URL_RDS_DATA: api.url,
-      AWS_ENDPOINT_URL_DYNAMODB: proxy.url,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
-      STALEWATCH_STATE_TABLE: 'bench-state',
-      STALEWATCH_EVENT_BUS: 'bench',
-      STALEWATCH_CONFIG_FILE: configFile,
-      POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      // As serverless.yml deploys the functions: the source maps are loaded, and take memory.
-      NODE_OPTIONS: '--enable-source-maps',
-    };
-    // Run 0 creates every state. Then each measured day has two runs: its first, which writes every
-    // check's state and a history item (the day's mark, docs/operations.md "What a run writes") and
-    // reminds of the stale ones, and a later one that day, which writes only what changed: here
-    // nothing. The first is the heavier, and it happens every day, so the targets are judged on it.
-    const DAY = 86_400_000;
-    const start = Date.now() - (runs + 1) * DAY;
-    const payload = (at: number, name: string) => ({
-      source: 's0',
-      runId: `bench-${size}-${name}`,
-      now: new Date(at).toISOString(),
-    });
-    await invoke(bundle, payload(start, 'create'), env, size);
-    const first = { ms: [] as number[], rss: [] as number[] };
-    const later = { ms: [] as number[], rss: [] as number[] };
-    for (let i = 1; i <= runs; i++) {
-      for (const [into, at, name] of [
-        [first, start + i * DAY, `day${i}`],
-        [later, start + i * DAY + 15 * 60_000, `day${i}-later`],
-      ] as const) {
-        const { ms, rssMb } = await invoke(bundle, payload(at, name), env, size);
-        into.ms.push(ms);
-        into.rss.push(rssMb);
+    try {
+      const env = {
+        PATH: process.env.PATH ?? '',
+        NODE_PATH: nodePath,
+        AWS_REGION: 'eu-west-2',
+        AWS_ACCESS_KEY_ID: 'bench',
+        AWS_SECRET_ACCESS_KEY: 'bench',
+        AWS_ENDPOINT_URL_RDS_DATA: api.url,
+        AWS_ENDPOINT_URL_DYNAMODB: proxy.url,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
+        STALEWATCH_STATE_TABLE: 'bench-state',
+        STALEWATCH_EVENT_BUS: 'bench',
+        STALEWATCH_CONFIG_FILE: configFile,
+        POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        // As serverless.yml deploys the functions: source maps loaded, the heap capped.
+        NODE_OPTIONS: deployedNodeOptions(),
+      };
+      // Run 0 creates every state. Then each measured day has two runs: its first, which writes every
+      // check's state and a history item (the day's mark, docs/operations.md "What a run writes") and
+      // reminds of the stale ones, and a later one that day, which writes only what changed: here
+      // nothing. The first is the heavier, and it happens every day, so the targets are judged on it.
+      const DAY = 86_400_000;
+      const start = Date.now() - (runs + 1) * DAY;
+      const payload = (at: number, name: string) => ({
+        source: 's0',
+        runId: `bench-${size}-${name}`,
+        now: new Date(at).toISOString(),
+      });
+      await invoke(bundle, payload(start, 'create'), env, size);
+      const first = { ms: [] as number[], rss: [] as number[] };
+      const later = { ms: [] as number[], rss: [] as number[] };
+      for (let i = 1; i <= runs; i++) {
+        for (const [into, at, name] of [
+          [first, start + i * DAY, `day${i}`],
+          [later, start + i * DAY + 15 * 60_000, `day${i}-later`],
+        ] as const) {
+          const { ms, rssMb } = await invoke(bundle, payload(at, name), env, size);
+          into.ms.push(ms);
+          into.rss.push(rssMb);
+        }
       }
+      const measured = first;
+      const wall = spread(measured.ms).median;
+      const peak = Math.max(...measured.rss, ...later.rss);
+      if (size === 5_000) {
+        judge(
+          "runSource, 5,000 checks in one source: under 10 s (a day's first run)",
+          seconds(measured.ms),
+          wall < 10_000,
+        );
+        judge(
+          'runSource, 5,000 checks: peak RSS under 128 MB (the highest of every run)',
+          megabytes([...measured.rss, ...later.rss]),
+          peak < 128,
+        );
+      }
+      if (size === 1_000)
+        judge("runSource, 1,000 checks: under 2 s (a day's first run)", seconds(measured.ms), wall < 2_000);
+      rows.push([
+        size.toLocaleString('en-GB'),
+        seconds(first.ms),
+        megabytes(first.rss),
+        seconds(later.ms),
+        megabytes(later.rss),
+      ]);
+    } finally {
+      // Also when a run fails: no dynalite left behind.
+      await Promise.all([proxy.stop(), bus.stop()]);
+      dynamo.stop();
     }
-    const measured = first;
-    const wall = spread(measured.ms).median;
-    const peak = Math.max(...measured.rss, ...later.rss);
-    if (size === 5_000) {
-      judge(
-        "runSource, 5,000 checks in one source: under 10 s (a day's first run)",
-        seconds(measured.ms),
-        wall < 10_000,
-      );
-      judge(
-        'runSource, 5,000 checks: peak RSS under 128 MB (the highest of every run)',
-        megabytes([...measured.rss, ...later.rss]),
-        peak < 128,
-      );
-    }
-    if (size === 1_000)
-      judge("runSource, 1,000 checks: under 2 s (a day's first run)", seconds(measured.ms), wall < 2_000);
-    rows.push([
-      size.toLocaleString('en-GB'),
-      seconds(first.ms),
-      megabytes(first.rss),
-      seconds(later.ms),
-      megabytes(later.rss),
-    ]);
-    await Promise.all([proxy.stop(), bus.stop()]);
-    dynamo.stop();
   }
   await api.stop();
   return [
@@ -321,7 +339,7 @@ async function measureRunSource(
     'behind 5 ms per request; state included. A first run creates every state; then, on each of',
     `${runs} days, the day's first run (every state written, a history item each, reminders of the stale`,
     'half) and a later run that day (only what changed is written: here nothing). Min / median of',
-    `${runs} runs each; \`NODE_OPTIONS=--enable-source-maps\`, as the functions are deployed.`,
+    `${runs} runs each; \`NODE_OPTIONS=${deployedNodeOptions()}\`, as serverless.yml deploys the functions.`,
     '',
     table(
       [
