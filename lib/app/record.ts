@@ -35,6 +35,9 @@ export class RunAheadOfClockError extends Error {
  */
 const RECORD_CONCURRENCY = 32;
 
+/** History items written at a time while a run is recorded: four BatchWriteItem calls' worth. */
+const HISTORY_BATCH = 100;
+
 /**
  * Records a run (docs/events.md "Delivery: nothing lost, nothing counted twice"): per check, the transition from its stored state and the events
  * it causes; then every event its sources' outboxes hold, earlier runs' first, goes on the bus, and each
@@ -100,7 +103,13 @@ export async function recordRun(
   await store.prepare(legacy);
   await store.commit(legacy);
 
-  const history: CheckState[] = [];
+  // History goes out as it comes, a few batches' worth at a time, rather than held for the whole run.
+  let history: CheckState[] = [];
+  const flushHistory = async () => {
+    const batch = history;
+    history = [];
+    await store.recordHistory(batch);
+  };
   const own: OutboxItem[] = [];
   const lost = new Set<string>();
   const record = async (result: RunReport['results'][number]) => {
@@ -119,11 +128,18 @@ export async function recordRun(
       return;
     }
     await store.commit(items);
-    if (worthHistory(previous, state, timezone)) history.push(state);
-    own.push(...items.map((item) => ({ ...item, committed: true })));
+    // This run made these items: marking them committed in place copies nothing.
+    for (const item of items) {
+      item.committed = true;
+      own.push(item);
+    }
+    if (worthHistory(previous, state, timezone)) {
+      history.push(state);
+      if (history.length >= HISTORY_BATCH) await flushHistory();
+    }
   };
   await forEachConcurrently(report.results, RECORD_CONCURRENCY, record);
-  await store.recordHistory(history);
+  await flushHistory();
   await store.markRun(
     sources,
     report.now,

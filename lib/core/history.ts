@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import * as z from 'zod/mini';
+import { remembered } from './util/remembered';
 
 // zod/mini, as in the service's payloads: this module is bundled into the function that writes the page.
 
@@ -55,23 +56,19 @@ const OUTCOME_OF: Record<HistoryEntry['status'], DayOutcome> = {
 const RANK: Record<DayOutcome, number> = { noRecord: 0, couldNotCheck: 1, onTime: 2, late: 3, stale: 4 };
 
 /**
- * Dates already worked out, by zone and instant. A run asks for the same few instants thousands of times
- * (its own time, and the time of the run that wrote most states: lib/core/transition.ts), and each
- * answer costs time zone arithmetic through `Intl` (a fifth of a 5,000-check run's CPU, measured with
- * `npm run bench`). Bounded: emptied when full.
+ * `yyyy-MM-dd` of an instant (ms) in a zone, remembered: a run asks for the same few instants thousands
+ * of times (its own time, and that of the run that wrote most states: lib/core/transition.ts), and each
+ * answer costs time zone arithmetic through `Intl` (a fifth of a 5,000-check run's CPU before, measured
+ * with `npm run bench`).
  */
-const localDates = new Map<string, string>();
-const LOCAL_DATES_KEPT = 1_000;
+const localDateOf = remembered((key) => {
+  const [zone = '', ms = ''] = key.split('\n');
+  return computeLocalDate(new Date(Number(ms)), zone);
+});
 
 /** `yyyy-MM-dd` of an instant in `zone`. */
 export function localDate(at: Date, zone: string): string {
-  const key = `${zone} ${at.getTime()}`;
-  const known = localDates.get(key);
-  if (known !== undefined) return known;
-  if (localDates.size >= LOCAL_DATES_KEPT) localDates.clear();
-  const date = computeLocalDate(at, zone);
-  localDates.set(key, date);
-  return date;
+  return localDateOf(`${zone}\n${at.getTime()}`);
 }
 
 function computeLocalDate(at: Date, zone: string): string {

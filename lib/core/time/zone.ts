@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
+import { remembered } from '../util/remembered';
 import { spanInWords } from './duration';
 
 /** True when the platform's Intl knows `zone` as an IANA time zone. */
@@ -48,10 +49,19 @@ export function canonicalZone(zone: string): string {
 
 /** `Saturday 24 October 04:10` in `zone`; the year is added when it is not `now`'s year. */
 export function formatLocal(t: Date, zone: string, now: Date): string {
-  const local = new TZDate(t, zone);
-  const sameYear = local.getFullYear() === new TZDate(now, zone).getFullYear();
-  return format(local, sameYear ? 'EEEE d MMMM HH:mm' : 'EEEE d MMMM yyyy HH:mm');
+  return formatLocalOf(`${zone}\n${t.getTime()}\n${now.getTime()}`);
 }
+
+/**
+ * `formatLocal`, remembered by zone and instants: a run's messages name the same few times (its own, each
+ * table's last update) thousands of times, and each costs `Intl` time zone arithmetic.
+ */
+const formatLocalOf = remembered((key) => {
+  const [zone = '', t = '', now = ''] = key.split('\n');
+  const local = new TZDate(Number(t), zone);
+  const sameYear = local.getFullYear() === new TZDate(Number(now), zone).getFullYear();
+  return format(local, sameYear ? 'EEEE d MMMM HH:mm' : 'EEEE d MMMM yyyy HH:mm');
+});
 
 /**
  * How long ago (or ahead) `t` is from `now`, in words, rounded down in the unit that fits (`spanInWords`:
