@@ -172,6 +172,12 @@ export interface NotifyPorts {
    */
   isLatest: (checkId: string, contactId: string, eventAt: string) => Promise<boolean>;
   /**
+   * The stored states of these checks (those that have one), read consistently: what one story per
+   * cause reads of the datasets a dataset depends on and that depend on it. Absent: every dataset's
+   * news is told alone.
+   */
+  checkStates?: (checkIds: readonly string[]) => Promise<ReadonlyMap<string, CheckState>>;
+  /**
    * Who is on which dataset ("I'm on it", `stalewatch ack`), and whether a dataset's checks are all
    * back to normal (pass): an acknowledgement ends when they are. Absent: no one is ever on it.
    */

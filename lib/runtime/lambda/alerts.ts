@@ -109,6 +109,7 @@ export function notifyPorts(
     hold: (message) => load().holds.hold(message),
     heldDue: (now) => load().holds.heldDue(now),
     isLatest: (checkId, contactId, eventAt) => load().holds.isLatest(checkId, contactId, eventAt),
+    checkStates: (checkIds) => service.store.load(checkIds),
     loop: {
       acknowledgements: {
         acknowledge: (ack) => load().acknowledgements.acknowledge(ack),
