@@ -266,6 +266,10 @@ export interface StatusStatePort {
   states(checkIds: readonly string[]): Promise<Map<string, CheckNow>>;
   /** The runs of these checks since `from`, as the history items keep them. */
   history(checkIds: readonly string[], from: Date): Promise<HistoryEntry[]>;
+  /** Who is on these datasets (or `alarm/<name>`s): the acknowledgements on record. */
+  acknowledgements(ids: readonly string[]): Promise<Map<string, Acknowledgement>>;
+  /** The state of every alarm the service has heard of, by its check id (`alarm/<name>`). */
+  alarms(): Promise<Map<string, CheckNow>>;
 }
 
 /** Where the page goes once written (a folder, a bucket). */

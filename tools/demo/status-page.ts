@@ -62,15 +62,10 @@ export async function demoStatusPage(now: Date): Promise<string> {
     );
     const onIt = new Map(
       firstStale
-        ? [
-            [
-              firstStale.id,
-              { name: 'Jane Smith', since: new Date(now.getTime() - 40 * 60_000).toISOString() },
-            ],
-          ]
+        ? [[firstStale.id, { by: 'Jane Smith', at: new Date(now.getTime() - 40 * 60_000).toISOString() }]]
         : [],
     );
-    return renderStatusPage(statusPageModel(config, current, history, now, onIt));
+    return renderStatusPage(statusPageModel(config, current, history, now, { acknowledgements: onIt }));
   } finally {
     await db.close();
   }

@@ -204,9 +204,23 @@ export function answerCause(q: CauseQuestion): CauseAnswer {
 
 /** The stale or erroring cause that is not itself waiting on another (the root of the story). */
 function rootCause(q: CauseQuestion, causes: DatasetNow[]): DatasetNow | null {
-  const badCauses = causes.filter(bad);
-  const isBad = new Set(badCauses.map((d) => d.id));
-  return badCauses.find((d) => !causesOf(q.config, d.id).some((id) => isBad.has(id))) ?? badCauses[0] ?? null;
+  const id = rootCauseOf(q.config, q.dataset, (at) => causes.find((d) => d.id === at)?.condition ?? 'ok');
+  return causes.find((d) => d.id === id) ?? null;
+}
+
+/**
+ * The id of the root cause of `id`: of the datasets it depends on (nearest first) that are stale or
+ * erroring, the first that does not itself depend on one that is; null when none is. What messages
+ * name ("because …") and the status page shows ("Waiting on …").
+ */
+export function rootCauseOf(
+  config: Graph,
+  id: string,
+  conditionOf: (id: string) => Condition,
+): string | null {
+  const badCauses = causesOf(config, id).filter((at) => conditionOf(at) !== 'ok');
+  const isBad = new Set(badCauses);
+  return badCauses.find((at) => !causesOf(config, at).some((c) => isBad.has(c))) ?? badCauses[0] ?? null;
 }
 
 /**
