@@ -1,8 +1,8 @@
 import { watchOf } from '../alarms/watch';
 import { dailyRecord, type HistoryEntry } from '../history';
+import { type Acknowledgement, whoIsOnIt } from '../loop/acknowledgement';
 import type { Config, Contact } from '../model/config';
 import type { CheckState } from '../model/state';
-import { formatLocal } from '../time/zone';
 import type { Alert, DigestItem } from './model';
 import { countOf, lengthInWords, whenInWords } from './wording';
 
@@ -34,8 +34,8 @@ export interface DigestEntry {
   recoveredAt: string | null;
   /** A CloudWatch alarm in ALARM (no "last updated" to say). */
   alarm?: true;
-  /** Who said they are on it, and since when (from acknowledgements; absent until someone does). */
-  onIt?: { name: string; since: string } | null;
+  /** Who said they are on it, and since when: its acknowledgement (absent until someone does). */
+  onIt?: Pick<Acknowledgement, 'by' | 'at'> | null;
   onTimeRate?: OnTimeRate | null;
 }
 
@@ -230,7 +230,7 @@ function staleItem(e: DigestEntry, ctx: DigestContext): DigestItem {
       first,
       ...(meaning.length > 0 ? [meaning.join(' ')] : []),
       e.onIt
-        ? `Who is on it: ${e.onIt.name} (since ${formatLocal(new Date(e.onIt.since), ctx.zone, ctx.now)})`
+        ? `Who is on it: ${whoIsOnIt(e.onIt, ctx.zone, ctx.now)}`
         : 'Who is on it: nobody has said so yet',
       ...(e.onTimeRate ? [onTimeInWords(e.onTimeRate)] : []),
     ],
