@@ -1,6 +1,7 @@
 import { watchOf } from '../alarms/watch';
 import { dailyRecord, type HistoryEntry } from '../history';
 import { type Acknowledgement, whoIsOnIt } from '../loop/acknowledgement';
+import { rootCauseOf } from '../loop/cause';
 import type { Config, Contact } from '../model/config';
 import type { CheckState } from '../model/state';
 import type { Alert, DigestItem } from './model';
@@ -37,6 +38,8 @@ export interface DigestEntry {
   /** Who said they are on it, and since when: its acknowledgement (absent until someone does). */
   onIt?: Pick<Acknowledgement, 'by' | 'at'> | null;
   onTimeRate?: OnTimeRate | null;
+  /** The title of the stale dataset it depends on (`dependsOn`): its root cause. */
+  waitingOn?: string | null;
 }
 
 /** What is known of one check for a digest: its state now, or how it recovered. */
@@ -181,7 +184,15 @@ export function digestEntries(
       onTimeRate: onTimeRate(dataset.id),
     });
   }
-  return [...byDataset.values()];
+  // A stale dataset whose cause (`dependsOn`) is stale too says what it waits on. (A check that cannot
+  // run is not in a digest's checks, so only a stale cause is named here.)
+  const conditionOf = (id: string) => (byDataset.get(id)?.state === 'stale' ? 'stale' : 'ok');
+  return [...byDataset.values()].map((e) => {
+    if (e.state !== 'stale' || e.alarm) return e;
+    const cause = rootCauseOf(config, e.dataset, conditionOf);
+    const title = cause ? config.datasets.find((d) => d.id === cause)?.title : undefined;
+    return title ? { ...e, waitingOn: title } : e;
+  });
 }
 
 /** `On time 27 of 30 days`; `On time 5 of the 6 days checked in the last 30`. */
@@ -229,6 +240,7 @@ function staleItem(e: DigestEntry, ctx: DigestContext): DigestItem {
     lines: [
       first,
       ...(meaning.length > 0 ? [meaning.join(' ')] : []),
+      ...(e.waitingOn ? [`Waiting on: ${e.waitingOn}`] : []),
       e.onIt
         ? `Who is on it: ${whoIsOnIt(e.onIt, ctx.zone, ctx.now)}`
         : 'Who is on it: nobody has said so yet',
