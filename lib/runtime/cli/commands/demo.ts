@@ -133,12 +133,12 @@ export async function demoCommand(io: CliIo, flags: { now?: string } = {}): Prom
       at: new Date(now.getTime() - 5 * MINUTE).toISOString(),
       via: 'cli',
     });
-    io.stdout.write(
-      `${onIt.current.by} said she is on Nightly ESR sync at ${formatLocal(new Date(onIt.current.at), zone, now)} (stalewatch ack nightly-sync --by "Jane Smith").\n\n`,
-    );
     const acks = await pipeline.acknowledgements.current(config.datasets.map((d) => d.id));
     const first = await pipeline.run(config, connectors, now, io.newRunId());
     io.stdout.write(formatTextReport(first.report, config));
+    io.stdout.write(
+      `\nBefore this run, ${onIt.current.by} said she is on Nightly ESR sync, at ${formatLocal(new Date(onIt.current.at), zone, now)} (stalewatch ack nightly-sync --by "Jane Smith").\n`,
+    );
     io.stdout.write(
       `\nEvents this run publishes (what alerts are made from):\n${eventLines(first.events, config, first.report, acks).join('\n')}\n`,
     );
