@@ -16,6 +16,9 @@ const { buildSync } = require('esbuild');
 
 const ROOT = join(__dirname, '..');
 
+/** The compiled config of the last resolution in this process (null: serverless.yml never asked). */
+let compiled = null;
+
 /** `checks/` beside serverless.yml; STALEWATCH_CHECKS_DIR packages another tree (tests, monorepos). */
 const CHECKS = process.env.STALEWATCH_CHECKS_DIR ?? join(__dirname, '..', 'checks');
 
@@ -59,7 +62,8 @@ const arn = (service, resource) => ({
  * webhook secrets the contacts name and the sender address parameter, and sending email.
  */
 function notifierStatements(config, stage) {
-  const refs = Object.values(config.settings.contacts).flatMap((c) => (c.slack ? [c.slack] : []));
+  // Every webhook a contact names (Slack, Teams): read by notify and digest, and nothing else.
+  const refs = Object.values(config.settings.contacts).flatMap((c) => [c.slack, c.teams].filter(Boolean));
   const parameters = [
     `/stalewatch/${stage}/email-from`,
     ...refs.filter((r) => r.store === 'ssm').map((r) => r.name),
@@ -234,11 +238,9 @@ module.exports = async ({ options = {} } = {}) => {
   const region = options.region ?? 'eu-west-2';
   const { config, schedules } = await readConfig();
   // The functions read this instead of checks/: no YAML parser or schema in them, and the days off
-  // of the years around now, so that the holiday library loads only for another year.
-  const compiledPath = join(ROOT, COMPILED_CONFIG_FILE);
-  mkdirSync(join(compiledPath, '..'), { recursive: true });
-  writeFileSync(compiledPath, compileConfig(config, precomputedHolidayYears(new Date())));
-  writeHolidaysBundle();
+  // of the years around now, so that the holiday library loads only for another year. Variable
+  // resolution only computes it; the plugin below writes it when a package or a local invoke starts.
+  compiled = compileConfig(config, precomputedHolidayYears(new Date()));
   const sources = Object.values(config.settings.sources);
   const vpc = vpcOf(config);
   const unset = new Set([...sources.flatMap((s) => s.unsetVariables), ...vpc.unset]);
@@ -319,3 +321,30 @@ module.exports = async ({ options = {} } = {}) => {
     ttlAttribute: TTL_ATTRIBUTE,
   };
 };
+
+/**
+ * The files the functions carry beside their bundle (`package.patterns`): the compiled config and the
+ * holiday library. Written by {@link CompileChecksPlugin} before packaging or a local invoke, never
+ * while serverless.yml's variables are being resolved (which `sls print` also does).
+ */
+function writePackagedFiles() {
+  if (compiled === null)
+    throw new Error('stalewatch: checks/ were not compiled (serverless.yml must use serverless/config.js)');
+  const compiledPath = join(ROOT, COMPILED_CONFIG_FILE);
+  mkdirSync(join(compiledPath, '..'), { recursive: true });
+  writeFileSync(compiledPath, compiled);
+  writeHolidaysBundle();
+}
+
+/** A local Serverless plugin (listed first in serverless.yml) that writes the packaged files. */
+class CompileChecksPlugin {
+  constructor() {
+    this.hooks = {
+      'before:package:createDeploymentArtifacts': writePackagedFiles,
+      'before:deploy:function:packageFunction': writePackagedFiles,
+      'before:invoke:local:invoke': writePackagedFiles,
+    };
+  }
+}
+
+module.exports.CompileChecksPlugin = CompileChecksPlugin;

@@ -1,27 +1,25 @@
 import { didYouMean } from '../config/suggest';
 import type { Check, Engine as Dialect } from '../core/model/config';
+import { mysqlTableIs, sqlLiteral, tableParts } from '../core/sql-text';
 import type { SqlConnection } from './ports';
 
 /** A database error that says a column does not exist: PostgreSQL's 42703, MySQL's 1054. */
 const UNKNOWN_COLUMN = /^database error (42703|1054):/;
-
-const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /**
  * The statement that lists a table's columns, in order, as one comma-separated value. It reads only
  * `information_schema`, which shows a role the columns it may read.
  */
 export function columnsStatement(dialect: Dialect, table: string): string {
-  const [a, b] = table.split('.');
-  const name = literal((b ?? a) as string);
   if (dialect === 'mysql') {
-    const schema = b === undefined ? 'DATABASE()' : literal(a as string);
     return (
       'SELECT /*+ MAX_EXECUTION_TIME(5000) */ GROUP_CONCAT(COLUMN_NAME ORDER BY ORDINAL_POSITION) AS c0 ' +
-      `FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${schema} AND TABLE_NAME = ${name}`
+      `FROM information_schema.COLUMNS WHERE ${mysqlTableIs(table)}`
     );
   }
-  const schema = b === undefined ? 'current_schema()' : literal(a as string);
+  const parts = tableParts(table);
+  const name = sqlLiteral(parts.name);
+  const schema = parts.schema === null ? 'current_schema()' : sqlLiteral(parts.schema);
   return (
     "SELECT string_agg(column_name::text, ',' ORDER BY ordinal_position) AS c0 " +
     `FROM information_schema.columns WHERE table_schema = ${schema} AND table_name = ${name}`

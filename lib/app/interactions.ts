@@ -9,6 +9,7 @@ import {
 import { MAX_BODY_BYTES, verifySlackSignature } from '../core/loop/signature';
 import { nextWorkingMorning } from '../core/loop/snooze-time';
 import { formatLocal } from '../core/time/zone';
+import { escapeMrkdwn } from '../core/util/escape';
 import type { InteractionPorts } from './ports';
 
 /** A Lambda function URL request, as much of it as is read. */
@@ -33,9 +34,6 @@ const answer = (statusCode: number, body: string): FunctionUrlAnswer => ({
 
 /** What a refused request is told: nothing about why (the reason is for the log). */
 const REFUSED = answer(401, 'Not a valid Slack request');
-
-/** Escapes what Slack's mrkdwn treats as markup in a name people typed. */
-const mrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The raw body, or null when it is larger than Slack would ever send (checked before decoding). */
 function rawBody(request: FunctionUrlRequest): Buffer | null {
@@ -64,7 +62,7 @@ async function acknowledge(i: Interaction, dataset: string, ports: InteractionPo
   });
   const who = current.slackUserId
     ? `<@${current.slackUserId}> (${sinceWhen(current, zone, now)})`
-    : mrkdwn(whoIsOnIt(current, zone, now));
+    : escapeMrkdwn(whoIsOnIt(current, zone, now));
   return { line: `:raising_hand: *Who is on it:* ${who}` };
 }
 
@@ -73,7 +71,7 @@ async function snooze(i: Interaction, dataset: string, ports: InteractionPorts):
   const zone = ports.config().settings.timezone;
   const until = await ports.snoozes.extend(dataset, nextWorkingMorning(now, zone, ports.holidays()));
   return {
-    line: `:zzz: *Snoozed* by <@${i.user.id}>: no alerts about this dataset until ${mrkdwn(formatLocal(until, zone, now))}`,
+    line: `:zzz: *Snoozed* by <@${i.user.id}>: no alerts about this dataset until ${escapeMrkdwn(formatLocal(until, zone, now))}`,
   };
 }
 

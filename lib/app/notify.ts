@@ -5,11 +5,9 @@ import type { Acknowledgement } from '../core/loop/acknowledgement';
 import { answerCause, type CauseAnswer, datasetNow, type FollowUp, storyMembers } from '../core/loop/cause';
 import { alertOf } from '../core/messages/build';
 import { followUpAlert } from '../core/messages/cause';
-import { toEmail } from '../core/messages/email';
 import type { Alert } from '../core/messages/model';
 import { quietUntil } from '../core/messages/quiet-hours';
 import { recipientsOf } from '../core/messages/recipients';
-import { toSlack } from '../core/messages/slack';
 import type { Config, Contact } from '../core/model/config';
 import { again, budgetOf, done, type RetryPolicy, retry } from '../core/retry';
 import type { Claim, NotifyPorts } from './ports';
@@ -228,25 +226,18 @@ async function inOrder(run: Delivering, checkId: string, contactId: string, even
   return false;
 }
 
-/** Delivers one alert to one contact on each of its channels, each part once. */
+/**
+ * Delivers one alert to one contact on each channel that reaches them, each part once (claim, send,
+ * record). The stages before this one (snoozes, order, quiet hours) are the same for every channel.
+ */
 async function deliver(contact: Contact, alert: Alert, run: Delivering) {
   const { ports } = run;
-  if (contact.slack) {
-    const ref = contact.slack;
-    const messages = toSlack(alert, { buttons: Boolean(ports.config().settings.slackApp) });
-    for (const [i, message] of messages.entries()) {
-      await sendOnce(
-        alert.key,
-        `${contact.id}#slack#${i}`,
-        async () => ports.postSlack(await ports.slackUrl(ref), message),
-        run,
-      );
+  const settings = ports.config().settings;
+  for (const channel of ports.channels) {
+    const parts = await channel.render(alert, contact, settings);
+    for (const [i, part] of parts.entries()) {
+      await sendOnce(alert.key, `${contact.id}#${channel.name}#${i}`, () => channel.send(contact, part), run);
     }
-  }
-  const from = contact.email ? await ports.emailFrom() : null;
-  if (contact.email && from) {
-    const to = contact.email;
-    await sendOnce(alert.key, `${contact.id}#email#0`, () => ports.sendEmail(from, to, toEmail(alert)), run);
   }
 }
 

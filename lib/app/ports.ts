@@ -2,10 +2,8 @@ import type { AlarmState } from '../core/alarms/news';
 import type { EventEntry } from '../core/events/types';
 import type { HistoryEntry } from '../core/history';
 import type { Acknowledgement } from '../core/loop/acknowledgement';
-import type { Email } from '../core/messages/email';
 import type { Alert } from '../core/messages/model';
-import type { SlackMessage } from '../core/messages/slack';
-import type { Config, Engine, SecretRef, SourceConfig } from '../core/model/config';
+import type { Config, Contact, Engine, SecretRef, Settings, SourceConfig } from '../core/model/config';
 import type { CheckState } from '../core/model/state';
 import type { CheckNow } from '../core/status';
 
@@ -145,6 +143,29 @@ export interface HeldMessage {
   alert: Alert;
 }
 
+/**
+ * One integration that delivers messages (Slack, email, Teams): the last stage of notify's pipeline, as
+ * an Alertmanager notifier is. Notify's stages around it (snoozes, the order of messages, quiet hours,
+ * the claim and sent record of each part) are the same for every channel; a channel only says what it
+ * would send a contact and sends one part. Adapters: lib/adapters/slack/webhook.ts, lib/adapters/aws/ses.ts,
+ * lib/adapters/teams/webhook.ts; the list is built in lib/runtime/lambda/alerts.ts.
+ */
+export interface Channel<M = unknown> {
+  /** `slack`, `email`, `teams`: the channel's part of each sent record (`<contact>#<name>#<part>`). */
+  readonly name: string;
+  /**
+   * The parts this channel sends `contact` for `alert`, in order (a long Slack message is several); none
+   * when the contact is not on this channel, or the channel is not set up (no sender address). Each part
+   * is claimed, sent and recorded on its own.
+   */
+  render(alert: Alert, contact: Contact, settings: Settings): Promise<M[]>;
+  /**
+   * Sends one part, retrying what is worth another try (lib/core/retry.ts); throws `DeliveryError` when
+   * the channel refuses it or never answers, with no secret (a webhook URL) in the message.
+   */
+  send(contact: Contact, message: M): Promise<void>;
+}
+
 /** What notify needs from the outside world: the real ones in `functions/notify.ts`, local ones in tests. */
 export interface NotifyPorts {
   config: () => Config;
@@ -152,12 +173,8 @@ export interface NotifyPorts {
   sent: SentRecord;
   /** Waits while another invocation is sending a message this one has to send too. */
   sleep: (ms: number) => Promise<void>;
-  /** The Slack webhook URL kept in SSM or Secrets Manager (cached). */
-  slackUrl: (ref: SecretRef) => Promise<string>;
-  /** The sender address of emails, from SSM (cached); null: email is not set up. */
-  emailFrom: () => Promise<string | null>;
-  postSlack: (url: string, message: SlackMessage) => Promise<void>;
-  sendEmail: (from: string, to: string, email: Email) => Promise<void>;
+  /** Where messages go, in the order each contact's are sent (lib/runtime/lambda/alerts.ts). */
+  channels: readonly Channel[];
   /** A snooze set with `stalewatch snooze` (the dataset file's `snooze` is in the config). */
   snoozedUntil: (dataset: string) => Promise<Date | null>;
   hold: (message: HeldMessage) => Promise<void>;

@@ -1,16 +1,19 @@
+import { isStale } from '../core/evaluate/status';
 import { eventsOf } from '../core/events/build';
 import { type EventEntry, RUN_COMPLETED, transitionOfDetailType } from '../core/events/types';
 import type { Acknowledgement } from '../core/loop/acknowledgement';
 import { answerCause, type DatasetNow, datasetNow } from '../core/loop/cause';
 import { type AlertContext, alertOf } from '../core/messages/build';
 import { type DigestCheck, digestEntries, digestOf, onTimeRates } from '../core/messages/digest';
-import { documentOf, type Email, emailBodyOf, escapeHtml, toEmail } from '../core/messages/email';
+import { documentOf, type Email, emailBodyOf, toEmail } from '../core/messages/email';
 import type { Alert } from '../core/messages/model';
 import { recipientsOf } from '../core/messages/recipients';
 import { blockKitBuilderUrl, type SlackMessage, type SlackOptions, toSlack } from '../core/messages/slack';
+import { type TeamsMessage, toTeams } from '../core/messages/teams';
 import type { Config, Contact } from '../core/model/config';
 import type { RunReport } from '../core/model/run';
 import { historyOfResults } from '../core/status';
+import { escapeHtml } from '../core/util/escape';
 import { digestFire, ON_TIME_DAYS, previousDigestFire } from './digest';
 
 /** The events a run causes from an empty state: what the first run of a new deployment would send. */
@@ -99,7 +102,7 @@ export function alertsByContact(
 /** The checks a run found stale, as digests read them. */
 function staleChecksOf(report: RunReport): DigestCheck[] {
   return report.results
-    .filter((r) => r.status === 'warn' || r.status === 'fail')
+    .filter((r) => isStale(r.status))
     .map((r) => ({
       checkId: r.check.id,
       state: 'stale',
@@ -116,6 +119,8 @@ export interface ContactPreview {
   slack: SlackMessage[];
   /** The emails, for a contact with an address (else none). */
   emails: Email[];
+  /** The Adaptive Cards, for a contact with `teams:` (else none). */
+  teams: TeamsMessage[];
   alerts: Alert[];
 }
 
@@ -143,26 +148,34 @@ export function combineEmails(alerts: readonly Alert[]): { html: string; text: s
   return { html, text };
 }
 
-/** The messages of each contact that would hear something: Slack for every contact, email for those with an address. */
+/**
+ * The messages of each contact that would hear something: Slack for every contact (mentioning its
+ * `slackUser`), email for those with an address, Teams cards for those with `teams:`.
+ */
 export function previews(
   byContact: Map<string, { contact: Contact; alerts: Alert[] }>,
   slack: SlackOptions = {},
 ): ContactPreview[] {
   return [...byContact.values()].map(({ contact, alerts }) => ({
     contact,
-    slack: alerts.flatMap((alert) => toSlack(alert, slack)),
+    slack: alerts.flatMap((alert) => toSlack(alert, { ...slack, mention: contact.slackUser ?? null })),
     emails: contact.email ? alerts.map(toEmail) : [],
+    teams: contact.teams ? alerts.flatMap(toTeams) : [],
     alerts,
   }));
 }
 
-/** The files of a contact's preview: `<contact>.slack.json` (and its Block Kit Builder links), and email. */
+/**
+ * The files of a contact's preview: `<contact>.slack.json` (and its Block Kit Builder links), email, and
+ * `<contact>.teams.json` (each card's envelope as posted, for the Adaptive Cards Designer).
+ */
 export function previewFiles(preview: ContactPreview): Record<string, string> {
   const id = preview.contact.id;
   const files: Record<string, string> = {
     [`${id}.slack.json`]: `${JSON.stringify(preview.slack, null, 2)}\n`,
     [`${id}.slack-links.txt`]: `${preview.slack.map((m) => `${m.text}\n${blockKitBuilderUrl(m)}\n`).join('\n')}`,
   };
+  if (preview.teams.length > 0) files[`${id}.teams.json`] = `${JSON.stringify(preview.teams, null, 2)}\n`;
   if (preview.emails.length > 0) {
     const { html, text } = combineEmails(preview.alerts);
     files[`${id}.email.html`] = html;

@@ -1,23 +1,16 @@
-import type { Check, Config } from '../core/model/config';
 import type { RunReport } from '../core/model/run';
 import { toPreviousState } from '../core/transition';
-import type { SourceConnector } from './ports';
 import { type RecordPorts, recordRun } from './record';
-import { runChecks } from './run';
+import { type RunInput, runChecks } from './run';
 
 /**
  * One run of the service: the checks (of one source, or all for `check`), the run's id and time, how
  * long it may take, and whether it is a dry run that records nothing.
  */
-export interface ServiceRunInput {
-  config: Config;
-  checks: readonly Check[];
-  connectors: Readonly<Record<string, SourceConnector>>;
-  now: Date;
-  runId: string;
+export interface ServiceRunInput
+  extends Pick<RunInput, 'config' | 'checks' | 'connectors' | 'now' | 'runId' | 'timeLimitMs'> {
   /** The source this run is for (`runSource`), or null for a run across sources (`check`, the demo). */
   source: string | null;
-  timeLimitMs?: number;
   /** Reads state for the verdicts, but changes none and publishes nothing. */
   dryRun?: boolean;
 }

@@ -51,6 +51,8 @@ function resolveSettings({ value, unset }: ParsedFile<SettingsFile>): Settings {
       name: c.name,
       audience: c.audience,
       slack: secretRef(c.slack),
+      slackUser: c.slackUser ?? null,
+      teams: secretRef(c.teams),
       email: c.email ?? null,
     };
   }

@@ -252,37 +252,46 @@ const SECRET_REF_PATTERN = `^\\$\\{(ssm:${SSM_NAME}|secret:[A-Za-z0-9/_+=.@-]+)\
 const LOOKS_LIKE_URL =
   /:\/\/|\/\/|^\$\{(ssm|secret):\/?(https?:|[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|net|org|io|co|uk|dev|app)(\/|\}))|hooks\.slack\.com/i;
 const SECRET_REF_EXAMPLE = '${ssm:/stalewatch/slack/placements}';
+/** The example in a channel's errors: where that channel's webhook would be kept. */
+const exampleRef = (channel: string) => SECRET_REF_EXAMPLE.replace('slack', channel);
+
+/** Where each channel's webhook URL comes from, for the fix in an error (a new one is made there). */
+const WEBHOOK_MAKER = { slack: 'make a new one in Slack', teams: 'make a new Workflow in Teams' } as const;
 
 /** What is wrong with a `${ssm:…}` / `${secret:…}` reference that matches the pattern, or null. */
-function secretRefProblem(s: string): string | null {
+function secretRefProblem(s: string, channel: keyof typeof WEBHOOK_MAKER = 'slack'): string | null {
+  const example = exampleRef(channel);
   // The name inside the reference: `${secret:` itself reads as "secret:" followed by a value.
   const name = /^\$\{(?:ssm|secret):(.*)\}$/s.exec(s)?.[1] ?? s;
   if (LOOKS_LIKE_URL.test(s) || looksSecret(name)) {
     return (
       'is a secret: keep the webhook URL in SSM Parameter Store (a SecureString) or Secrets Manager and write where it is, ' +
-      `e.g. ${SECRET_REF_EXAMPLE} — this looks like the URL itself where the parameter's name goes (it is not shown here); ` +
-      'if it is a real webhook URL, it is now in the repository: make a new one in Slack'
+      `e.g. ${example} — this looks like the URL itself where the parameter's name goes (it is not shown here); ` +
+      `if it is a real webhook URL, it is now in the repository: ${WEBHOOK_MAKER[channel]}`
     );
   }
   const ssm = /^\$\{ssm:(.*)\}$/.exec(s)?.[1];
   if (ssm && /^\/(aws|ssm)/i.test(ssm)) {
-    return `names an SSM parameter under /aws or /ssm, which AWS keeps for itself — e.g. ${SECRET_REF_EXAMPLE}`;
+    return `names an SSM parameter under /aws or /ssm, which AWS keeps for itself — e.g. ${example}`;
   }
   if (ssm && (ssm.split('/').length - 1 > 15 || ssm.length > 1011)) {
-    return `names an SSM parameter deeper than 15 levels or longer than 1011 characters — e.g. ${SECRET_REF_EXAMPLE}`;
+    return `names an SSM parameter deeper than 15 levels or longer than 1011 characters — e.g. ${example}`;
   }
   return null;
 }
 
-const secretRef = () =>
-  text(SECRET_REF_EXAMPLE, {
+const secretRef = (channel: keyof typeof WEBHOOK_MAKER = 'slack') =>
+  text(exampleRef(channel), {
     pattern: SECRET_REF_PATTERN,
     explain: (s) =>
-      secretRefProblem(s) ??
-      `is not where a secret is kept — keep the webhook URL in SSM or Secrets Manager and write where it is, e.g. ${SECRET_REF_EXAMPLE} or \${secret:stalewatch/slack}`,
-  }).refine((s) => secretRefProblem(s) === null, {
-    error: (iss) => secretRefProblem(String(iss.input)) ?? '',
+      secretRefProblem(s, channel) ??
+      `is not where a secret is kept — keep the webhook URL in SSM or Secrets Manager and write where it is, e.g. ${exampleRef(channel)} or \${secret:stalewatch/${channel}}`,
+  }).refine((s) => secretRefProblem(s, channel) === null, {
+    error: (iss) => secretRefProblem(String(iss.input), channel) ?? '',
   });
+
+/** A Slack member id: `U012AB3CD` (or `W…` on Enterprise Grid), as Slack shows under "Copy member ID". */
+const SLACK_USER_PATTERN = '^[UW][A-Z0-9]{2,}$';
 
 const arn = (service: string, example: string) =>
   text(example, {
@@ -436,6 +445,16 @@ export const contactSchema = z.strictObject({
   slack: secretRef()
     .optional()
     .describe('Where the Slack webhook URL is kept: ${ssm:/path} or ${secret:name}.'),
+  slackUser: text('U012AB3CD', {
+    pattern: SLACK_USER_PATTERN,
+    explain: (s) =>
+      `${show(s)} is not a Slack member id — copy it from their Slack profile (⋮ → Copy member ID), e.g. U012AB3CD`,
+  })
+    .optional()
+    .describe("The contact's Slack member id (U012AB3CD): their Slack messages mention them."),
+  teams: secretRef('teams')
+    .optional()
+    .describe('Where the Teams Workflows webhook URL is kept: ${ssm:/path} or ${secret:name}.'),
   email: z
     .email({
       error: (iss) => `${show(iss.input)} is not an email address — e.g. placements-data@example.org`,

@@ -1,8 +1,6 @@
 import type { Observation } from './evaluate/types';
 import type { Engine as Dialect } from './model/config';
-
-/** A string literal; config has already refused anything but letters, digits and `_` in names. */
-const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+import { mysqlTableIs, sqlLiteral } from './sql-text';
 
 /**
  * The scalar expression (`table` as config gives it, `quotedTable` as `quoteTable` quotes it) that reads what the database itself keeps of a table's changes, for an
@@ -21,7 +19,7 @@ const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
  */
 export function activityExpression(dialect: Dialect, table: string, quotedTable: string): string {
   if (dialect === 'postgres') {
-    const relation = `CAST(${literal(quotedTable)} AS pg_catalog.regclass)`;
+    const relation = `CAST(${sqlLiteral(quotedTable)} AS pg_catalog.regclass)`;
     return (
       '(SELECT CAST(sum(s.n_tup_ins + s.n_tup_upd + s.n_tup_del) AS text)' +
       ' FROM pg_catalog.pg_stat_user_tables AS s' +
@@ -29,10 +27,9 @@ export function activityExpression(dialect: Dialect, table: string, quotedTable:
       ` OR s.relid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree(${relation}) AS t))`
     );
   }
-  const [schema, name] = table.includes('.') ? (table.split('.') as [string, string]) : [null, table];
   return (
     "(SELECT CONCAT('@', IFNULL(UNIX_TIMESTAMP(UPDATE_TIME), '')) FROM information_schema.TABLES" +
-    ` WHERE TABLE_SCHEMA = ${schema ? literal(schema) : 'DATABASE()'} AND TABLE_NAME = ${literal(name)}` +
+    ` WHERE ${mysqlTableIs(table)}` +
     " AND TABLE_TYPE = 'BASE TABLE')"
   );
 }

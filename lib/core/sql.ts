@@ -1,5 +1,6 @@
 import { activityExpression } from './activity-sql';
 import type { Check, Engine as Dialect } from './model/config';
+import { mysqlTableIs, sqlLiteral } from './sql-text';
 
 /**
  * Quotes an identifier for the dialect. Config has already refused anything but letters, digits and
@@ -17,9 +18,6 @@ export function quoteTable(dialect: Dialect, table: string): string {
     .join('.');
 }
 
-/** A string literal; config has already refused anything but letters, digits and `_` in names. */
-const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
-
 /**
  * The newest value of a column, as text that no driver or session setting can reinterpret.
  *
@@ -36,11 +34,7 @@ const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
  */
 /** `(SELECT DATA_TYPE …)`: the column's type on MySQL, asked in the statement and evaluated once. */
 function mysqlColumnType(table: string, column: string): string {
-  const [schema, name] = table.includes('.') ? table.split('.') : [null, table];
-  return (
-    `(SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${schema ? literal(schema) : 'DATABASE()'}` +
-    ` AND TABLE_NAME = ${literal(name ?? table)} AND COLUMN_NAME = ${literal(column)})`
-  );
+  return `(SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE ${mysqlTableIs(table)} AND COLUMN_NAME = ${sqlLiteral(column)})`;
 }
 
 function newestAsText(dialect: Dialect, table: string, column: string, filter: string): string {
@@ -298,16 +292,15 @@ export function indexStatement(dialect: Dialect, table: string, column: string):
       'SELECT c.reltuples::bigint AS row_estimate, EXISTS (',
       '  SELECT 1 FROM pg_catalog.pg_index i',
       '  JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]',
-      `  WHERE i.indrelid = c.oid AND a.attname = ${literal(column)}`,
+      `  WHERE i.indrelid = c.oid AND a.attname = ${sqlLiteral(column)}`,
       ') AS indexed',
-      `FROM pg_catalog.pg_class c WHERE c.oid = to_regclass(${literal(quoteTable(dialect, table))})`,
+      `FROM pg_catalog.pg_class c WHERE c.oid = to_regclass(${sqlLiteral(quoteTable(dialect, table))})`,
     ].join('\n');
   }
-  const [schema, name] = table.includes('.') ? table.split('.') : [null, table];
-  const at = `TABLE_SCHEMA = ${schema ? literal(schema) : 'DATABASE()'} AND TABLE_NAME = ${literal(name ?? table)}`;
+  const at = mysqlTableIs(table);
   return [
     `SELECT (SELECT TABLE_ROWS FROM information_schema.TABLES WHERE ${at}) AS row_estimate,`,
     `  EXISTS (SELECT 1 FROM information_schema.STATISTICS WHERE ${at}`,
-    `    AND COLUMN_NAME = ${literal(column)} AND SEQ_IN_INDEX = 1) AS indexed`,
+    `    AND COLUMN_NAME = ${sqlLiteral(column)} AND SEQ_IN_INDEX = 1) AS indexed`,
   ].join('\n');
 }

@@ -4,17 +4,12 @@ import { whoIsOnIt } from './loop/acknowledgement';
 import type { Status } from './model/config';
 import type { AlarmStatus, DatasetStatus, StatusPageModel } from './status';
 import { formatLocal, formatWhen } from './time/zone';
+import { escapeHtml } from './util/escape';
 
 /** The one file the page is: `index.html`, for a folder (`status --out`) or a bucket. */
 export const STATUS_PAGE_FILE = 'index.html';
 
-/** Text for HTML content and attribute values: every config text goes through it. */
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
-}
+// Every config text goes through it.
 const h = escapeHtml;
 
 /** The state of a dataset in words, with a symbol, so that colour is never the only sign. */

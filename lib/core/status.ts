@@ -1,5 +1,5 @@
 import { watchOf } from './alarms/watch';
-import { worse } from './evaluate/status';
+import { earliest, isStale, worse } from './evaluate/status';
 import type { CheckResult } from './evaluate/types';
 import { type DailyRecord, dailyRecord, type HistoryEntry } from './history';
 import type { Acknowledgement } from './loop/acknowledgement';
@@ -81,8 +81,7 @@ export function historyOfResults(results: readonly CheckResult[], now: Date): Hi
 }
 
 const date = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
-const earliest = (dates: Array<Date | null>) =>
-  dates.reduce<Date | null>((a, b) => (b === null ? a : a === null || b < a ? b : a), null);
+const earliestOf = (dates: Array<Date | null>) => dates.reduce<Date | null>(earliest, null);
 const latest = (dates: Array<Date | null>) =>
   dates.reduce<Date | null>((a, b) => (b === null ? a : a === null || b > a ? b : a), null);
 
@@ -106,21 +105,18 @@ export function statusPageModel(
   const conditionOf = (id: string): Condition => {
     const checks = config.datasets.find((d) => d.id === id)?.checks ?? [];
     const statuses = checks.flatMap((c) => current.get(c.id)?.status ?? []);
-    if (statuses.some((st) => st === 'warn' || st === 'fail')) return 'stale';
+    if (statuses.some(isStale)) return 'stale';
     return statuses.includes('error') ? 'error' : 'ok';
   };
   const datasets = config.datasets.map((dataset): DatasetStatus => {
     const states = dataset.checks.flatMap((c) => current.get(c.id) ?? []);
     const status = states.reduce<Status | null>((s, c) => (s === null ? c.status : worse(s, c.status)), null);
     const worst = states.filter((c) => c.status === status);
-    const stale = status === 'warn' || status === 'fail';
-    const since = stale
-      ? earliest(
-          states.filter((c) => c.status === 'warn' || c.status === 'fail').map((c) => date(c.staleSince)),
-        )
-      : earliest(worst.map((c) => date(c.since)));
+    const since = isStale(status)
+      ? earliestOf(states.filter((c) => isStale(c.status)).map((c) => date(c.staleSince)))
+      : earliestOf(worst.map((c) => date(c.since)));
     const acknowledged = onIt.get(dataset.id);
-    const cause = stale ? rootCauseOf(config, dataset.id, conditionOf) : null;
+    const cause = isStale(status) ? rootCauseOf(config, dataset.id, conditionOf) : null;
     return {
       title: dataset.title,
       status,

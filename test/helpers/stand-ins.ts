@@ -11,9 +11,19 @@ export interface ScriptedAnswer {
 }
 
 /**
- * One local HTTP server standing in for SSM (GetParameter), SES v2 (SendEmail) and Slack's incoming
- * webhooks. An SSM parameter answers `parameters[name]` when set, and otherwise a webhook on this server
- * (`<address>/services<name>`); Slack answers the scripted statuses in order, then 200.
+ * What a Teams workflow is told to do next: answer a status (after `delayMs`, going slow), or `refuse`
+ * the connection (closed without an answer).
+ */
+export type TeamsAnswer = (ScriptedAnswer & { delayMs?: number }) | { refuse: true };
+
+/** The prefix of Teams webhook parameters: `/stalewatch/teams/c1` holds `<address>/workflows/stalewatch/teams/c1`. */
+const TEAMS_PARAMETER = /\/teams\//;
+
+/**
+ * One local HTTP server standing in for SSM (GetParameter), SES v2 (SendEmail), Slack's incoming
+ * webhooks and Teams' Workflows webhooks. An SSM parameter answers `parameters[name]` when set, and
+ * otherwise a webhook on this server (`<address>/services<name>`, or `<address>/workflows<name>` for a
+ * name with `/teams/` in it); Slack and Teams answer their scripts in order, then 200.
  */
 export async function startNotifyStandIns() {
   const state = {
@@ -24,6 +34,10 @@ export async function startNotifyStandIns() {
     slack: [] as Array<{ path: string; body: Record<string, unknown> }>,
     slackScript: [] as ScriptedAnswer[],
     slackCalls: 0,
+    /** Cards Teams accepted, with the workflow path they came to. */
+    teams: [] as Array<{ path: string; body: Record<string, unknown> }>,
+    teamsScript: [] as TeamsAnswer[],
+    teamsCalls: 0,
     /** Secrets Manager's secrets by name (GetSecretValue), and the names asked for. */
     secrets: {} as Record<string, string>,
     secretReads: [] as string[],
@@ -40,7 +54,9 @@ export async function startNotifyStandIns() {
       };
       if (request.headers['x-amz-target'] === 'AmazonSSM.GetParameter') {
         state.ssm.push(body.Name);
-        const value = state.parameters[body.Name] ?? `${address}/services${body.Name}`;
+        const value =
+          state.parameters[body.Name] ??
+          `${address}/${TEAMS_PARAMETER.test(body.Name) ? 'workflows' : 'services'}${body.Name}`;
         return reply(
           200,
           { Parameter: { Name: body.Name, Type: 'SecureString', Value: value, Version: 1 } },
@@ -86,6 +102,18 @@ export async function startNotifyStandIns() {
           .writeHead(next.status, { 'content-type': 'text/plain', ...next.headers })
           .end(next.status === 200 ? 'ok' : 'no');
       }
+      if (request.url?.startsWith('/workflows/')) {
+        state.teamsCalls++;
+        const next = state.teamsScript.shift() ?? { status: 200 };
+        if ('refuse' in next) return request.socket.destroy();
+        const answer = () => {
+          if (next.status === 202 || next.status === 200) state.teams.push({ path: request.url ?? '', body });
+          response
+            .writeHead(next.status, { 'content-type': 'text/plain', ...next.headers })
+            .end(next.status < 300 ? '' : 'no');
+        };
+        return next.delayMs ? void setTimeout(answer, next.delayMs) : answer();
+      }
       reply(404, { message: `not served: ${request.url}` });
     });
   });
@@ -106,6 +134,12 @@ export async function startNotifyStandIns() {
         email: count(state.email.flatMap((e) => e.Destination.ToAddresses)),
       };
     },
+    /** How many times each Teams workflow path got a card. */
+    teamsDeliveries() {
+      const counts: Record<string, number> = {};
+      for (const { path } of state.teams) counts[path] = (counts[path] ?? 0) + 1;
+      return counts;
+    },
     reset() {
       state.parameters = { [EMAIL_FROM_PARAMETER]: 'stalewatch@example.org' };
       state.ssm = [];
@@ -113,6 +147,9 @@ export async function startNotifyStandIns() {
       state.slack = [];
       state.slackScript = [];
       state.slackCalls = 0;
+      state.teams = [];
+      state.teamsScript = [];
+      state.teamsCalls = 0;
       state.secretReads = [];
       state.responses = [];
     },

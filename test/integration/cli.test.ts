@@ -297,6 +297,49 @@ describe('stalewatch preview', () => {
     expect(code).toBe(0);
   });
 
+  it('writes an Adaptive Card file for a contact with Teams, mentioning nobody there', () => {
+    // Prepare: the placements lead is on Teams too, and named by Slack member id.
+    const checks = writeTree({
+      'stalewatch.yml': SETTINGS.replace(
+        'audience: data-lead',
+        'audience: data-lead\n    slackUser: U012AB3CD\n    teams: ${ssm:/stalewatch/teams/placements}',
+      ),
+      'placements.yml': PLACEMENTS,
+    });
+    const out = join(writeTree({}), 'preview');
+    // Act
+    const { code, stdout } = stalewatch([
+      'preview',
+      '--checks',
+      checks,
+      '--source',
+      `tis=pglite:${folder}`,
+      '--now',
+      '2026-11-23T10:00:00Z',
+      '--out',
+      out,
+    ]);
+    // Assess
+    expect(stdout).toContain(`${out}/placements-lead.teams.json`);
+    const teams = JSON.parse(readFileSync(join(out, 'placements-lead.teams.json'), 'utf8'));
+    expect(teams).toEqual([
+      {
+        type: 'message',
+        attachments: [
+          expect.objectContaining({
+            contentType: 'application/vnd.microsoft.card.adaptive',
+            content: expect.objectContaining({ type: 'AdaptiveCard', version: '1.4' }),
+          }),
+        ],
+      },
+    ]);
+    expect(JSON.stringify(teams)).not.toContain('U012AB3CD');
+    const slack = JSON.parse(readFileSync(join(out, 'placements-lead.slack.json'), 'utf8'));
+    expect(slack[0].text).toMatch(/^<@U012AB3CD> Stale: /);
+    expect(existsSync(join(out, 'platform.teams.json'))).toBe(false);
+    expect(code).toBe(0);
+  });
+
   it('escapes Slack markup in the notification text as in the blocks: a title cannot ping the channel', () => {
     // Prepare: a dataset title with a channel mention, ampersands and a channel link in Slack's markup
     // (a web link in a title is refused by validate: docs/alerts.md "Channels").

@@ -182,6 +182,35 @@ describe('npx stalewatch doctor with nothing yet in the account', () => {
   });
 });
 
+describe('npx stalewatch doctor on a Teams contact', () => {
+  it('checks the Teams webhook as Slack’s: readable, an https URL, never shown', async () => {
+    // Prepare: the platform team's Teams parameter holds the URL without its scheme.
+    const checks = writeTree({
+      'stalewatch.yml': SETTINGS.replace(
+        'audience: platform',
+        'audience: platform\n    teams: ${ssm:/stalewatch/teams/platform}',
+      ),
+      'placements.yml': placementsOver('public'),
+    });
+    const account = await startAccountStandIns({
+      ...provisioned(),
+      parameters: {
+        ...provisioned().parameters,
+        '/stalewatch/teams/platform': 'prod-12.westeurope.logic.azure.com/workflows/never-shown',
+      },
+    });
+    // Act
+    const { stdout } = await doctor(checks, account, 'pglite:');
+    await account.stop();
+    // Assess
+    expect(stdout).toContain(
+      'to do  contact platform: the Teams webhook in ssm:/stalewatch/teams/platform is not an https URL',
+    );
+    expect(stdout).toContain('ok     contact placements-lead: its slack webhook');
+    expect(stdout).not.toContain('never-shown');
+  });
+});
+
 describe('npx stalewatch doctor on a direct source (in a VPC)', () => {
   it('checks its RDS-style secret by field names, and says the role is checked from inside the VPC', async () => {
     // Prepare: a MySQL source reached directly; its secret lacks dbname, and the source names no database.

@@ -23,6 +23,7 @@ function email(type: DetailType, overrides: Partial<CheckEventDetail>, to: strin
   return toEmail(alert);
 }
 
+// Prepare: one email of each kind, rendered once and loaded into the page before its tests.
 const LONG_SQL = `SELECT ${Array.from({ length: 40 }, (_, i) => `"a_really_long_column_name_${i}"`).join(',')} FROM "public"."a_table_with_a_long_name_that_does_not_break"`;
 const EMAILS: Record<string, Email> = {
   'a stale dataset, to its data lead': email('Dataset Stale', {}, 'placements-lead'),
@@ -76,20 +77,24 @@ describeInChromium('an email, rendered in Chromium at 375 px', () => {
 
   describe.each(Object.entries(EMAILS))('%s', (_name, mail) => {
     beforeAll(async () => {
+      // Prepare: the page shows this email.
       await page.setContent(mail.html, { waitUntil: 'load' });
     });
 
     it('fits the screen: nothing scrolls sideways', async () => {
+      // Act: measure the page against the screen.
       const widths = await page.evaluate(() => ({
         scroll: document.documentElement.scrollWidth,
         body: document.body.scrollWidth,
         viewport: window.innerWidth,
       }));
+      // Assess
       expect(widths.scroll).toBeLessThanOrEqual(widths.viewport);
       expect(widths.body).toBeLessThanOrEqual(widths.viewport);
     });
 
     it('has readable text: no visible text smaller than 13 px, and the headline shown', async () => {
+      // Act: the smallest font size of any visible text, and the headline's box.
       const smallest = await page.evaluate(() => {
         let min = Number.POSITIVE_INFINITY;
         const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -102,22 +107,25 @@ describeInChromium('an email, rendered in Chromium at 375 px', () => {
         }
         return min;
       });
-      expect(smallest).toBeGreaterThanOrEqual(13);
       const h1 = await page.$eval('h1', (el) => ({
         text: el.textContent,
         height: el.getBoundingClientRect().height,
       }));
+      // Assess
+      expect(smallest).toBeGreaterThanOrEqual(13);
       expect(mail.subject).toContain(h1.text);
       expect(h1.height).toBeGreaterThan(0);
     });
 
     it('says its state in words on a badge, has the subject as title, and hides the preheader', async () => {
+      // Act: what the reader's mail client shows.
       const seen = await page.evaluate(() => ({
         title: document.title,
         lang: document.documentElement.lang,
         // biome-ignore lint/performance/useDomNodeTextContent: the text as shown, without what is hidden
         text: document.body.innerText,
       }));
+      // Assess
       expect(seen.title).toBe(mail.subject);
       expect(seen.lang).toBe('en-GB');
       expect(seen.text.trimStart()).toMatch(new RegExp(`^\\W*${mail.subject.split(':')[0]}\\b`));

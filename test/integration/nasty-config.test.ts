@@ -893,8 +893,9 @@ const RAW_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F\u202A-\u202E\u2066-\u2069
 describe(`stalewatch validate on ${CASES.length} nasty config trees`, () => {
   const results = new Map<string, { code: number | null; out: string; dir: string }>();
 
+  // Prepare, Act: each tree built and validated once, two at a time (the machine has two cores), for
+  // the tests below to assess.
   beforeAll(async () => {
-    // Two at a time: the machine has two cores, and each CLI start compiles TypeScript.
     const queue = [...CASES];
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
@@ -912,6 +913,7 @@ describe(`stalewatch validate on ${CASES.length} nasty config trees`, () => {
   });
 
   it('has at least 70 trees', () => {
+    // Assess
     expect(CASES.length).toBeGreaterThanOrEqual(70);
   });
 

@@ -5,9 +5,9 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
 import { dynamoHolds } from '../../lib/adapters/aws/holds';
 import { dynamoSentRecord } from '../../lib/adapters/aws/sent';
-import { sendEmail } from '../../lib/adapters/aws/ses';
+import { emailChannel } from '../../lib/adapters/aws/ses';
 import { dynamoStatusState } from '../../lib/adapters/aws/status-state';
-import { postToSlack, webhookUrl } from '../../lib/adapters/slack/webhook';
+import { postToSlack, slackChannel, webhookUrl } from '../../lib/adapters/slack/webhook';
 import { type DigestStatePorts, runDigest } from '../../lib/app/digest';
 import { countdown, notify, releaseHeld } from '../../lib/app/notify';
 import type { NotifyPorts } from '../../lib/app/ports';
@@ -97,10 +97,13 @@ describe('notify: delivering alerts to Slack and email', () => {
       clock: () => now,
       sent: dynamoSentRecord(dynamo.client, name),
       sleep: async () => undefined,
-      slackUrl: async () => `${slack.url}/services/T0/B0/secret`,
-      emailFrom: async () => 'stalewatch@example.org',
-      postSlack: (url, message) => postToSlack(url, message, { sleep: async () => undefined }),
-      sendEmail: (from, to, email) => sendEmail(sesClient, from, to, email),
+      channels: [
+        slackChannel({
+          url: async () => `${slack.url}/services/T0/B0/secret`,
+          retry: { sleep: async () => undefined },
+        }),
+        emailChannel({ client: () => sesClient, from: async () => 'stalewatch@example.org' }),
+      ],
       snoozedUntil: holds.snoozedUntil,
       hold: holds.hold,
       heldDue: holds.heldDue,

@@ -755,3 +755,60 @@ describe('the packaged runSource and check on data six years old, with dueBy che
     expect(out.stderr).toMatch(/lib\/app\/payloads\.ts:\d+:\d+/);
   });
 });
+
+describe('npx sls print', () => {
+  it('resolves the variables without writing the packaged files (only a package or a local invoke does)', () => {
+    // Prepare: a packaged compiled config whose content we know
+    const compiledPath = join(ROOT, '.stalewatch', 'compiled-checks.json');
+    mkdirSync(join(ROOT, '.stalewatch'), { recursive: true });
+    const before = '{"written":"by this test"}';
+    writeFileSync(compiledPath, before);
+
+    // Act
+    const { code, stderr } = sls(['print', '--stage', 'test']);
+
+    // Assess: the template resolved, and the file on disk is still the one this test wrote
+    expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+    expect(readFileSync(compiledPath, 'utf8')).toBe(before);
+  });
+});
+
+describe('notify’s and digest’s IAM for contacts’ webhooks', () => {
+  it('lets notify and digest read each Teams webhook a contact names, as Slack’s, and no other', () => {
+    // Prepare: the shipped checks/, the placements lead also on Teams (SSM), the trainee lead (Secrets Manager).
+    const dir = mkdtempSync(join(tmpdir(), 'stalewatch-checks-'));
+    cpSync(join(ROOT, 'checks'), dir, { recursive: true });
+    const settings = join(dir, 'stalewatch.yml');
+    writeFileSync(
+      settings,
+      readFileSync(settings, 'utf8')
+        .replace(
+          'slack: ${ssm:/stalewatch/slack/placements}',
+          'slack: ${ssm:/stalewatch/slack/placements}\n    teams: ${ssm:/stalewatch/teams/placements}',
+        )
+        .replace(
+          'slack: ${ssm:/stalewatch/slack/trainees}',
+          'slack: ${ssm:/stalewatch/slack/trainees}\n    teams: ${secret:stalewatch/teams/trainees}',
+        ),
+    );
+    const script = `require(${JSON.stringify(join(ROOT, 'serverless', 'config.js'))})({ options: { stage: 'test' } })
+      .then((c) => process.stdout.write(JSON.stringify({ notify: c.notifierStatements, digest: c.digestStatements })));`;
+    // Act
+    const out = JSON.parse(
+      execFileSync(process.execPath, ['-e', script], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, STALEWATCH_CHECKS_DIR: dir },
+      }),
+    ) as Record<'notify' | 'digest', Statement[]>;
+    // Assess
+    for (const statements of [out.notify, out.digest]) {
+      const of = (action: string) =>
+        JSON.stringify(statements.find((s) => [s.Action].flat().includes(action))?.Resource);
+      expect(of('ssm:GetParameter')).toContain('parameter/stalewatch/teams/placements');
+      expect(of('ssm:GetParameter')).toContain('parameter/stalewatch/slack/placements');
+      expect(of('secretsmanager:GetSecretValue')).toContain('secret:stalewatch/teams/trainees-*');
+      expect(of('secretsmanager:GetSecretValue')).not.toMatch(/"\*"/);
+    }
+  });
+});

@@ -9,13 +9,18 @@ describe('the window of the alarm that fires when dispatch has not run for twice
     ['25h', { period: 36_000, evaluationPeriods: 5 }],
     ['727m', { period: 18_000, evaluationPeriods: 5 }],
     ['84h', { period: 86_400, evaluationPeriods: 7 }],
-  ])('runEvery %s: %o', (runEvery, window) => {
-    expect(dispatchAlarmWindow(runEvery)).toEqual(window);
+  ])('runEvery %s alarms after a window of %o', (runEvery, window) => {
+    // Act
+    const actual = dispatchAlarmWindow(runEvery);
+    // Assess
+    expect(actual).toEqual(window);
   });
 
   it('keeps within what CloudWatch takes: at most a day under one-hour periods, at most 7 days in all', () => {
     for (let minutes = 1; minutes <= 84 * 60; minutes += 7) {
+      // Act
       const window = dispatchAlarmWindow(`${minutes}m`);
+      // Assess: whole minutes, periods of at most a day, and a range that covers twice runEvery.
       if (!window) throw new Error(`no window for ${minutes}m`);
       const range = window.period * window.evaluationPeriods;
       expect(window.period % 60).toBe(0);
@@ -26,7 +31,11 @@ describe('the window of the alarm that fires when dispatch has not run for twice
   });
 
   it('has none past 84h: twice that is more than the 7 days CloudWatch looks back', () => {
-    expect(dispatchAlarmWindow('85h')).toBeNull();
-    expect(dispatchAlarmWindow('1w')).toBeNull();
+    // Act
+    const over84h = dispatchAlarmWindow('85h');
+    const aWeek = dispatchAlarmWindow('1w');
+    // Assess
+    expect(over84h).toBeNull();
+    expect(aWeek).toBeNull();
   });
 });

@@ -84,18 +84,26 @@ describe('alarm headlines in plain words', () => {
       { namespace: 'AWS/RDS', metric: 'FreeStorageSpace' },
       'TIS database disk space has a problem (since 10:02)',
     ],
-  ] as Array<[Partial<MetricAlarm>, string]>)('%j → %s', (m, expected) => {
-    expect(headline(metric(m), watch('TIS database disk space'))).toBe(expected);
+  ] as Array<[Partial<MetricAlarm>, string]>)('%j tells the data lead: %s', (m, expected) => {
+    // Prepare
+    const event = metric(m);
+    // Act
+    const said = headline(event, watch('TIS database disk space'));
+    // Assess
+    expect(said).toBe(expected);
   });
 
   it('takes the unit from the alarm file when neither the event nor a known metric says it', () => {
+    // Prepare: a custom metric with no unit, watched by a file that says bytes.
     const event = metric({ value: 3 * 1024 ** 4, threshold: 2 * 1024 ** 4, operator: '>' });
-    expect(headline(event, watch('Warehouse storage', 'bytes'))).toBe(
-      'Warehouse storage is too high: 3 TB, the limit is 2 TB',
-    );
+    // Act
+    const said = headline(event, watch('Warehouse storage', 'bytes'));
+    // Assess
+    expect(said).toBe('Warehouse storage is too high: 3 TB, the limit is 2 TB');
   });
 
   it('says a composite alarm has a problem, without its rule', () => {
+    // Prepare
     const event = compositeAlarmEvent({
       name: 'x',
       state: 'ALARM',
@@ -103,19 +111,26 @@ describe('alarm headlines in plain words', () => {
       rule: 'ALARM(a) OR ALARM(b)',
       children: ['a'],
     });
-    expect(headline(event, watch('TIS service'))).toBe('TIS service has a problem (since 10:02)');
+    // Act
+    const said = headline(event, watch('TIS service'));
+    // Assess
+    expect(said).toBe('TIS service has a problem (since 10:02)');
   });
 });
 
 describe('alarm files', () => {
-  const tree = (files: Record<string, string>) =>
-    loadConfig({ dir: writeTree({ 'stalewatch.yml': SETTINGS, ...files }), env: {} });
+  const tree = (files: Record<string, string>) => writeTree({ 'stalewatch.yml': SETTINGS, ...files });
+  const load = (dir: string) => loadConfig({ dir, env: {} });
 
   it('reads an alarm file and a prefix file beside the datasets', async () => {
-    const config = await tree({
+    // Prepare
+    const dir = tree({
       'a.yml': 'alarm: tis-prod-web\ntitle: TIS website\nowner: platform\n',
       'b.yml': 'alarm: tis-prod-*\ntitle: TIS\nowner: [platform, placements-lead]\nunit: percent\n',
     });
+    // Act
+    const config = await load(dir);
+    // Assess
     expect(config.alarms.map((a) => [a.name, a.prefix, a.owners, a.unit])).toEqual([
       ['tis-prod-web', false, ['platform'], null],
       ['tis-prod-', true, ['platform', 'placements-lead'], 'percent'],
@@ -123,13 +138,17 @@ describe('alarm files', () => {
   });
 
   it('refuses table, checks and source in an alarm file, a bare *, a * inside, an unknown contact and a repeated alarm, all at once', async () => {
-    const failure = await tree({
+    // Prepare: one tree with every mistake.
+    const dir = tree({
       'a.yml': 'alarm: tis-prod-web\ntitle: TIS website\nowner: platform\ntable: public.x\nchecks: []\n',
       'b.yml': 'alarm: "*"\ntitle: All\nowner: platform\n',
       'c.yml': 'alarm: tis-*-web\ntitle: Web\nowner: nobody\n',
       'd.yml': 'alarm: tis-prod-api\ntitle: API\nowner: platform\n',
       'e.yml': 'alarm: tis-prod-api\ntitle: API again\nowner: platform\n',
-    }).catch((e: Error) => e.message);
+    });
+    // Act
+    const failure = await load(dir).catch((e: Error) => e.message);
+    // Assess: each mistake located and explained.
     expect(failure).toMatch(
       /a\.yml:4:1 table: is not a field of an alarm file: a file watches either a table or an alarm/,
     );

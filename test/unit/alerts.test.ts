@@ -32,14 +32,17 @@ const render = (type: DetailType, d: CheckEventDetail, to: string, now = NOW) =>
 };
 
 describe('a stale dataset, for its data lead', () => {
+  // Prepare, Act: one stale dataset's alert, rendered once for the tests below to read.
   const { alert, slackJson, email } = render('Dataset Stale', detail(), 'placements-lead');
 
   it('leads with how out of date it is, in plain words', () => {
+    // Assess
     expect(alert.headline).toBe('Trainee placements data is 3 days out of date');
     expect(email.subject).toBe('Stale: Trainee placements data is 3 days out of date');
   });
 
   it('says since when (absolute in the configured zone, and relative), last updated, and what was expected', () => {
+    // Assess
     expect(email.text).toContain('Stale since: Monday 23 November 07:00 (3 hours ago)');
     expect(email.text).toContain('Last updated: Friday 20 November 02:10 (3 days ago)');
     expect(email.text).toContain(
@@ -48,6 +51,7 @@ describe('a stale dataset, for its data lead', () => {
   });
 
   it('says what it means, what to do, who is on it, and gives a note to forward', () => {
+    // Assess
     expect(email.text).toContain(
       'What this means\nTrainees and Local Office admins see out-of-date placement details.',
     );
@@ -60,28 +64,36 @@ describe('a stale dataset, for its data lead', () => {
   });
 
   it('carries nothing technical: no SQL, table, check id or source', () => {
+    // Assess: in Slack, in the email's HTML and in its text.
     for (const text of [slackJson, email.html, email.text]) {
       expect(text).not.toMatch(/SELECT|public\.placement|placements\/nightly-sync|\btis\b|sls invoke/);
     }
   });
 
   it('uses Slack’s date token, so each reader sees their own time, with the London time as fallback', () => {
+    // Assess
     expect(slackJson).toContain(
       '<!date^1795417200^{date_long_pretty} {time}|Monday 23 November 07:00> (3 hours ago)',
     );
   });
 
-  it('escapes HTML in the email', () => {
-    const html = render('Dataset Stale', detail({ impact: '<script>x</script> & more' }), 'placements-lead')
-      .email.html;
+  it('shows markup in an impact as text in the email, never as HTML', () => {
+    // Prepare
+    const d = detail({ impact: '<script>x</script> & more' });
+    // Act
+    const html = render('Dataset Stale', d, 'placements-lead').email.html;
+    // Assess
     expect(html).toContain('&lt;script&gt;x&lt;/script&gt; &amp; more');
   });
 });
 
 describe('for the platform team', () => {
   it('adds the check id, source, table, SQL, error and the re-run command', () => {
+    // Prepare
     const d = detail({ status: 'error', error: 'relation "public.placement" does not exist', breaches: [] });
+    // Act
     const { alert, email } = render('Check Error', d, 'platform');
+    // Assess
     expect(alert.headline).toBe('Stalewatch could not check Trainee placements');
     expect(email.text).toContain('Check placements/nightly-sync · source tis · table public.placement');
     expect(email.text).toContain('Error\nrelation "public.placement" does not exist');
@@ -94,6 +106,7 @@ describe('for the platform team', () => {
 
 describe('other messages', () => {
   it('closes the story on recovery, saying how long it was stale', () => {
+    // Prepare
     const d = detail({
       status: 'pass',
       previousStatus: 'fail',
@@ -102,7 +115,9 @@ describe('other messages', () => {
       staleForSeconds: 2 * 86_400 + 3 * 3_600,
       breaches: [],
     });
+    // Act
     const { alert, email } = render('Dataset Recovered', d, 'placements-lead');
+    // Assess
     expect(alert.headline).toBe('Trainee placements is up to date again (was stale for 2 days)');
     expect(email.subject).toBe(
       'Back to normal: Trainee placements is up to date again (was stale for 2 days)',
@@ -113,43 +128,49 @@ describe('other messages', () => {
   });
 
   it('marks reminders as still stale', () => {
-    expect(render('Dataset Still Stale', detail(), 'placements-lead').email.subject).toBe(
-      'Still stale: Trainee placements data is 3 days out of date',
-    );
+    // Act
+    const { email } = render('Dataset Still Stale', detail(), 'placements-lead');
+    // Assess
+    expect(email.subject).toBe('Still stale: Trainee placements data is 3 days out of date');
   });
 
   it('words row counts as rows, not as age', () => {
+    // Prepare
     const d = detail({
       kind: 'rowCount',
       lastUpdatedAt: null,
       observed: { rowCount: 850, previousRowCount: 1000 },
       breaches: [{ rule: 'failBelow', limit: 1000 }],
     });
+    // Act
     const { alert, email } = render('Dataset Stale', d, 'placements-lead');
+    // Assess
     expect(alert.headline).toBe('Trainee placements has 850 rows (at least 1,000 expected)');
     expect(email.text).toContain('Rows now: 850 (1,000 at the check before)\nExpected: At least 1,000 rows');
     expect(email.text).toContain('Trainee placements may be incomplete or wrong since');
   });
 
   it('shows times across the clock change in the zone’s own time (BST after 29 March)', () => {
+    // Prepare: stale since the morning the clocks went forward.
     const now = new Date('2026-03-29T09:00:00Z');
     const d = detail({
       staleSince: '2026-03-29T06:00:00.000Z',
       lastUpdatedAt: '2026-03-27T06:00:00.000Z',
       breaches: [],
     });
-    expect(render('Dataset Stale', d, 'placements-lead', now).email.text).toContain(
-      'Stale since: Sunday 29 March 07:00 (3 hours ago)',
-    );
-    expect(render('Dataset Stale', d, 'placements-lead', now).email.text).toContain(
-      'Last updated: Friday 27 March 06:00',
-    );
+    // Act
+    const { email } = render('Dataset Stale', d, 'placements-lead', now);
+    // Assess
+    expect(email.text).toContain('Stale since: Sunday 29 March 07:00 (3 hours ago)');
+    expect(email.text).toContain('Last updated: Friday 27 March 06:00');
   });
 });
 
 describe('who hears of an event', () => {
   it('sends dataset events to the owners, and a copy to subscribers', () => {
+    // Act
     const to = recipientsOf('Dataset Stale', detail(), settings).map((r) => [r.contact.id, r.role]);
+    // Assess
     expect(to).toEqual([
       ['placements-lead', 'owner'],
       ['placements-product-lead', 'subscriber'],
@@ -157,7 +178,10 @@ describe('who hears of an event', () => {
   });
 
   it('sends check errors to notify.errorsTo', () => {
-    expect(recipientsOf('Check Error', detail(), settings).map((r) => r.contact.id)).toEqual(['platform']);
+    // Act
+    const to = recipientsOf('Check Error', detail(), settings).map((r) => r.contact.id);
+    // Assess
+    expect(to).toEqual(['platform']);
   });
 });
 
@@ -182,6 +206,7 @@ describe('the digest', () => {
     digest?.sections?.map((s) => [s.title, s.items.map((i) => i.title)]);
 
   it('has three parts: newly stale since the last digest, still stale oldest first, and back to normal', () => {
+    // Prepare, Act: new, still stale (one never seen with data), recovered lately and recovered long ago.
     const digest = digestOf(
       contacts['placements-lead'] as Contact,
       [
@@ -197,6 +222,7 @@ describe('the digest', () => {
       ],
       ctx,
     );
+    // Assess
     expect(digest?.headline).toBe('4 datasets out of date (1 new), 1 back to normal');
     expect(parts(digest)).toEqual([
       ['Newly stale since the last digest', ['Dataset 1']],
@@ -214,6 +240,7 @@ describe('the digest', () => {
   });
 
   it('says who is on it and the on-time rate over 30 days', () => {
+    // Prepare, Act: a stale dataset Jane is on, on time 27 of the last 30 days.
     const digest = digestOf(
       contacts['placements-lead'] as Contact,
       [
@@ -224,6 +251,7 @@ describe('the digest', () => {
       ],
       ctx,
     );
+    // Assess: in the email and in Slack.
     const text = toEmail(digest as never).text;
     expect(text).toContain('Who is on it: Jane Smith (since 08:12)');
     expect(text).toContain('On time 27 of 30 days');
@@ -235,6 +263,7 @@ describe('the digest', () => {
   });
 
   it('reads the state table: stale now (also while a check errs), and back to normal after its history saw it stale', () => {
+    // Prepare
     const state = (checkId: string, more: Record<string, unknown>) =>
       ({
         checkId,
@@ -256,6 +285,7 @@ describe('the digest', () => {
       runAt,
       status,
     });
+    // Act: a failing, an erring, a recovered, a never-stale and a passing check.
     const checks = digestChecks(
       [
         state('a/x', { status: 'fail', staleSince: '2026-11-22T00:00:00.000Z' }),
@@ -274,6 +304,7 @@ describe('the digest', () => {
       ],
       LAST,
     );
+    // Assess: only the stale and the recovered are in the digest.
     expect(checks.map((c) => [c.checkId, c.state, c.staleSince])).toEqual([
       ['a/x', 'stale', '2026-11-22T00:00:00.000Z'],
       ['b/x', 'stale', '2026-11-21T00:00:00.000Z'],
@@ -282,6 +313,7 @@ describe('the digest', () => {
   });
 
   it('counts the on-time rate over 30 days from the history of the dataset’s checks', () => {
+    // Prepare: 30 days of runs, the latest 3 failing.
     const config = {
       checks: [
         { id: 'a/x', dataset: 'a' },
@@ -293,15 +325,16 @@ describe('the digest', () => {
       runAt: new Date(NOW.getTime() - i * 86_400_000).toISOString(),
       status: (i < 3 ? 'fail' : 'pass') as 'fail' | 'pass',
     }));
-    expect(onTimeRates(config, history, NOW, 'Europe/London')('a')).toEqual({
-      onTime: 27,
-      recorded: 30,
-      days: 30,
-    });
-    expect(onTimeRates(config, [], NOW, 'Europe/London')('a')).toBeNull();
+    // Act
+    const rate = onTimeRates(config, history, NOW, 'Europe/London')('a');
+    const withoutHistory = onTimeRates(config, [], NOW, 'Europe/London')('a');
+    // Assess
+    expect(rate).toEqual({ onTime: 27, recorded: 30, days: 30 });
+    expect(withoutHistory).toBeNull();
   });
 
   it('lists an alarm going off as a problem since when it went off', () => {
+    // Prepare
     const config = {
       checks: [],
       datasets: [],
@@ -317,6 +350,7 @@ describe('the digest', () => {
         },
       ],
     } as never;
+    // Act
     const entries = digestEntries(config, [
       {
         checkId: 'alarm/tis-prod-db-disk',
@@ -328,6 +362,7 @@ describe('the digest', () => {
       },
     ]);
     const text = toEmail(digestOf(contacts['placements-lead'] as Contact, entries, ctx) as never).text;
+    // Assess
     expect(text).toMatch(/^Digest: 1 alarm going off\n/);
     expect(text).toContain(
       '- TIS database disk space\n  A problem since Monday 23 November 08:02 (118 minutes ago)\n  What to do: Ask the platform team to grow the disk.',
@@ -335,15 +370,21 @@ describe('the digest', () => {
   });
 
   it('is not sent to a contact with nothing to report', () => {
-    expect(digestOf(contacts.platform as Contact, [entry(1, null)], ctx)).toBeNull();
+    // Act
+    const digest = digestOf(contacts.platform as Contact, [entry(1, null)], ctx);
+    // Assess
+    expect(digest).toBeNull();
   });
 
   it('stays within Slack’s limits with 200 stale datasets, splitting into parts', () => {
+    // Prepare
     const entries = Array.from({ length: 200 }, (_, i) =>
       entry(i, `2026-11-${String(1 + (i % 20)).padStart(2, '0')}T00:00:00.000Z`),
     );
+    // Act
     const digest = digestOf(contacts['placements-lead'] as Contact, entries, ctx);
     const messages = toSlack(digest as never);
+    // Assess: every dataset listed, every message within Slack's limits.
     const listed =
       messages
         .flatMap((m) => m.blocks)
@@ -364,7 +405,11 @@ describe('the digest', () => {
   });
 
   it('keeps a long headline within the 150 characters of a Slack header', () => {
-    const long = render('Dataset Stale', detail({ title: 'T'.repeat(300) }), 'placements-lead').slack[0];
+    // Prepare
+    const d = detail({ title: 'T'.repeat(300) });
+    // Act
+    const long = render('Dataset Stale', d, 'placements-lead').slack[0];
+    // Assess
     const header = long?.blocks[0];
     expect(header?.type === 'header' && header.text.text.length).toBeLessThanOrEqual(150);
   });

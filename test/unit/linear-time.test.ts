@@ -40,41 +40,54 @@ const values = (outcomes: Outcome[]) => outcomes.map((o) => ('value' in o ? o.va
 
 describe('reading 100,000-character pathological strings', () => {
   it('scrubs them from database errors', async () => {
+    // Act
     const outcomes = await callInWorker('lib/adapters/sql/scrub.ts', 'databaseErrorText', INPUTS, {
       before: ['22P02'],
     });
+    // Assess
     for (const text of values(outcomes)) expect(text).toMatch(/^database error 22P02: /);
   });
 
   it('scrubs their quoted values', async () => {
+    // Act
     const outcomes = await callInWorker('lib/adapters/sql/scrub.ts', 'scrubQuotedValues', INPUTS);
+    // Assess
     expect(values(outcomes).every((v) => typeof v === 'string')).toBe(true);
   });
 
   it('redacts connection strings in them', async () => {
+    // Act
     const outcomes = await callInWorker('lib/adapters/sql/scrub.ts', 'redactUrlsIn', INPUTS, {
       after: ['postgres://u:secret@h/db'],
     });
+    // Assess
     expect(values(outcomes).every((v) => typeof v === 'string')).toBe(true);
   });
 
   it('redacts them as connection URLs', async () => {
+    // Act
     const outcomes = await callInWorker('lib/adapters/sql/scrub.ts', 'redactUrl', INPUTS);
+    // Assess
     expect(values(outcomes).every((v) => typeof v === 'string')).toBe(true);
   });
 
   it('refuses them as --source URLs without showing them', async () => {
+    // Act
     const outcomes = await callInWorker('lib/adapters/sql/connect.ts', 'badSourceUrlError', INPUTS, {
       before: ['--source tis=…', 'tis'],
     });
+    // Assess
     for (const o of outcomes) expect(o).toEqual({ error: expect.stringMatching(/^--source tis=… does not/) });
   });
 
   it('refuses them as the newest value of a column, saying it is no time', async () => {
+    // Prepare
     const reading = { column: 'updated_at', columnTimezone: 'UTC', columnUnit: 's', now: new Date(0) };
+    // Act
     const outcomes = await callInWorker('lib/core/time/timestamp.ts', 'parseTimestamp', INPUTS, {
       after: [reading],
     });
+    // Assess
     for (const o of outcomes) expect(o).toEqual({ thrown: expect.stringContaining('updated_at') });
   });
 
@@ -82,21 +95,27 @@ describe('reading 100,000-character pathological strings', () => {
     ['lib/core/time/duration.ts', 'durationProblem'],
     ['lib/core/time/cron.ts', 'cronProblem'],
   ])('refuses them in config: %s %s', async (module, name) => {
+    // Act
     const outcomes = await callInWorker(module, name, INPUTS);
+    // Assess
     for (const o of outcomes) expect(o).toEqual({ value: expect.any(String) });
   });
 
   it('refuses them as date-times and time zones', async () => {
+    // Act
     const dates = await callInWorker('lib/core/time/zone.ts', 'readLocalDateTime', INPUTS, {
       after: ['UTC'],
     });
     const zones = await callInWorker('lib/core/time/zone.ts', 'readTimeZone', INPUTS);
+    // Assess
     for (const o of [...dates, ...zones])
       expect(o).toEqual({ value: expect.objectContaining({ problem: expect.any(String) }) });
   });
 
   it('shows them back shortened, or not at all', async () => {
+    // Act
     const outcomes = await callInWorker('lib/core/util/quote.ts', 'quote', INPUTS);
+    // Assess
     for (const o of values(outcomes)) expect(String(o).length).toBeLessThan(100);
   });
 });
@@ -110,6 +129,9 @@ describe('redacting connection strings, as before', () => {
     ['no password: postgres://u@h/db', 'no password: postgres://u@h/db'],
     ['two in one word a://u:p@h,b://v:q@k', 'two in one word a://u:***@k'],
   ])('%s', (text, redacted) => {
-    expect(redactUrlsIn(text)).toBe(redacted);
+    // Act
+    const shown = redactUrlsIn(text);
+    // Assess
+    expect(shown).toBe(redacted);
   });
 });

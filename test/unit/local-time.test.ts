@@ -26,17 +26,24 @@ const CLOCK_CHANGES: Array<[string, string, string, string]> = [
 
 describe('a local time written by a person', () => {
   it.each(CLOCK_CHANGES)('%s %s is %s (%s)', (zone, text, instant) => {
-    expect(parseLocalDateTime(text, zone)?.toISOString()).toBe(instant);
+    // Act
+    const read = parseLocalDateTime(text, zone);
+    // Assess
+    expect(read?.toISOString()).toBe(instant);
   });
 
   it.each(CLOCK_CHANGES)('%s %s reads as a timestamp column in that zone reads it', (zone, text) => {
+    // Prepare: the instant a timestamp column in that zone holding this text reads as.
     const column = parseTimestamp(text.replace('T', ' '), {
       column: 'updated_at',
       columnTimezone: zone,
       columnUnit: 's',
       now: new Date('2026-11-23T10:00:00Z'),
     });
-    expect(parseLocalDateTime(text, zone)).toEqual(column);
+    // Act
+    const read = parseLocalDateTime(text, zone);
+    // Assess
+    expect(read).toEqual(column);
   });
 
   it.each([
@@ -45,13 +52,19 @@ describe('a local time written by a person', () => {
     ['2026-11-23T10:00-0530', '2026-11-23T15:30:00.000Z'],
     ['2026-11-23 10:00:00.5Z', '2026-11-23T10:00:00.500Z'],
   ])('takes %s, with its offset, as written', (text, instant) => {
-    expect(parseLocalDateTime(text, 'Europe/London')?.toISOString()).toBe(instant);
+    // Act
+    const read = parseLocalDateTime(text, 'Europe/London');
+    // Assess
+    expect(read?.toISOString()).toBe(instant);
   });
 });
 
 describe('--now', () => {
   it('in the hour that occurs twice is the earlier instant: 01:30 BST on 25 October 2026', () => {
-    expect(parseNow('2026-10-25T01:30', 'Europe/London').toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    // Act
+    const now = parseNow('2026-10-25T01:30', 'Europe/London');
+    // Assess
+    expect(now.toISOString()).toBe('2026-10-25T00:30:00.000Z');
   });
 
   it.each([
@@ -68,23 +81,30 @@ describe('--now', () => {
     ['2026-11-23T10:00+25:00', 'has an offset from UTC that no place has'],
     ['yesterday', 'is not a time'],
   ])('refuses %s, saying why and what to write', (text, why) => {
-    expect(() => parseNow(text, 'Europe/London')).toThrow(`--now "${text}" ${why}`);
-    expect(() => parseNow(text, 'Europe/London')).toThrow('write it as 2026-11-23T10:00:00Z');
+    // Act
+    const reading = () => parseNow(text, 'Europe/London');
+    // Assess
+    expect(reading).toThrow(`--now "${text}" ${why}`);
+    expect(reading).toThrow('write it as 2026-11-23T10:00:00Z');
   });
 
   it('names the flag it was given: snooze --until', () => {
-    expect(() => parseNow('2026-11-23T10:00:60', 'Europe/London', '--until')).toThrow(
-      /^--until "2026-11-23T10:00:60" is not a time of day/,
-    );
+    // Act
+    const reading = () => parseNow('2026-11-23T10:00:60', 'Europe/London', '--until');
+    // Assess
+    expect(reading).toThrow(/^--until "2026-11-23T10:00:60" is not a time of day/);
   });
 });
 
 describe("a dataset's snooze:", () => {
-  async function load(snooze: string) {
-    const dir = writeTree({
+  /** A config tree whose placements dataset is snoozed until `snooze`. */
+  const snoozedTree = (snooze: string) =>
+    writeTree({
       'stalewatch.yml': SETTINGS,
       'placements.yml': PLACEMENTS.replace('checks:\n', `snooze: "${snooze}"\nchecks:\n`),
     });
+
+  async function load(dir: string) {
     try {
       return { config: await loadConfig({ dir, env: {} }), problems: [] };
     } catch (error) {
@@ -97,7 +117,11 @@ describe("a dataset's snooze:", () => {
   }
 
   it('in the hour that occurs twice is the earlier instant', async () => {
-    const { config } = await load('2026-10-25T01:30');
+    // Prepare
+    const dir = snoozedTree('2026-10-25T01:30');
+    // Act
+    const { config } = await load(dir);
+    // Assess
     expect(config?.datasets[0]?.snoozeUntil?.toISOString()).toBe('2026-10-25T00:30:00.000Z');
   });
 
@@ -105,7 +129,11 @@ describe("a dataset's snooze:", () => {
     ['0000-01-01', 'is in the year 0'],
     ['2026-11-30T09:00:60', 'is not a time of day'],
   ])('refuses %s, located, saying why and what to write', async (snooze, why) => {
-    const { problems } = await load(snooze);
+    // Prepare
+    const dir = snoozedTree(snooze);
+    // Act
+    const { problems } = await load(dir);
+    // Assess
     expect(problems).toEqual([
       `checks/placements.yml:8:9 snooze: "${snooze}" ${why}${problems[0]?.split(why)[1]}`,
     ]);

@@ -10,23 +10,38 @@ describe('quiet hours 19:00-08:00 (Europe/London)', () => {
     ['07:59 is quiet until 08:00 the same morning', '2026-11-24T07:59:00Z', '2026-11-24T08:00:00.000Z'],
     ['08:00 is not quiet', '2026-11-24T08:00:00Z', null],
   ])('%s', (_name, now, expected) => {
-    expect(until(now, '19:00-08:00')).toBe(expected);
+    // Act
+    const quietEnds = until(now, '19:00-08:00');
+    // Assess
+    expect(quietEnds).toBe(expected);
   });
 
   it('ends at 08:00 local when the clocks go forward overnight (07:00 UTC on 29 March)', () => {
-    expect(until('2026-03-28T22:00:00Z', '19:00-08:00')).toBe('2026-03-29T07:00:00.000Z');
+    // Act
+    const quietEnds = until('2026-03-28T22:00:00Z', '19:00-08:00');
+    // Assess
+    expect(quietEnds).toBe('2026-03-29T07:00:00.000Z');
   });
 
   it('ends at 08:00 local when the clocks go back overnight (08:00 UTC on 25 October)', () => {
-    expect(until('2026-10-24T22:00:00Z', '19:00-08:00')).toBe('2026-10-25T08:00:00.000Z');
+    // Act
+    const quietEnds = until('2026-10-24T22:00:00Z', '19:00-08:00');
+    // Assess
+    expect(quietEnds).toBe('2026-10-25T08:00:00.000Z');
   });
 
   it('is not quiet at Saturday noon unless weekends are quiet too', () => {
-    expect(until('2026-11-28T12:00:00Z', '19:00-08:00')).toBeNull();
+    // Act
+    const quietEnds = until('2026-11-28T12:00:00Z', '19:00-08:00');
+    // Assess
+    expect(quietEnds).toBeNull();
   });
 
   it('is never quiet without quiet hours', () => {
-    expect(until('2026-11-23T23:00:00Z', null)).toBeNull();
+    // Act
+    const quietEnds = until('2026-11-23T23:00:00Z', null);
+    // Assess
+    expect(quietEnds).toBeNull();
   });
 });
 
@@ -38,6 +53,9 @@ describe('quiet hours 19:00-08:00, weekends', () => {
     ['Monday 07:00 waits until 08:00', '2026-11-30T07:00:00Z', '2026-11-30T08:00:00.000Z'],
     ['Monday 09:00 is not quiet', '2026-11-30T09:00:00Z', null],
   ])('%s', (_name, now, expected) => {
-    expect(until(now, '19:00-08:00, weekends')).toBe(expected);
+    // Act
+    const quietEnds = until(now, '19:00-08:00, weekends');
+    // Assess
+    expect(quietEnds).toBe(expected);
   });
 });

@@ -25,18 +25,24 @@ describe('row count bounds', () => {
     [100_000, 'warn'],
     [100_001, 'fail'],
   ])('%i rows gives %s', (rows, status) => {
-    expect(evaluate(rowCount(rule), count(rows), null, NOW).status).toBe(status);
+    // Act
+    const result = evaluate(rowCount(rule), count(rows), null, NOW);
+    // Assess
+    expect(result.status).toBe(status);
   });
 
   it('reports the count observed', () => {
-    expect(evaluate(rowCount(rule), count(1234), null, NOW).observed).toEqual({
-      rowCount: 1234,
-      previousRowCount: null,
-    });
+    // Act
+    const result = evaluate(rowCount(rule), count(1234), null, NOW);
+    // Assess
+    expect(result.observed).toEqual({ rowCount: 1234, previousRowCount: null });
   });
 
   it('reports a failure as a warning when the check says severity: warn', () => {
-    expect(evaluate(rowCount(rule, 'warn'), count(10), null, NOW).status).toBe('warn');
+    // Act
+    const result = evaluate(rowCount(rule, 'warn'), count(10), null, NOW);
+    // Assess
+    expect(result.status).toBe('warn');
   });
 });
 
@@ -49,15 +55,27 @@ describe('row count drops since the previous run', () => {
     [499, 'fail'],
     [1200, 'pass'],
   ])('from 1,000 to %i gives %s', (rows, status) => {
-    expect(evaluate(rowCount(rule), count(rows), previousWith([900, 1000]), NOW).status).toBe(status);
+    // Prepare: the last run counted 1,000 (the one before, 900).
+    const previous = previousWith([900, 1000]);
+    // Act
+    const result = evaluate(rowCount(rule), count(rows), previous, NOW);
+    // Assess
+    expect(result.status).toBe(status);
   });
 
   it('is not judged on the first run, with nothing to compare with', () => {
-    expect(evaluate(rowCount(rule), count(1), null, NOW).status).toBe('pass');
+    // Act
+    const result = evaluate(rowCount(rule), count(1), null, NOW);
+    // Assess
+    expect(result.status).toBe('pass');
   });
 
   it('names the fall in its breach', () => {
-    const result = evaluate(rowCount(rule), count(700), previousWith([1000]), NOW);
+    // Prepare
+    const previous = previousWith([1000]);
+    // Act
+    const result = evaluate(rowCount(rule), count(700), previous, NOW);
+    // Assess
     expect(result.breaches).toEqual([{ rule: 'warnDropPercent', limit: 20, dropPercent: 30 }]);
   });
 });
@@ -65,14 +83,25 @@ describe('row count drops since the previous run', () => {
 describe('row count staleSince', () => {
   const rule = { failBelow: 10 };
   it('is now when the check has just stopped passing', () => {
-    expect(evaluate(rowCount(rule), count(1), previousWith([50]), NOW).staleSince).toEqual(NOW);
+    // Prepare: passing at the last run.
+    const previous = previousWith([50]);
+    // Act
+    const result = evaluate(rowCount(rule), count(1), previous, NOW);
+    // Assess
+    expect(result.staleSince).toEqual(NOW);
   });
   it('is kept from state while it stays failing', () => {
-    expect(evaluate(rowCount(rule), count(1), previousWith([1], 'fail'), NOW).staleSince).toEqual(
-      at('2026-11-20T09:00:00Z'),
-    );
+    // Prepare: failing since 20 November.
+    const previous = previousWith([1], 'fail');
+    // Act
+    const result = evaluate(rowCount(rule), count(1), previous, NOW);
+    // Assess
+    expect(result.staleSince).toEqual(at('2026-11-20T09:00:00Z'));
   });
   it('is null while passing', () => {
-    expect(evaluate(rowCount(rule), count(11), null, NOW).staleSince).toBeNull();
+    // Act
+    const result = evaluate(rowCount(rule), count(11), null, NOW);
+    // Assess
+    expect(result.staleSince).toBeNull();
   });
 });

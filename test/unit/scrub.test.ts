@@ -23,31 +23,37 @@ describe('a database message, as results and events carry it', () => {
     ["XPATH syntax error: '~sk_live_9f2a3b4c5d6e7f8a9b0c1d2", "XPATH syntax error: '…'"],
     ['Unknown column `secret` in where clause', "Unknown column '…' in where clause"],
     ['division by zero', 'division by zero'],
-  ])('%s → %s', (message, scrubbed) => {
-    expect(scrubQuotedValues(message)).toBe(scrubbed);
+  ])('%s is shown as %s', (message, scrubbed) => {
+    // Act
+    const shown = scrubQuotedValues(message);
+    // Assess
+    expect(shown).toBe(scrubbed);
   });
 
   it('says the code, keeps only the first line (PostgreSQL DETAIL can quote row data) and drops "ERROR:"', () => {
-    expect(
-      databaseErrorText(
-        '22P02',
-        'ERROR: invalid input syntax for type json\n  Detail: Token "sk_live_9f" is invalid.',
-      ),
-    ).toBe('database error 22P02: invalid input syntax for type json');
-    expect(databaseErrorText(null, 'syntax error')).toBe('database error: syntax error');
+    // Act
+    const withCode = databaseErrorText(
+      '22P02',
+      'ERROR: invalid input syntax for type json\n  Detail: Token "sk_live_9f" is invalid.',
+    );
+    const withoutCode = databaseErrorText(null, 'syntax error');
+    // Assess
+    expect(withCode).toBe('database error 22P02: invalid input syntax for type json');
+    expect(withoutCode).toBe('database error: syntax error');
   });
 
   it("recognises the guard's own error before its quotes are scrubbed", () => {
+    // Act
     const guard = statementErrorOf(
       '22P02',
       `invalid input syntax for type integer: "${GUARD_TRIPPED}"`,
       'SQL',
     );
+    const other = statementErrorOf('22P02', 'invalid input syntax for type integer: "x"', 'SQL');
+    // Assess
     expect(guard.name).toBe('SideEffectError');
     expect(guard.message).toMatch(/wrote to the database or changed a database setting/);
-    expect(statementErrorOf('22P02', 'invalid input syntax for type integer: "x"', 'SQL').message).toBe(
-      "database error 22P02: invalid input syntax for type integer: '…'",
-    );
+    expect(other.message).toBe("database error 22P02: invalid input syntax for type integer: '…'");
   });
 });
 
@@ -58,15 +64,21 @@ describe('a connection string in a message', () => {
     ['postgres://u:s3c/r@t:x@db.example.org/tis', 'postgres://u:***@db.example.org/tis'],
     ['mysql://root@127.0.0.1:3306/test', 'mysql://root@127.0.0.1:3306/test'],
   ])('%s is shown as %s', (url, shown) => {
-    expect(redactUrl(url)).toBe(shown);
+    // Act
+    const redacted = redactUrl(url);
+    // Assess
+    expect(redacted).toBe(shown);
   });
 
   it("loses every password, and the connection's own password wherever a driver repeats it", () => {
+    // Prepare: the password is percent-encoded in the URL and written plain in the message.
     const url = 'postgres://u:s3c%2Fret@h/tis';
+    // Act
     const message = redactUrlsIn(
       `could not connect to postgres://u:s3c/ret@h/tis with password s3c/ret`,
       url,
     );
+    // Assess
     expect(message).toBe('could not connect to postgres://u:***@h/tis with password ***');
   });
 });

@@ -22,26 +22,31 @@ describe('Snooze until tomorrow 09:00', () => {
     ],
     ['late on a Thursday: Friday', '2026-11-26T23:30:00Z', '2026-11-27T09:00:00.000Z'],
   ])('from %s', (_name, now, expected) => {
-    expect(nextWorkingMorning(at(now), 'Europe/London', england).toISOString()).toBe(expected);
+    // Act
+    const when = nextWorkingMorning(at(now), 'Europe/London', england);
+    // Assess
+    expect(when.toISOString()).toBe(expected);
   });
 
   it('reads "tomorrow" in the configured zone, not UTC', () => {
-    // 23:30 UTC on Monday is Tuesday 10:30 in Auckland: tomorrow there is Wednesday.
-    const when = nextWorkingMorning(
-      at('2026-11-23T23:30:00Z'),
-      'Pacific/Auckland',
-      new HolidayCalendar(null),
-    );
+    // Prepare: 23:30 UTC on Monday is Tuesday 10:30 in Auckland: tomorrow there is Wednesday.
+    const now = at('2026-11-23T23:30:00Z');
+    // Act
+    const when = nextWorkingMorning(now, 'Pacific/Auckland', new HolidayCalendar(null));
+    // Assess
     expect(when.toISOString()).toBe('2026-11-24T20:00:00.000Z');
   });
 });
 
 describe('Who is on it', () => {
   it('gives the time alone on the same day, and the day after that', () => {
+    // Prepare: Jane took it on at 10:02 on Monday.
     const ack = { by: 'Jane Smith', at: '2026-11-23T10:02:00.000Z' };
-    expect(whoIsOnIt(ack, 'Europe/London', at('2026-11-23T15:00:00Z'))).toBe('Jane Smith (since 10:02)');
-    expect(whoIsOnIt(ack, 'Europe/London', at('2026-11-24T09:00:00Z'))).toBe(
-      'Jane Smith (since Monday 23 November 10:02)',
-    );
+    // Act
+    const sameDay = whoIsOnIt(ack, 'Europe/London', at('2026-11-23T15:00:00Z'));
+    const dayAfter = whoIsOnIt(ack, 'Europe/London', at('2026-11-24T09:00:00Z'));
+    // Assess
+    expect(sameDay).toBe('Jane Smith (since 10:02)');
+    expect(dayAfter).toBe('Jane Smith (since Monday 23 November 10:02)');
   });
 });

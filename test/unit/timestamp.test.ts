@@ -58,19 +58,28 @@ describe('reading the newest value of a freshness column', () => {
     ],
     ['year 9999', '9999-12-31T23:59:59', 'UTC', '9999-12-31T23:59:59.000Z'],
   ])('reads %s', (_what, text, zone, expected) => {
-    expect(read(text, zone)).toBe(expected);
+    // Act
+    const instant = read(text, zone);
+    // Assess
+    expect(instant).toBe(expected);
   });
 
   it('reads no value as no data', () => {
-    expect(read(null)).toBeNull();
+    // Act
+    const instant = read(null);
+    // Assess
+    expect(instant).toBeNull();
   });
 
   it('refuses text that is not a time, without repeating the value (it is row data)', () => {
+    // Act
     const message = refusal('sk_live_secret');
+    const impossibleDay = refusal('2026-02-30 10:00:00');
+    // Assess
     expect(message).toBe(
       'the newest updated_at is not a date, a date and time, or a number, so it cannot say when the data was last updated: name a column that holds times',
     );
-    expect(refusal('2026-02-30 10:00:00')).toMatch(/is not a date/);
+    expect(impossibleDay).toMatch(/is not a date/);
   });
 });
 
@@ -124,7 +133,10 @@ describe('local times at clock changes (columnTimezone), 2026', () => {
       '2026-10-03T16:30:00.000Z',
     ],
   ])('%s', (_what, text, zone, expected) => {
-    expect(read(text, zone)).toBe(expected);
+    // Act
+    const instant = read(text, zone);
+    // Assess
+    expect(instant).toBe(expected);
   });
 });
 
@@ -138,29 +150,44 @@ describe('numbers: epoch time in columnUnit, between 2000 and 2100', () => {
     ['the first moment of 2000', '946684800', 's', '2000-01-01T00:00:00.000Z'],
     ['the first moment of 2100', '4102444800', 's', '2100-01-01T00:00:00.000Z'],
   ])('reads %s', (_what, text, unit, expected) => {
-    expect(read(text, 'UTC', unit as ColumnUnit)).toBe(expected);
+    // Act
+    const instant = read(text, 'UTC', unit as ColumnUnit);
+    // Assess
+    expect(instant).toBe(expected);
   });
 
   it('refuses milliseconds read as seconds, naming the unit and what to write', () => {
-    expect(refusal('1795313640000')).toBe(
+    // Act
+    const message = refusal('1795313640000');
+    // Assess
+    expect(message).toBe(
       'the newest updated_at read as epoch seconds is 56,833 years ahead (after 2100): if the column holds milliseconds, add columnUnit: ms',
     );
   });
 
   it('refuses microseconds read as seconds (which threw RangeError before), naming columnUnit: us', () => {
-    expect(refusal('1795313640000000')).toBe(
+    // Act
+    const message = refusal('1795313640000000');
+    // Assess
+    expect(message).toBe(
       'the newest updated_at read as epoch seconds is 57 million years ahead (after 2100): if the column holds microseconds, add columnUnit: us',
     );
   });
 
   it('refuses seconds read as milliseconds, saying to remove columnUnit', () => {
-    expect(refusal('1795313640', 'UTC', 'ms')).toMatch(
+    // Act
+    const message = refusal('1795313640', 'UTC', 'ms');
+    // Assess
+    expect(message).toMatch(
       /^the newest updated_at read as epoch milliseconds is 56 years ago \(before 2000\): if the column holds epoch seconds, remove columnUnit/,
     );
   });
 
   it('refuses an id column (small integers), saying it does not look like a time', () => {
-    expect(refusal('5000')).toBe(
+    // Act
+    const message = refusal('5000');
+    // Assess
+    expect(message).toBe(
       'the newest updated_at read as epoch seconds is 56 years ago (before 2000): in no unit Stalewatch reads (columnUnit: s, ms or us) is it a time between 2000 and 2100, so updated_at does not look like a time: name the column that says when a row was written',
     );
   });
@@ -173,7 +200,10 @@ describe('numbers: epoch time in columnUnit, between 2000 and 2100', () => {
     ['a number too big for a double', `1${'0'.repeat(400)}`],
     ['nanoseconds', '1795313640000000000'],
   ])('refuses %s as an error naming the unit', (_what, text) => {
-    expect(refusal(text)).toMatch(/^the newest updated_at read as epoch seconds is .* (ahead|ago)/);
+    // Act
+    const message = refusal(text);
+    // Assess
+    expect(message).toMatch(/^the newest updated_at read as epoch seconds is .* (ahead|ago)/);
   });
 });
 
@@ -187,7 +217,10 @@ describe('values that are not a time', () => {
     ['@0', /is MySQL's zero date/],
     ['300000-01-01T00:00:00 BC', /is not a date, a date and time, or a number/],
     ['294276-12-31T00:00:00', /is 292,243 years in the future: a writer's clock is wrong/],
-  ])('refuses %s with what it means', (text, message) => {
-    expect(refusal(text)).toMatch(message);
+  ])('refuses %s with what it means', (text, meaning) => {
+    // Act
+    const message = refusal(text);
+    // Assess
+    expect(message).toMatch(meaning);
   });
 });

@@ -53,7 +53,9 @@ describe('a where that reaches past its own columns', () => {
     ['postgres', "tags[1] = 'x'", 'reads part of a value ((value).field, value[1])'],
     ['postgres', "(data)[1:2] = '{}'", 'reads part of a value'],
   ] as Array<[Engine, string, string]>)('refuses on %s: %s', async (engine, where, says) => {
+    // Act
     const problems = await problemsOf(engine, where);
+    // Assess
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(located);
     expect(problems[0]).toContain(says);
@@ -71,7 +73,9 @@ describe('a where that costs memory rather than filtering rows', () => {
     ['mysql', "repeat(status, 1000000000) = 'x'", 'repeat'],
     ['mysql', "space(1000000000) = 'x'", 'space'],
   ] as Array<[Engine, string, string]>)('refuses on %s: %s', async (engine, where, name) => {
+    // Act
     const problems = await problemsOf(engine, where);
+    // Assess
     expect(problems).toEqual([expect.stringMatching(located)]);
     expect(problems[0]).toContain(`calls ${name}(), which is not on the list`);
   });
@@ -84,7 +88,9 @@ describe('MySQL forms the parser cannot read', () => {
     ["status = _latin1'x'", "uses a character set introducer (_latin1'…')", "write the plain string 'x'"],
     ["status = _utf8mb4 'x'", 'uses a character set introducer', "write the plain string 'x'"],
   ])('says precisely that %s is not supported, and what to write', async (where, says, instead) => {
+    // Act
     const problems = await problemsOf('mysql', where);
+    // Assess
     expect(problems).toEqual([expect.stringMatching(located)]);
     expect(problems[0]).toContain(says);
     expect(problems[0]).toContain('which the MySQL parser Stalewatch checks a where with cannot read');
@@ -98,6 +104,9 @@ describe('MySQL forms the parser cannot read', () => {
     "status = 'a <=> b' AND note = '_latin1'",
     "binary_flag = 1 AND status = 'BINARY x'",
   ])('accepts %s', async (where) => {
-    expect(await problemsOf('mysql', where)).toEqual([]);
+    // Act
+    const problems = await problemsOf('mysql', where);
+    // Assess
+    expect(problems).toEqual([]);
   });
 });

@@ -173,7 +173,9 @@ describe('wording a reader can trust, over generated ages, thresholds, schedules
         durationArb,
         fc.double({ min: 1.0001, max: 40, noNaN: true }),
         (zone, now, warnAfter, factor) => {
+          // Prepare: data a whole number of minutes older than warnAfter.
           const age = Math.floor((ms(warnAfter) * factor) / 60_000) * 60_000 + 60_000;
+          // Act
           const r = render(
             freshness({ warnAfter }),
             { kind: 'freshness', lastUpdatedAt: new Date(now.getTime() - age) },
@@ -181,6 +183,7 @@ describe('wording a reader can trust, over generated ages, thresholds, schedules
             zone,
           );
           if (!r) return;
+          // Assess
           assertWellWorded(r);
           const headlineAge = /data is (.+) out of date$/.exec(r.headline)?.[1] as string;
           const lastUpdatedAgo = /Last updated: .* \((.+) ago\)/.exec(r.emailText)?.[1];
@@ -218,9 +221,11 @@ describe('wording a reader can trust, over generated ages, thresholds, schedules
         fc.integer({ min: 1, max: 72 }),
         fc.integer({ min: 1, max: 5000 }),
         (zone, now, warnH, extraH, overMin) => {
+          // Prepare: data past failAfter by some minutes.
           const warnAfter = `${warnH}h`;
           const failAfter = `${warnH + extraH}h`;
           const age = (warnH + extraH) * HOUR + overMin * 60_000;
+          // Act
           const r = render(
             freshness({ warnAfter, failAfter }),
             { kind: 'freshness', lastUpdatedAt: new Date(now.getTime() - age) },
@@ -228,6 +233,7 @@ describe('wording a reader can trust, over generated ages, thresholds, schedules
             zone,
           );
           if (!r) return;
+          // Assess
           assertWellWorded(r);
           const sinceAgo = /Stale since: .* \((.+) ago\)/.exec(r.emailText)?.[1] as string;
           expect(lowerBound(sinceAgo)).toBeLessThanOrEqual(age - warnH * HOUR);
@@ -248,8 +254,10 @@ describe('wording a reader can trust, over generated ages, thresholds, schedules
         cronArb,
         fc.integer({ min: 1, max: 20 * 24 * 60 }),
         (zone, now, cron, ageMin) => {
+          // Prepare
           const age = ageMin * 60_000;
           const check = freshness({ dueBy: { cron, timezone: zone, holidays: null } });
+          // Act
           const r = render(
             check,
             { kind: 'freshness', lastUpdatedAt: new Date(now.getTime() - age) },
@@ -257,6 +265,7 @@ describe('wording a reader can trust, over generated ages, thresholds, schedules
             zone,
           );
           if (!r) return;
+          // Assess
           assertWellWorded(r);
           const headlineAge = /data is (.+) out of date$/.exec(r.headline)?.[1] as string;
           expect(/Last updated: .* \((.+) ago\)/.exec(r.emailText)?.[1]).toBe(headlineAge);
@@ -277,8 +286,10 @@ describe('wording a reader can trust, over generated ages, thresholds, schedules
         fc.integer({ min: 0, max: 5_000_000 }),
         fc.integer({ min: 1, max: 5_000_000 }),
         (zone, now, rows, limit) => {
+          // Act
           const r = render(rowCount({ failBelow: limit }), { kind: 'rowCount', rowCount: rows }, now, zone);
           if (!r) return;
+          // Assess
           assertWellWorded(r);
           const shown = (n: number) => n.toLocaleString('en-GB');
           expect(r.headline).toBe(
@@ -303,8 +314,10 @@ describe('wording a reader can trust, over generated ages, thresholds, schedules
         fc.integer({ min: 1, max: 90 }),
         fc.double({ min: 0, max: 1, noNaN: true }),
         (zone, now, before, limit, f) => {
+          // Prepare: a fall from `before` of at least `limit` percent.
           const after = Math.floor(before * (1 - limit / 100 - f * (1 - limit / 100)));
           const check = rowCount({ warnDropPercent: limit });
+          // Act
           const result = evaluate(
             check,
             { kind: 'rowCount', rowCount: after },
@@ -321,9 +334,9 @@ describe('wording a reader can trust, over generated ages, thresholds, schedules
           if (result.status === 'pass') return;
           const breach = result.breaches[0];
           if (breach?.rule !== 'warnDropPercent') return;
-          const shown = /fell by (?:just over )?([\d.]+)%/.exec(
-            resultMessage(result, zone, now),
-          )?.[1] as string;
+          const said = resultMessage(result, zone, now);
+          // Assess
+          const shown = /fell by (?:just over )?([\d.]+)%/.exec(said)?.[1] as string;
           expect(Number(shown) > limit || resultMessage(result, zone, now).includes('just over')).toBe(true);
         },
       ),
@@ -334,8 +347,10 @@ describe('wording a reader can trust, over generated ages, thresholds, schedules
   it('no data: says so once, with when it was found empty, and no placeholder', () => {
     fc.assert(
       fc.property(zoneArb, nowArb, durationArb, (zone, now, warnAfter) => {
+        // Act
         const r = render(freshness({ warnAfter }), { kind: 'freshness', lastUpdatedAt: null }, now, zone);
         if (!r) return;
+        // Assess
         assertWellWorded(r);
         expect(r.headline).toBe('Trainee placements has no data');
         expect(r.emailText).toMatch(/(Found empty|Empty since): .+/);
@@ -353,6 +368,7 @@ describe('wording a reader can trust, over generated ages, thresholds, schedules
         durationArb,
         fc.integer({ min: 1, max: 60 * 24 * 60 }),
         (zone, now, warnAfter, staleMin) => {
+          // Prepare: stale for `staleMin` minutes, fresh again now.
           const staleSince = new Date(now.getTime() - staleMin * 60_000);
           const previous = {
             checkId: 'placements/freshness',
@@ -368,6 +384,7 @@ describe('wording a reader can trust, over generated ages, thresholds, schedules
             runAt: staleSince.toISOString(),
             version: 1,
           };
+          // Act
           const r = render(
             freshness({ warnAfter }),
             { kind: 'freshness', lastUpdatedAt: now },
@@ -377,6 +394,7 @@ describe('wording a reader can trust, over generated ages, thresholds, schedules
             previous,
           );
           if (!r) return;
+          // Assess
           assertWellWorded(r);
           const wasFor = /\(was stale for (.+)\)$/.exec(r.headline)?.[1] as string;
           const sinceAgo = /Was stale since: .* \((.+)\)/.exec(r.emailText)?.[1] as string;
@@ -397,6 +415,7 @@ describe('wording a reader can trust, over generated ages, thresholds, schedules
         nowArb,
         fc.array(fc.tuple(sinceArb, fc.boolean()), { minLength: 1, maxLength: 12 }),
         (zone, now, rows) => {
+          // Prepare: stale datasets, some with no data.
           const entries: DigestEntry[] = rows.map(([mins, noData], i) => ({
             dataset: `d${i}`,
             title: `Dataset ${String(i).padStart(2, '0')}`,
@@ -411,12 +430,14 @@ describe('wording a reader can trust, over generated ages, thresholds, schedules
             noData,
             recoveredAt: null,
           }));
+          // Act
           const digest = digestOf(lead, entries, {
             zone,
             now,
             lastDigestAt: new Date(now.getTime() - DAY),
             key: 'k',
           });
+          // Assess
           const still = digest?.sections?.[1]?.items.map((i) => i.title) ?? [];
           const sinceOf = (title: string) => entries.find((e) => e.title === title)?.staleSince ?? '';
           const sorted = [...still].sort(

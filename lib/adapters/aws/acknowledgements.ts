@@ -3,12 +3,10 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@
 import type { AcknowledgementStore } from '../../app/ports';
 import { type Acknowledgement, acknowledgementSchema } from '../../core/loop/acknowledgement';
 import { key as stateKey } from './dynamo-state';
+import { isConditionFailure } from './table';
 
 /** An acknowledgement whose end was never recorded (a recovery notify could not finish) lapses after this. */
 const KEEP_DAYS = 30;
-
-const isConditionFailure = (error: unknown) =>
-  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 const key = (dataset: string) => ({ pk: `DATASET#${dataset}`, sk: 'ACK' });
 

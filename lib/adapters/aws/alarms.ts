@@ -4,11 +4,11 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
+  paginateQuery,
 } from '@aws-sdk/lib-dynamodb';
 import type { AlarmStore } from '../../app/ports';
 import type { AlarmState } from '../../core/alarms/news';
-import { dynamoStateStore } from './dynamo-state';
+import { dynamoStateStore, key as stateKey } from './dynamo-state';
 
 /** The partition that lists every alarm that has a state (`sk = alarm/<name>`): what the status page reads. */
 const ALARMS_PK = 'ALARMS';
@@ -16,19 +16,15 @@ const ALARMS_PK = 'ALARMS';
 /** The check ids (`alarm/<name>`) of every alarm the service has kept a state for: one Query. */
 export async function alarmIds(doc: DynamoDBDocumentClient, table: string): Promise<string[]> {
   const ids: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :alarms',
-        ExpressionAttributeValues: { ':alarms': ALARMS_PK },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) ids.push(String(item.sk));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const pages = paginateQuery(
+    { client: doc },
+    {
+      TableName: table,
+      KeyConditionExpression: 'pk = :alarms',
+      ExpressionAttributeValues: { ':alarms': ALARMS_PK },
+    },
+  );
+  for await (const page of pages) for (const item of page.Items ?? []) ids.push(String(item.sk));
   return ids;
 }
 
@@ -47,7 +43,7 @@ export function dynamoAlarmStore(client: DynamoDBClient, table: string): AlarmSt
       const answer = await doc.send(
         new GetCommand({
           TableName: table,
-          Key: { pk: `CHECK#${checkId}`, sk: 'STATE' },
+          Key: stateKey(checkId),
           ConsistentRead: true,
         }),
       );
@@ -71,17 +67,16 @@ export function dynamoAlarmStore(client: DynamoDBClient, table: string): AlarmSt
     },
     async remindersDue(now) {
       const due: Array<{ checkId: string; dueAt: string; done: () => Promise<void> }> = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :remind AND sk <= :now',
-            ExpressionAttributeValues: { ':remind': 'REMIND', ':now': `${now.toISOString()}~` },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
+      const pages = paginateQuery(
+        { client: doc },
+        {
+          TableName: table,
+          KeyConditionExpression: 'pk = :remind AND sk <= :now',
+          ExpressionAttributeValues: { ':remind': 'REMIND', ':now': `${now.toISOString()}~` },
+          ConsistentRead: true,
+        },
+      );
+      for await (const page of pages) {
         for (const item of page.Items ?? []) {
           const sk = item.sk as string;
           due.push({
@@ -92,8 +87,7 @@ export function dynamoAlarmStore(client: DynamoDBClient, table: string): AlarmSt
             },
           });
         }
-        start = page.LastEvaluatedKey;
-      } while (start);
+      }
       return due;
     },
   };

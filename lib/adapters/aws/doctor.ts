@@ -11,19 +11,9 @@ import type { DoctorPorts } from '../../app/ports';
 import type { SecretRef } from '../../core/model/config';
 import { webhookUrl } from '../slack/webhook';
 import { redactUrlsIn, scrubQuotedValues } from '../sql/scrub';
+import { teamsWebhookUrl } from '../teams/webhook';
 import { regionOf } from './rds-data';
-
-/**
- * Placeholder credentials when an `AWS_ENDPOINT_URL*` setting points the SDK at a local stand-in and no
- * credentials are configured: the SDK would refuse to sign, and a stand-in does not check.
- */
-function standInCredentials(env: Readonly<Record<string, string | undefined>>) {
-  const local = Object.keys(env).some((k) => k.startsWith('AWS_ENDPOINT_URL') && env[k]);
-  const configured = env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
-  return local && !configured
-    ? { credentials: { accessKeyId: 'stand-in', secretAccessKey: 'stand-in' } }
-    : {};
-}
+import { standInCredentials } from './stand-in';
 
 /**
  * The same error, named as the SDK named it, with every quoted value and password taken out of its
@@ -119,6 +109,7 @@ export function awsDoctorPorts(
     async checkReference(ref: SecretRef, channel: string) {
       const value = (ref.store === 'ssm' ? await parameter(ref.name) : await secretValue(ref.name)) ?? '';
       if (channel === 'slack') webhookUrl(ref, value);
+      else if (channel === 'teams') teamsWebhookUrl(ref, value);
       else if (!value) throw new Error(`${ref.store}:${ref.name} is empty`);
     },
     plainParameter: parameter,

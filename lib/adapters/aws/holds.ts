@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { HeldMessage } from '../../app/ports';
 import type { Alert } from '../../core/messages/model';
+import { isConditionFailure } from './table';
 
 /** Times inside a stored alert (`Moment.at`) come back as Dates. */
 const revive = (key: string, value: unknown) =>
@@ -17,8 +18,14 @@ const revive = (key: string, value: unknown) =>
 /** How long the time of the latest event about a check, per contact, is kept (DynamoDB TTL). */
 const LATEST_KEEP_DAYS = 14;
 
-const isConditionFailure = (error: unknown) =>
-  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
+/** The key of a dataset's snooze item. */
+const snoozeKey = (dataset: string) => ({ pk: `SNOOZE#${dataset}`, sk: 'SNOOZE' });
+/** A dataset's snooze item, kept a day past its end (DynamoDB TTL). */
+const snoozeItem = (dataset: string, until: Date) => ({
+  ...snoozeKey(dataset),
+  until: until.toISOString(),
+  expiresAt: Math.floor(until.getTime() / 1000) + 86_400,
+});
 const byEventTime = (a: { eventAt: string; sk: string }, b: { eventAt: string; sk: string }) =>
   a.eventAt < b.eventAt ? -1 : a.eventAt > b.eventAt ? 1 : a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0;
 
@@ -93,9 +100,7 @@ export function dynamoHolds(client: DynamoDBClient, table: string) {
       }
     },
     async snoozedUntil(dataset: string): Promise<Date | null> {
-      const answer = await doc.send(
-        new GetCommand({ TableName: table, Key: { pk: `SNOOZE#${dataset}`, sk: 'SNOOZE' } }),
-      );
+      const answer = await doc.send(new GetCommand({ TableName: table, Key: snoozeKey(dataset) }));
       return answer.Item?.until ? new Date(answer.Item.until) : null;
     },
     /**
@@ -107,12 +112,7 @@ export function dynamoHolds(client: DynamoDBClient, table: string) {
         await doc.send(
           new PutCommand({
             TableName: table,
-            Item: {
-              pk: `SNOOZE#${dataset}`,
-              sk: 'SNOOZE',
-              until: until.toISOString(),
-              expiresAt: Math.floor(until.getTime() / 1000) + 86_400,
-            },
+            Item: snoozeItem(dataset, until),
             ConditionExpression: 'attribute_not_exists(pk) OR #until < :until',
             ExpressionAttributeNames: { '#until': 'until' },
             ExpressionAttributeValues: { ':until': until.toISOString() },
@@ -125,20 +125,10 @@ export function dynamoHolds(client: DynamoDBClient, table: string) {
       return (await this.snoozedUntil(dataset)) ?? until;
     },
     async snooze(dataset: string, until: Date): Promise<void> {
-      await doc.send(
-        new PutCommand({
-          TableName: table,
-          Item: {
-            pk: `SNOOZE#${dataset}`,
-            sk: 'SNOOZE',
-            until: until.toISOString(),
-            expiresAt: Math.floor(until.getTime() / 1000) + 86_400,
-          },
-        }),
-      );
+      await doc.send(new PutCommand({ TableName: table, Item: snoozeItem(dataset, until) }));
     },
     async clearSnooze(dataset: string): Promise<void> {
-      await doc.send(new DeleteCommand({ TableName: table, Key: { pk: `SNOOZE#${dataset}`, sk: 'SNOOZE' } }));
+      await doc.send(new DeleteCommand({ TableName: table, Key: snoozeKey(dataset) }));
     },
   };
 }

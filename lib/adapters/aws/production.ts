@@ -4,18 +4,7 @@ import type { SourceConfig } from '../../core/model/config';
 import { directConnector } from '../sql/direct';
 import { DEFAULT_RETRY, rdsDataClients, rdsDataConnector } from './rds-data';
 import { rdsSecretReader } from './secrets';
-
-/**
- * Credentials for a local stand-in: when an endpoint override points the SDK at one and no AWS
- * credentials are configured, the SDK would refuse to sign; a stand-in does not check them.
- */
-function standInCredentials(env: Readonly<Record<string, string | undefined>>, service: string) {
-  const local = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
-  const configured = env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
-  return local && !configured
-    ? { credentials: { accessKeyId: 'stand-in', secretAccessKey: 'stand-in' } }
-    : {};
-}
+import { standInCredentials } from './stand-in';
 
 /**
  * The clients that reach sources when nothing overrides them, made once per process: the RDS Data API

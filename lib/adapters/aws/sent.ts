@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SentRecord } from '../../app/ports';
+import { isConditionFailure } from './table';
 
 /** Sent records expire after this many days (DynamoDB TTL). */
 const KEEP_DAYS = 14;
 
-const isConditionFailure = (error: unknown) =>
-  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 const expiresAt = (at: Date) => Math.floor(at.getTime() / 1000) + KEEP_DAYS * 86_400;
 
 /**

@@ -1,16 +1,17 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { StatusStatePort } from '../../app/ports';
 import { type HistoryEntry, historyEntrySchema } from '../../core/history';
+import { forEachConcurrently } from '../../core/util/concurrently';
 import { dynamoAcknowledgements } from './acknowledgements';
 import { alarmIds } from './alarms';
-import { dynamoStateStore } from './dynamo-state';
+import { dynamoStateStore, key as stateKey } from './dynamo-state';
 
 /** How many checks' history is read at once: round trips overlap, DynamoDB is not flooded. */
 const CONCURRENCY = 16;
 
 /**
- * What the status page reads of the state table (`lib/state/store.ts` keeps it): the `STATE` items, and
+ * What the status page reads of the state table (`dynamo-state.ts` keeps it): the `STATE` items, and
  * per check one Query of its `RUN#<time>` history items from `from` on, only the status and the time
  * (ProjectionExpression). An item that is not a run's history (hand-edited, another version) is skipped.
  */
@@ -42,23 +43,22 @@ export function dynamoStatusState(client: DynamoDBClient, table: string): Status
 
     async history(checkIds, from) {
       const entries: HistoryEntry[] = [];
-      const one = async (checkId: string) => {
-        let start: Record<string, unknown> | undefined;
-        do {
-          const page = await doc.send(
-            new QueryCommand({
-              TableName: table,
-              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':pk': `CHECK#${checkId}`,
-                ':from': `RUN#${from.toISOString()}`,
-                ':to': 'RUN#~',
-              },
-              ProjectionExpression: 'sk, #status',
-              ExclusiveStartKey: start,
-            }),
-          );
+      await forEachConcurrently(checkIds, CONCURRENCY, async (checkId) => {
+        const pages = paginateQuery(
+          { client: doc },
+          {
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':pk': stateKey(checkId).pk,
+              ':from': `RUN#${from.toISOString()}`,
+              ':to': 'RUN#~',
+            },
+            ProjectionExpression: 'sk, #status',
+          },
+        );
+        for await (const page of pages) {
           for (const item of page.Items ?? []) {
             const entry = historyEntrySchema.safeParse({
               checkId,
@@ -67,15 +67,8 @@ export function dynamoStatusState(client: DynamoDBClient, table: string): Status
             });
             if (entry.success) entries.push(entry.data);
           }
-          start = page.LastEvaluatedKey;
-        } while (start);
-      };
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          for (let id = checkIds[next++]; id !== undefined; id = checkIds[next++]) await one(id);
-        }),
-      );
+        }
+      });
       return entries;
     },
   };

@@ -15,3 +15,11 @@ export const STATE_TABLE_KEYS = {
 
 /** The attribute DynamoDB's TTL reads on history items (epoch seconds). */
 export const TTL_ATTRIBUTE = 'expiresAt';
+
+/**
+ * Whether a write was refused by its `ConditionExpression`: the outcome a conditional write expects
+ * (a claim already taken, a snooze already longer), not a fault. Read by name, as the SDK's error
+ * class can come from another copy of the client.
+ */
+export const isConditionFailure = (error: unknown): boolean =>
+  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';

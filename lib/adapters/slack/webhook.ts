@@ -1,57 +1,16 @@
-import { DeliveryError } from '../../core/errors';
-import type { SlackMessage } from '../../core/messages/slack';
+import type { Channel } from '../../app/ports';
+import { type SlackMessage, toSlack } from '../../core/messages/slack';
 import type { SecretRef } from '../../core/model/config';
-import { again, done, retry } from '../../core/retry';
-import { abortableSleep } from '../sleep';
+import { checkedWebhookUrl, postToWebhook, type RetryOptions } from '../webhook';
 
-/** A webhook secret that holds something other than a webhook URL. Says where it is kept, never what it holds. */
-export class WebhookSecretError extends DeliveryError {
-  override readonly name = 'WebhookSecretError';
-}
-
-/** Plain http only to this machine: the local stand-ins of tests and `sls invoke local`. */
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+export { type RetryOptions, WebhookSecretError } from '../webhook';
 
 /**
  * The webhook URL held by the secret `ref`: an https URL (or http to a loopback address). Anything else
  * is a `WebhookSecretError` naming the parameter; nothing is posted, and retrying would not help.
  */
 export function webhookUrl(ref: SecretRef, value: string): string {
-  const url = URL.canParse(value) ? new URL(value) : null;
-  if (url?.protocol === 'https:' || (url?.protocol === 'http:' && LOOPBACK.has(url.hostname))) return value;
-  throw new WebhookSecretError(
-    `the Slack webhook in ${ref.store}:${ref.name} is not an https URL: store the whole URL Slack gave, ` +
-      'starting with https://',
-  );
-}
-
-/** `text` with every form of the secret `url` in it replaced: fetch's errors can quote the URL. */
-function withoutUrl(text: string, url: string): string {
-  const forms = [
-    url,
-    URL.canParse(url) ? new URL(url).href : '',
-    URL.canParse(url) ? new URL(url).pathname : '',
-  ];
-  return forms
-    .filter((form) => form.length > 1)
-    .reduce((clean, form) => clean.split(form).join('<the webhook URL>'), text);
-}
-
-/** A network error in words that never include the webhook URL: the error, and what caused it. */
-function networkError(error: unknown, url: string): string {
-  const cause = (error as Error).cause as (Error & { code?: string }) | undefined;
-  const text = [(error as Error).message, cause?.message].filter(Boolean).join(': ');
-  return withoutUrl(text, url);
-}
-
-/** How the webhook is tried again. */
-export interface RetryOptions {
-  /** Tries in all (default 5). */
-  attempts?: number;
-  /** Waits; passed in so tests need not wait. */
-  sleep?: (ms: number) => Promise<void>;
-  /** The longest `Retry-After` honoured (default 30 s): past it, the invocation fails and is retried later. */
-  maxRetryAfterMs?: number;
+  return checkedWebhookUrl('Slack', ref, value);
 }
 
 /**
@@ -59,40 +18,28 @@ export interface RetryOptions {
  * errors with backoff (1 s, 2 s, 4 s…); any other refusal (a revoked webhook: 403, 404) at once fails.
  * The webhook URL is a secret: it is never part of an error message, not even when fetch quotes it.
  */
-export async function postToSlack(
-  url: string,
-  message: SlackMessage,
-  options: RetryOptions = {},
-): Promise<void> {
-  const attempts = options.attempts ?? 5;
-  const notAccepted = (last: string) =>
-    new DeliveryError(`The Slack message was not accepted after ${attempts} tries: ${last}`);
-  const posted = await retry(
-    async () => {
-      let last: string;
-      try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(message),
-        });
-        if (response.ok) return done(undefined);
-        last = withoutUrl(`Slack answered ${response.status} ${(await response.text()).slice(0, 200)}`, url);
-        if (response.status === 429) {
-          const wait = Number(response.headers.get('retry-after') ?? '1') * 1000;
-          // Longer than the invocation should wait: it fails, and is retried later.
-          if (wait > (options.maxRetryAfterMs ?? 30_000)) throw notAccepted(last);
-          return again(last, wait);
-        }
-        if (response.status < 500)
-          throw new DeliveryError(`${last} (not retried: the webhook refused the message)`);
-      } catch (error) {
-        if (error instanceof DeliveryError) throw error;
-        last = `network error: ${networkError(error, url)}`;
-      }
-      return again(last);
+export function postToSlack(url: string, message: SlackMessage, options: RetryOptions = {}): Promise<void> {
+  return postToWebhook('Slack', url, message, options);
+}
+
+/**
+ * The Slack channel: a contact with `slack:` gets Block Kit messages (with "I'm on it" and "Snooze"
+ * buttons when the settings name a Slack app, and `<@member>` when the contact names `slackUser`),
+ * posted to the webhook URL that `url` reads from SSM or Secrets Manager (checked with `webhookUrl`).
+ */
+export function slackChannel(deps: {
+  url: (ref: SecretRef) => Promise<string>;
+  retry?: RetryOptions;
+}): Channel<SlackMessage> {
+  return {
+    name: 'slack',
+    async render(alert, contact, settings) {
+      if (!contact.slack) return [];
+      return toSlack(alert, { buttons: Boolean(settings.slackApp), mention: contact.slackUser });
     },
-    { attempts, firstDelayMs: 1000, sleep: options.sleep ?? abortableSleep },
-  );
-  if (!posted.done) throw notAccepted(posted.failure);
+    async send(contact, message) {
+      if (!contact.slack) return;
+      await postToSlack(await deps.url(contact.slack), message, deps.retry);
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import type { SourceConfig } from '../model/config';
 import { quoteTable } from '../sql';
+import { sqlLiteral, tableParts } from '../sql-text';
 import { durationSeconds } from '../time/duration';
 import { type Finding, ok, toDo } from './findings';
 
@@ -10,28 +11,20 @@ import { type Finding, ok, toDo } from './findings';
  * are fixed catalog reads with no text from config in them but quoted table names; they change nothing.
  */
 
-const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
-
-/** `[schema.]table` split, the schema defaulting to `fallback` (MySQL: the source's database). */
-function parts(table: string, fallback: string | null): { schema: string | null; name: string } {
-  const [a, b] = table.split('.');
-  return b === undefined ? { schema: fallback, name: a as string } : { schema: a as string, name: b };
-}
-
 /** The statement that reads the role's settings and its privileges on `tables`. */
 export function roleStatement(source: SourceConfig, tables: readonly string[]): string {
   if (source.engine === 'postgres') {
     const columns = tables.flatMap((table, i) => {
-      const relation = `pg_catalog.to_regclass(${literal(quoteTable('postgres', table))})`;
+      const relation = `pg_catalog.to_regclass(${sqlLiteral(quoteTable('postgres', table))})`;
       return [
         `pg_catalog.has_table_privilege(${relation}, 'SELECT') AS r${i}`,
         `pg_catalog.has_table_privilege(${relation}, 'INSERT, UPDATE, DELETE, TRUNCATE') AS w${i}`,
       ];
     });
-    const schemas = [...new Set(tables.map((t) => parts(t, 'public').schema as string))];
+    const schemas = [...new Set(tables.map((t) => tableParts(t, 'public').schema as string))];
     const creates = schemas.map(
       (schema, i) =>
-        `(SELECT pg_catalog.has_schema_privilege(oid, 'CREATE') FROM pg_catalog.pg_namespace WHERE nspname = ${literal(schema)}) AS c${i}`,
+        `(SELECT pg_catalog.has_schema_privilege(oid, 'CREATE') FROM pg_catalog.pg_namespace WHERE nspname = ${sqlLiteral(schema)}) AS c${i}`,
     );
     return [
       'SELECT current_user AS role,',
@@ -45,17 +38,17 @@ export function roleStatement(source: SourceConfig, tables: readonly string[]): 
     "CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')";
   const privileges = (view: string, where: string) =>
     `(SELECT GROUP_CONCAT(PRIVILEGE_TYPE) FROM information_schema.${view} WHERE GRANTEE = ${grantee}${where})`;
-  const schemas = [...new Set(tables.map((t) => parts(t, source.database).schema as string))];
+  const schemas = [...new Set(tables.map((t) => tableParts(t, source.database).schema as string))];
   return [
     'SELECT CURRENT_USER() AS role,',
     `  ${privileges('USER_PRIVILEGES', '')} AS global_privileges`,
     ...schemas.map(
       (schema, i) =>
-        `, ${privileges('SCHEMA_PRIVILEGES', ` AND TABLE_SCHEMA = ${literal(schema)}`)} AS s${i}`,
+        `, ${privileges('SCHEMA_PRIVILEGES', ` AND TABLE_SCHEMA = ${sqlLiteral(schema)}`)} AS s${i}`,
     ),
     ...tables.flatMap((table, i) => {
-      const { schema, name } = parts(table, source.database);
-      const where = ` AND TABLE_SCHEMA = ${literal(schema as string)} AND TABLE_NAME = ${literal(name)}`;
+      const { schema, name } = tableParts(table, source.database);
+      const where = ` AND TABLE_SCHEMA = ${sqlLiteral(schema as string)} AND TABLE_NAME = ${sqlLiteral(name)}`;
       return [
         `, (SELECT COUNT(*) FROM information_schema.TABLES WHERE 1 = 1${where}) AS e${i}`,
         `, ${privileges('TABLE_PRIVILEGES', where)} AS t${i}`,
@@ -126,7 +119,7 @@ function postgresFindings(
       findings.push(
         toDo(
           subject,
-          `table ${table} does not exist, or role ${role} cannot see it; check the dataset's table: and the source's database, then: GRANT USAGE ON SCHEMA ${parts(table, 'public').schema} TO ${role}; GRANT SELECT ON ${table} TO ${role};`,
+          `table ${table} does not exist, or role ${role} cannot see it; check the dataset's table: and the source's database, then: GRANT USAGE ON SCHEMA ${tableParts(table, 'public').schema} TO ${role}; GRANT SELECT ON ${table} TO ${role};`,
         ),
       );
       return;
@@ -147,7 +140,7 @@ function postgresFindings(
         : toDo(subject, problems.join(' Also: ')),
     );
   });
-  const schemas = [...new Set(tables.map((t) => parts(t, 'public').schema as string))];
+  const schemas = [...new Set(tables.map((t) => tableParts(t, 'public').schema as string))];
   schemas.forEach((schema, i) => {
     if (truthy(row[`c${i}`])) {
       findings.push(
@@ -182,7 +175,7 @@ function mysqlFindings(
           `user ${account} may ${globalMore.join(', ')} on every database; run: REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${account}; then grant SELECT on the watched tables alone (docs/deploy.md)`,
         ),
   );
-  const schemas = [...new Set(tables.map((t) => parts(t, source.database).schema as string))];
+  const schemas = [...new Set(tables.map((t) => tableParts(t, source.database).schema as string))];
   const schemaPrivileges = new Map(schemas.map((s, i) => [s, list(row[`s${i}`])]));
   for (const [schema, privileges] of schemaPrivileges) {
     if (more(privileges).length > 0) {
@@ -195,7 +188,7 @@ function mysqlFindings(
     }
   }
   tables.forEach((table, i) => {
-    const { schema, name } = parts(table, source.database);
+    const { schema, name } = tableParts(table, source.database);
     const qualified = `${schema}.${name}`;
     const exists = Number(row[`e${i}`] ?? 0) > 0;
     const all = [...global, ...(schemaPrivileges.get(schema as string) ?? []), ...list(row[`t${i}`])];

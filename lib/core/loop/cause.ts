@@ -4,7 +4,8 @@
  * tell and whom. Pure: the states are read by the caller; this says whether they are enough yet.
  */
 
-import type { Config, Dataset, Status } from '../model/config';
+import { isStale } from '../evaluate/status';
+import type { Config, Dataset } from '../model/config';
 import type { CheckState, TransitionKind } from '../model/state';
 
 /**
@@ -44,7 +45,6 @@ export type CheckStateView = Pick<
   'checkId' | 'status' | 'since' | 'staleSince' | 'lastUpdatedAt' | 'runAt'
 >;
 
-const isStale = (s: Status) => s === 'warn' || s === 'fail';
 const earliest = (times: Array<string | null>) =>
   times.filter((t): t is string => t !== null).sort()[0] ?? null;
 const latest = (times: Array<string | null>) =>

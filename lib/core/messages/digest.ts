@@ -1,4 +1,5 @@
 import { watchOf } from '../alarms/watch';
+import { isStale } from '../evaluate/status';
 import { dailyRecord, type HistoryEntry } from '../history';
 import { type Acknowledgement, whoIsOnIt } from '../loop/acknowledgement';
 import { rootCauseOf } from '../loop/cause';
@@ -16,14 +17,9 @@ export interface OnTimeRate {
   days: number;
 }
 
-/** One dataset in the digests: stale now, or back to normal since the last digest. */
-export interface DigestEntry {
-  dataset: string;
-  title: string;
-  owners: string[];
-  subscribers: string[];
-  impact: string | null;
-  action: string | null;
+/** What is known of one check for a digest: its state now, or how it recovered. */
+export interface DigestCheck {
+  checkId: string;
   /** Stale now, or back to normal. */
   state: 'stale' | 'recovered';
   /** When it stopped passing (for `recovered`: when it had); null when not known. */
@@ -33,6 +29,16 @@ export interface DigestEntry {
   noData: boolean;
   /** For `recovered`: the run that saw it right again. */
   recoveredAt: string | null;
+}
+
+/** One dataset in the digests: stale now, or back to normal since the last digest. */
+export interface DigestEntry extends Omit<DigestCheck, 'checkId'> {
+  dataset: string;
+  title: string;
+  owners: string[];
+  subscribers: string[];
+  impact: string | null;
+  action: string | null;
   /** A CloudWatch alarm in ALARM (no "last updated" to say). */
   alarm?: true;
   /** Who said they are on it, and since when: its acknowledgement (absent until someone does). */
@@ -41,18 +47,6 @@ export interface DigestEntry {
   /** The title of the stale dataset it depends on (`dependsOn`): its root cause. */
   waitingOn?: string | null;
 }
-
-/** What is known of one check for a digest: its state now, or how it recovered. */
-export interface DigestCheck {
-  checkId: string;
-  state: 'stale' | 'recovered';
-  staleSince: string | null;
-  lastUpdatedAt: string | null;
-  noData: boolean;
-  recoveredAt: string | null;
-}
-
-const isStale = (status: string | null) => status === 'warn' || status === 'fail';
 
 /**
  * What a digest says of each check, from the state table: stale now (also while a check errs, when the

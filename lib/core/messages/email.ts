@@ -1,3 +1,4 @@
+import { escapeHtml } from '../util/escape';
 import type { Alert } from './model';
 
 /** An email as SES sends it: HTML and plain text. */
@@ -24,15 +25,6 @@ const BADGE: Record<Alert['tone'], { fg: string; bg: string; mark: string }> = {
 const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
 const MONO = "ui-monospace,SFMono-Regular,Menlo,Consolas,'Liberation Mono',monospace";
 
-/** Escapes text for HTML content and attribute values. */
-export function escapeHtml(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 const html = escapeHtml;
 
 /** The subject every channel leads with: the state, then the headline. */

@@ -1,5 +1,7 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import { loopButtons } from '../loop/interaction';
+import { escapeMrkdwn } from '../util/escape';
+import { truncate } from '../util/quote';
 import type { Alert, Moment } from './model';
 
 /** A message as an incoming webhook takes it. */
@@ -17,16 +19,6 @@ const EMOJI: Record<Alert['tone'], string> = {
   good: ':large_green_circle:',
   info: ':information_source:',
 };
-
-/** Text cut to `max` characters, with an ellipsis when cut. */
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/** Escapes what Slack's mrkdwn treats as markup. */
-function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 /** A time each reader sees in their own zone, falling back to the configured zone's wording. */
 function slackTime(m: Moment): string {
@@ -108,6 +100,20 @@ function bodyBlocks(alert: Alert): KnownBlock[] {
 export interface SlackOptions {
   /** "I'm on it" and "Snooze" buttons on stale and error messages: only with a Slack app (`slackApp`). */
   buttons?: boolean;
+  /**
+   * The contact's Slack member id (`slackUser`, validated as `U012AB3CD`): the first part's fallback text
+   * and first section start with `<@U012AB3CD>`, so that Slack notifies them.
+   */
+  mention?: string | null;
+}
+
+/** The body with `<@member>` leading its first section (or in a section of its own when it has none). */
+function mentioning(body: KnownBlock[], member: string): KnownBlock[] {
+  const tag = `<@${member}>`;
+  const [first, ...rest] = body;
+  if (first?.type === 'section' && first.text?.type === 'mrkdwn')
+    return [section(`${tag} ${first.text.text}`), ...rest];
+  return [section(tag), ...body];
 }
 
 /**
@@ -116,7 +122,7 @@ export interface SlackOptions {
  * past 50 blocks goes on in further messages, marked (part 2 of 3).
  */
 export function toSlack(alert: Alert, options: SlackOptions = {}): SlackMessage[] {
-  const body = bodyBlocks(alert);
+  const body = options.mention ? mentioning(bodyBlocks(alert), options.mention) : bodyBlocks(alert);
   // The buttons go last, after everything they act on, so they land in the last part.
   if (options.buttons && alert.loop) body.push(loopButtons(alert.loop.dataset));
   const perMessage = SLACK_LIMITS.blocks - 1;
@@ -130,7 +136,7 @@ export function toSlack(alert: Alert, options: SlackOptions = {}): SlackMessage[
     return {
       // Slack reads the fallback as mrkdwn too (notifications, clients without blocks): a title's `<!channel>`
       // would ping everyone in it.
-      text: escapeMrkdwn(`${alert.state}: ${alert.headline}${suffix}`),
+      text: `${i === 0 && options.mention ? `<@${options.mention}> ` : ''}${escapeMrkdwn(`${alert.state}: ${alert.headline}${suffix}`)}`,
       blocks: [
         {
           type: 'header',

@@ -43,12 +43,16 @@ export interface SourceConfig {
   unsetVariables: string[];
 }
 
-/** Someone who hears of stale data: their audience and channels (a Slack secret, an email address). */
+/** Someone who hears of stale data: their audience and channels (Slack and Teams secrets, an email address). */
 export interface Contact {
   id: string;
   name: string;
   audience: Audience;
   slack: SecretRef | null;
+  /** Their Slack member id (`U012AB3CD`): their Slack messages mention them. Absent: no mention. */
+  slackUser?: string | null;
+  /** Where their Teams Workflows webhook URL is kept. Absent: no Teams. */
+  teams?: SecretRef | null;
   email: string | null;
 }
 

@@ -1,5 +1,5 @@
 import { quote } from '../util/quote';
-import { dayClock, instantsOf, type ResolvedWallTime } from './zone';
+import { dayClock, daysInMonth, instantsOf, type ResolvedWallTime } from './zone';
 
 /**
  * Crons as docs/semantics.md "Crons" reads them: five fields (minute hour day-of-month month day-of-week) with
@@ -287,11 +287,6 @@ export function parseCron(text: string): Cron {
     dayOfMonthStar: domText.startsWith('*'),
     dayOfWeekStar: dowText.startsWith('*'),
   };
-}
-
-/** Days in a month (1-12) of a year. */
-export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 /** True when the cron's day fields accept the date, by Vixie's rule. */

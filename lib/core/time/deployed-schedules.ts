@@ -53,15 +53,20 @@ export function dispatchScheduleExpression(runEvery: string): string {
   return minutes % 60 === 0 ? `rate(${minutes / 60} hours)` : `rate(${minutes} minutes)`;
 }
 
-/** What is wrong with `runEvery` for the deployed service, or null. */
-export function runEveryProblem(runEvery: string): string | null {
+/** The message of the `UndeployableScheduleError` that `build` throws, or null when it throws none. */
+function undeployableProblem(build: () => unknown): string | null {
   try {
-    dispatchScheduleExpression(runEvery);
+    build();
     return null;
   } catch (error) {
     if (error instanceof UndeployableScheduleError) return error.message;
     throw error;
   }
+}
+
+/** What is wrong with `runEvery` for the deployed service, or null. */
+export function runEveryProblem(runEvery: string): string | null {
+  return undeployableProblem(() => dispatchScheduleExpression(runEvery));
 }
 
 /**
@@ -260,13 +265,7 @@ export function digestScheduleExpression(text: string, timezone: string, from: D
 
 /** What is wrong with a digest cron for the deployed service, or null. */
 export function digestProblem(text: string, timezone: string, from?: Date): string | null {
-  try {
-    digestScheduleExpression(text, timezone, from);
-    return null;
-  } catch (error) {
-    if (error instanceof UndeployableScheduleError) return error.message;
-    throw error;
-  }
+  return undeployableProblem(() => digestScheduleExpression(text, timezone, from));
 }
 
 /** What serverless.yml deploys for the settings' two schedules. */

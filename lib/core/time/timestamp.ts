@@ -1,7 +1,7 @@
 import { inTheFuture } from '../evaluate/freshness';
 import type { ColumnUnit } from '../model/config';
 import { spanInWords } from './duration';
-import { instantOfLocalTime } from './zone';
+import { daysInMonth, instantOfLocalTime } from './zone';
 
 /**
  * A freshness column's newest value that is not a time Stalewatch can judge. The message names the
@@ -146,17 +146,13 @@ function fieldsOf(m: RegExpExecArray): { wall: number } | null {
   // 1 BC is year 0 in the proleptic Gregorian calendar that PostgreSQL and JavaScript share.
   const year = bc ? 1 - Number(y) : Number(y);
   const [month, day, hour, minute, second] = [Number(mo), Number(d), Number(h), Number(mi), Number(s)];
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return null;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
   const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
   const wall = utc(year, month - 1, day, hour, minute, second, ms);
   // Beyond what a JavaScript date holds (PostgreSQL goes up to the year 294276), years are near enough.
   return { wall: Number.isNaN(wall) ? (year - 1970) * YEAR_MS : wall };
 }
-
-const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-const daysIn = (y: number, month: number) =>
-  month === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
 
 /** `Date.UTC` for every year: it reads years 0–99 as 1900–1999, so those go 400 years (same calendar) up. */
 function utc(...[year, ...rest]: [number, number, number, number, number, number, number]): number {

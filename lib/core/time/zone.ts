@@ -95,6 +95,15 @@ const MONTHS = [
 ];
 
 /**
+ * Days in a month (1–12) of a year of the proleptic Gregorian calendar, any year (0 and before
+ * included, which `Date.UTC` would read as 1900 and on).
+ */
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
  * A date-time written by a person (`--now`, `snooze --until`, a dataset's `snooze:`), read: the
  * instant, or what is wrong with it, worded to follow the quoted text (`"2026-02-30" is not a date:
  * February 2026 has 28 days`); the caller adds what to write.
@@ -119,7 +128,7 @@ export function readLocalDateTime(text: string, zone: string): LocalDateTimeRead
     };
   }
   if (month < 1 || month > 12) return { problem: `is not a date: there is no month ${mo}` };
-  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const days = daysInMonth(year, month);
   if (day < 1 || day > days) {
     return { problem: `is not a date: ${MONTHS[month - 1]} ${year} has ${days} days` };
   }

@@ -44,6 +44,11 @@ const SHOWN_LENGTH = 60;
 /** What a message says instead of a value it must not show. */
 export const NOT_SHOWN = 'this value (not shown: it looks like a secret)';
 
+/** `text` cut to `max` characters, the last of them "…", when it is longer; otherwise `text`. */
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 /**
  * A value for a message: `"26 hours"` (a string, quoted), `42` or `[1,2]` (anything else, as JSON),
  * shortened past 60 characters, with control characters written as escapes; `NOT_SHOWN` when it
@@ -52,8 +57,7 @@ export const NOT_SHOWN = 'this value (not shown: it looks like a secret)';
 export function quote(value: unknown): string {
   const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   if (looksSecret(text)) return NOT_SHOWN;
-  const short = text.length > SHOWN_LENGTH ? `${text.slice(0, SHOWN_LENGTH - 1)}…` : text;
-  const visible = escapeControlCharacters(short, true);
+  const visible = escapeControlCharacters(truncate(text, SHOWN_LENGTH), true);
   return typeof value === 'string' ? `"${visible}"` : visible;
 }
 

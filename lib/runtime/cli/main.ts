@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { redactUrlsIn } from '../../adapters/sql/scrub';
 import { ConfigError, UsageError } from '../../core/errors';
-import { escapeControlCharacters } from '../../core/util/quote';
+import { escapeControlCharacters, truncate } from '../../core/util/quote';
 import type { AckFlags } from './commands/ack';
 import type { DoctorFlags } from './commands/doctor';
 import type { PreviewFlags } from './commands/preview';
@@ -244,5 +244,5 @@ export function describeFailure(error: unknown): string {
     text = `failed: ${json && json !== '{}' ? json : Object.prototype.toString.call(error)}`;
   }
   const line = escapeControlCharacters(redactUrlsIn(text.replace(/\s*\n\s*/g, ' ')));
-  return line.length > FAILURE_LENGTH ? `${line.slice(0, FAILURE_LENGTH - 1)}…` : line;
+  return truncate(line, FAILURE_LENGTH);
 }

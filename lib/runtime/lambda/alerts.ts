@@ -11,6 +11,11 @@ const ssm = () =>
 const secrets = () =>
   require('@aws-lambda-powertools/parameters/secrets') as typeof import('@aws-lambda-powertools/parameters/secrets');
 
+// The channels' adapters: loaded when the ports are built (the first invocation), not at module init.
+const slack = () => require('../../adapters/slack/webhook') as typeof import('../../adapters/slack/webhook');
+const ses = () => require('../../adapters/aws/ses') as typeof import('../../adapters/aws/ses');
+const teams = () => require('../../adapters/teams/webhook') as typeof import('../../adapters/teams/webhook');
+
 /** Secrets are cached this long: a rotated webhook is picked up within five minutes. */
 const SECRET_MAX_AGE_SECONDS = 300;
 
@@ -87,24 +92,15 @@ export function notifyPorts(
       release: (k, d, token) => load().sent.release(k, d, token),
     },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    slackUrl: async (ref) => {
-      const { webhookUrl } =
-        require('../../adapters/slack/webhook') as typeof import('../../adapters/slack/webhook');
-      return webhookUrl(ref, await resolveSecret(ref));
-    },
-    emailFrom: async () => (fromParameter ? resolveSecret({ store: 'ssm', name: fromParameter }) : null),
-    postSlack: (url, message) =>
-      (require('../../adapters/slack/webhook') as typeof import('../../adapters/slack/webhook')).postToSlack(
-        url,
-        message,
-      ),
-    sendEmail: (from, to, email) =>
-      (require('../../adapters/aws/ses') as typeof import('../../adapters/aws/ses')).sendEmail(
-        load().ses,
-        from,
-        to,
-        email,
-      ),
+    // One line per channel (docs/architecture.md "A channel"); each contact hears on these in this order.
+    channels: [
+      slack().slackChannel({ url: async (ref) => slack().webhookUrl(ref, await resolveSecret(ref)) }),
+      ses().emailChannel({
+        client: () => load().ses,
+        from: async () => (fromParameter ? resolveSecret({ store: 'ssm', name: fromParameter }) : null),
+      }),
+      teams().teamsChannel({ url: async (ref) => teams().teamsWebhookUrl(ref, await resolveSecret(ref)) }),
+    ],
     snoozedUntil: (dataset) => load().holds.snoozedUntil(dataset),
     hold: (message) => load().holds.hold(message),
     heldDue: (now) => load().holds.heldDue(now),

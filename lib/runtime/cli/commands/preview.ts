@@ -101,7 +101,10 @@ function writeAll(
   io.stdout.write(
     written.length > 0
       ? `Wrote ${written.length} files for ${byContact.size} contact(s) in ${flags.out}:\n${written.map((w) => `  ${w}`).join('\n')}\n` +
-          'Open a *.slack-links.txt link to see a message in Slack’s Block Kit Builder.\n'
+          'Open a *.slack-links.txt link to see a message in Slack’s Block Kit Builder.\n' +
+          (written.some((w) => w.endsWith('.teams.json'))
+            ? 'Paste a card from a *.teams.json file (its attachments[].content) into adaptivecards.microsoft.com/designer to see it as Teams shows it.\n'
+            : '')
       : `Nobody would hear anything from this run; nothing written to ${flags.out}.\n`,
   );
 }
