@@ -284,6 +284,10 @@ export function alarmAlert(
     forwardNote,
     technical: null,
     ...(platform ? { details: technicalDetails(news, watch) } : {}),
+    // "I'm on it" and "Snooze" act on the alarm as on a dataset (its snooze and acknowledgement key).
+    ...(news.kind === 'stale' || news.kind === 'still-stale' || news.kind === 'error'
+      ? { loop: { dataset: news.checkId } }
+      : {}),
     key: news.eventId,
   };
 }
