@@ -92,6 +92,8 @@ export function alertsByContact(
       const alert = alertOf(event.detailType, detail, contact, ctx);
       if (!alert) continue;
       const entry = byContact.get(contact.id) ?? { contact, alerts: [] };
+      // One message per key, as the sent-record sends it (a dependant's checks share their story's).
+      if (entry.alerts.some((a) => a.key === alert.key)) continue;
       entry.alerts.push(alert);
       byContact.set(contact.id, entry);
     }

@@ -76,8 +76,13 @@ describe('one story per cause, whatever the order in which a tick’s runs arriv
   let tables = 0;
 
   /** A run of `id`'s source at `at` judged it `status` (stale runs keep the first tick they saw it). */
-  async function judge(id: Id, status: Status, at: string, staleFrom?: string) {
-    const checkId = checkOf(id);
+  async function judge(id: Id, status: Status, at: string, only?: string) {
+    // Placements has a second check (enough rows): judged alike unless `only` names one.
+    const names = id === 'placements' ? ['updated-recently', 'enough-rows'] : ['updated-recently'];
+    for (const name of only ? [only] : names) await judgeCheck(`${id}/${name}`, id, status, at);
+  }
+
+  async function judgeCheck(checkId: string, id: Id, status: Status, at: string) {
     const stored = (await store.load([checkId])).get(checkId);
     const same = stored && stored.status === status;
     const since = same ? stored.since : at;
@@ -88,11 +93,12 @@ describe('one story per cause, whatever the order in which a tick’s runs arriv
         status,
         since,
         dataStatus: status === 'error' ? (stored?.dataStatus ?? null) : status,
-        staleSince: stale ? (staleFrom ?? since) : null,
+        staleSince: stale ? since : null,
         lastUpdatedAt: id === 'esr-sync' ? LAST_SYNC : '2026-11-22T09:00:00.000Z',
         observed: null,
         rowCounts: [],
-        lastNotifiedAt: null,
+        // As nextState: told when it went stale (and kept while it stays so).
+        lastNotifiedAt: stale ? (same ? (stored?.lastNotifiedAt ?? at) : at) : null,
         runId: `run-${at}`,
         runAt: at,
         version: (stored?.version ?? 0) + 1,
@@ -166,7 +172,7 @@ describe('one story per cause, whatever the order in which a tick’s runs arriv
       dir: writeTree({
         'stalewatch.yml': SETTINGS,
         'esr-sync.yml': datasetFile('esr-sync', 'Nightly ESR sync', 'esr', null),
-        'placements.yml': datasetFile('placements', 'Trainee placements', 'tis', 'esr-sync'),
+        'placements.yml': `${datasetFile('placements', 'Trainee placements', 'tis', 'esr-sync')}  - name: enough rows\n    rowCount:\n      failBelow: 1000\n`,
         'rotations.yml': datasetFile('rotations', 'Rotations', 'tis', 'placements'),
       }),
       env: {},
@@ -266,6 +272,30 @@ describe('one story per cause, whatever the order in which a tick’s runs arriv
     expect(
       JSON.stringify(standIns.state.slack.find((m) => m.path === webhookOf('sync-lead'))?.body),
     ).toContain('Trainee placements');
+  });
+
+  it('a dependant whose two checks go stale in one run: its owners get one message naming the cause', async () => {
+    // Prepare: one run of the tis source saw both of placements' checks stale; the sync was stale before.
+    await judge('esr-sync', 'warn', tick(9));
+    await judge('esr-sync', 'warn', tick(10));
+    await judge('placements', 'warn', tick(10));
+    await judge('rotations', 'pass', tick(10));
+    const rows = eventOf('placements', 'Dataset Stale', tick(10), {
+      eventId: 'placements-rows',
+      checkId: 'placements/enough-rows',
+    });
+    // Act: both checks' events at once, and one of them again.
+    const outcomes = await Promise.all([
+      notifier().send(eventOf('placements', 'Dataset Stale', tick(10))),
+      notifier().send(rows),
+      notifier().send(rows),
+    ]);
+    // Assess: one message to the placements lead; the sync lead one follow-up.
+    expect(received()).toEqual({ [webhookOf('placements-lead')]: 1, [webhookOf('sync-lead')]: 1 });
+    expect(outcomes.reduce((n, o) => n + o.sent, 0)).toBe(2);
+    expect(textsTo('sync-lead')[0]).toContain(
+      '1 more dataset is out of date because of Nightly ESR sync: Trainee placements',
+    );
   });
 
   it('both in one run, cause first: one message each, and no follow-up', async () => {

@@ -31,6 +31,8 @@ export async function localPipeline() {
   return {
     /** Who is on which dataset, kept in the same table as in the service ("I'm on it", `stalewatch ack`). */
     acknowledgements: dynamoAcknowledgements(client, 'stalewatch-demo-state'),
+    /** The stored states of these checks, as notify reads them (one story per cause). */
+    checkStates: (checkIds: readonly string[]) => store.load(checkIds),
     /** Runs every check as `runSource` does, and returns the report and the events it published. */
     async run(config: Config, connectors: Record<string, SourceConnector>, now: Date, runId: string) {
       const published: EventEntry[] = [];

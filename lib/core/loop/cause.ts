@@ -43,7 +43,8 @@ export interface DatasetNow {
 export type CheckStateView = Pick<
   CheckState,
   'checkId' | 'status' | 'since' | 'staleSince' | 'lastUpdatedAt' | 'runAt'
->;
+> &
+  Partial<Pick<CheckState, 'lastNotifiedAt'>>;
 
 const earliest = (times: Array<string | null>) =>
   times.filter((t): t is string => t !== null).sort()[0] ?? null;
@@ -66,7 +67,14 @@ export function datasetNow(
   const erroring = known.filter((s) => s.status === 'error');
   const condition: Condition = stale.length > 0 ? 'stale' : erroring.length > 0 ? 'error' : 'ok';
   const inCondition = condition === 'stale' ? stale : condition === 'error' ? erroring : [];
-  const enteredAt = earliest(inCondition.map((s) => s.since));
+  // A stale check entered staleness at `since` when its owners were told then (a `stale` transition);
+  // a move between warn and fail also sets `since` but tells no one: it was stale before that run,
+  // since its data stopped being fresh (`staleSince`).
+  const entered = (s: CheckStateView) =>
+    condition === 'stale' && s.lastNotifiedAt !== undefined && s.lastNotifiedAt !== s.since
+      ? (s.staleSince ?? s.since)
+      : s.since;
+  const enteredAt = earliest(inCondition.map(entered));
   const since = condition === 'stale' ? earliest(stale.map((s) => s.staleSince ?? s.since)) : enteredAt;
   return {
     id: dataset.id,
@@ -163,6 +171,11 @@ export type CauseAnswer =
       decided: true;
       /** Whether the news is told at all: a dependant's reminder is not, while its cause is stale. */
       tell: boolean;
+      /**
+       * The message key of a dependant's stale news: one per dataset and tick (`story#<dataset>#<tick>`),
+       * so that its checks that went stale in one run send its owners one message.
+       */
+      key?: string;
       /** The root cause the news is told as part of (stale or erroring now), or null. */
       cause: DatasetNow | null;
       /** Datasets stale or erroring now because of this one (it is their cause). */
@@ -199,7 +212,10 @@ export function answerCause(q: CauseQuestion): CauseAnswer {
   if (kind === 'still-stale') return { decided: true, tell: cause === null, cause, affected, followUp: null };
   const followUp =
     kind === 'stale' && cause ? followUpFor(cause, known(dependantsOf(config, cause.id)), tick) : null;
-  return { decided: true, tell: true, cause, affected, followUp };
+  // A dependant's owners get one message naming the cause, also when several of its checks went stale
+  // in this run: each check's event builds it under one key, and the sent-record claim sends it once.
+  const key = kind === 'stale' && cause ? `story#${q.dataset}#${tick}` : undefined;
+  return { decided: true, tell: true, cause, affected, followUp, ...(key ? { key } : {}) };
 }
 
 /** The stale or erroring cause that is not itself waiting on another (the root of the story). */

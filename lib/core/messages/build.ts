@@ -32,7 +32,7 @@ export interface AlertContext {
    * Its place in a story (docs/semantics.md "One story per cause"): the stale or erroring dataset it
    * waits on, and the datasets out of date because of it.
    */
-  story?: { cause: DatasetNow | null; affected: readonly DatasetNow[] } | null;
+  story?: { cause: DatasetNow | null; affected: readonly DatasetNow[]; key?: string } | null;
 }
 
 /** The command that runs a dataset's checks again, for the platform team. */
@@ -252,6 +252,7 @@ export function alertOf(
     ...(kind === 'stale' || kind === 'still-stale' || kind === 'error'
       ? { loop: { dataset: d.dataset } }
       : {}),
-    key: d.eventId,
+    // A dependant's stale news has its story's key: one message per dataset and run, whichever check says it.
+    key: ctx.story?.key ?? d.eventId,
   };
 }

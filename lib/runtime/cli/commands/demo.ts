@@ -5,18 +5,12 @@ import { sampleAlarmEvents } from '../../../../tools/demo/alarms';
 import { localPipeline } from '../../../../tools/demo/pipeline';
 import { sampleSql } from '../../../../tools/demo/sample';
 import { connectorForUrl } from '../../../adapters/sql/connect';
-import {
-  alertsByContact,
-  datasetsOfRun,
-  type PreviewContext,
-  previewFiles,
-  previews,
-  storyIn,
-} from '../../../app/preview';
+import { alertsByContact, type PreviewContext, previewFiles, previews, storyIn } from '../../../app/preview';
 import { loadConfig } from '../../../config/load';
 import { alarmPreview } from '../../../core/alarms/preview';
 import { type EventEntry, RUN_COMPLETED } from '../../../core/events/types';
 import type { Acknowledgement } from '../../../core/loop/acknowledgement';
+import { type DatasetNow, datasetNow } from '../../../core/loop/cause';
 import type { Config } from '../../../core/model/config';
 import type { RunReport } from '../../../core/model/run';
 import { resultMessage } from '../../../core/report/message';
@@ -76,18 +70,23 @@ function eventLines(
   config: Config,
   report: RunReport,
   acks: ReadonlyMap<string, Acknowledgement>,
+  datasets: ReadonlyMap<string, DatasetNow>,
 ): string[] {
   if (events.length === 0)
     return ['  (nothing new to say: a dataset that stays stale is silent until its reminder is due)'];
   const titleOf = (id: string) => config.datasets.find((d) => d.id === id)?.title ?? id;
+  const keys = new Map<string, string>();
   return events.flatMap((e) => {
     if (e.detailType === RUN_COMPLETED) return [];
     const d = e.detail;
     const line = `  ${e.detailType.padEnd(20)} ${d.title} · ${d.checkId.split('/')[1]} → ${d.owners.join(', ')}`;
     const ack = acks.get(d.dataset);
     if (ack && d.transition === 'still-stale') return `${line} (not sent: ${ack.by} is on it)`;
-    const story = storyIn(config, datasetsOfRun(config, report), e, report.now);
+    const story = storyIn(config, datasets, e, report.now);
     if (story && !story.tell) return `${line} (not sent: waiting on ${story.cause?.title})`;
+    const first = story?.key ? keys.get(story.key) : undefined;
+    if (first) return `${line} (in the same message as ${first}: one per dataset)`;
+    if (story?.key) keys.set(story.key, d.checkId.split('/')[1] ?? d.checkId);
     if (story?.cause) return `${line} (told as part of ${story.cause.title}'s story)`;
     if (story && story.affected.length > 0)
       return `${line} (lists ${story.affected.map((a) => titleOf(a.id)).join(', ')})`;
@@ -113,6 +112,12 @@ function activityLines(report: RunReport, zone: string): string {
  * code path as the deployed service (state in an in-process DynamoDB, events in memory): the report of
  * a first run and the events it publishes, then what a run 15 minutes later and a day later add.
  */
+/** Each dataset as the state table has it after a run: what notify reads to tell one story per cause. */
+async function storedDatasets(config: Config, pipeline: Awaited<ReturnType<typeof localPipeline>>) {
+  const states = await pipeline.checkStates(config.checks.map((c) => c.id));
+  return new Map(config.datasets.map((d) => [d.id, datasetNow(d, states)]));
+}
+
 export async function demoCommand(io: CliIo, flags: { now?: string } = {}): Promise<number> {
   const config = await loadConfig({ dir: SHIPPED_CHECKS, env: io.env });
   const now = flags.now ? parseNow(flags.now, config.settings.timezone) : io.clock();
@@ -140,19 +145,19 @@ export async function demoCommand(io: CliIo, flags: { now?: string } = {}): Prom
       `\nBefore this run, ${onIt.current.by} said she is on Nightly ESR sync, at ${formatLocal(new Date(onIt.current.at), zone, now)} (stalewatch ack nightly-sync --by "Jane Smith").\n`,
     );
     io.stdout.write(
-      `\nEvents this run publishes (what alerts are made from):\n${eventLines(first.events, config, first.report, acks).join('\n')}\n`,
+      `\nEvents this run publishes (what alerts are made from):\n${eventLines(first.events, config, first.report, acks, await storedDatasets(config, pipeline)).join('\n')}\n`,
     );
 
     const later = new Date(now.getTime() + 15 * MINUTE);
     const second = await pipeline.run(config, connectors, later, io.newRunId());
     io.stdout.write(
-      `\nThe next run, ${formatLocal(later, zone, now)}:\n${eventLines(second.events, config, second.report, acks).join('\n')}\n`,
+      `\nThe next run, ${formatLocal(later, zone, now)}:\n${eventLines(second.events, config, second.report, acks, await storedDatasets(config, pipeline)).join('\n')}\n`,
     );
 
     const tomorrow = new Date(now.getTime() + 24 * 60 * MINUTE);
     const third = await pipeline.run(config, connectors, tomorrow, io.newRunId());
     io.stdout.write(
-      `\nA day later, ${formatLocal(tomorrow, zone, now)}, when reminders are due:\n${eventLines(third.events, config, third.report, acks).join('\n')}\n`,
+      `\nA day later, ${formatLocal(tomorrow, zone, now)}, when reminders are due:\n${eventLines(third.events, config, third.report, acks, await storedDatasets(config, pipeline)).join('\n')}\n`,
     );
     io.stdout.write(activityLines(third.report, zone));
     // The seed's other two sample problems, "the app is down" and "resource usage is nearing its limit":
