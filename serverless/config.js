@@ -309,6 +309,13 @@ module.exports = async ({ options = {} } = {}) => {
         Action: ['s3:PutObject'],
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['StatusBucket', 'Arn'] }, '/index.html']] },
       },
+      // An invocation that still fails after Lambda's retries goes to the dead-letter queue (onFailure),
+      // whose alarm is how a failing runSource reaches the platform team (docs/operations.md "Alarms").
+      {
+        Effect: 'Allow',
+        Action: ['sqs:SendMessage'],
+        Resource: { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'Arn'] },
+      },
     ],
     // Only runSource and check have a VPC, and only when a source is direct (docs/deploy.md).
     vpc: vpc.vpc,

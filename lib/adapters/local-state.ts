@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { messageOf, UsageError } from '../core/errors';
 import type { RunReport } from '../core/model/run';
-import type { CheckState } from '../core/model/state';
+import { type CheckState, checkStateSchema, storedFormOf } from '../core/model/state';
 import { nextState } from '../core/transition';
 
 /**
@@ -12,7 +12,8 @@ import { nextState } from '../core/transition';
  */
 interface LocalStateFile {
   format: 'stalewatch-local-state/1';
-  checks: Record<string, CheckState>;
+  /** Each check's state, times as ISO-8601 text (`storedFormOf`). */
+  checks: Record<string, ReturnType<typeof storedFormOf<CheckState>>>;
 }
 
 const FORMAT = 'stalewatch-local-state/1';
@@ -29,7 +30,7 @@ export function readLocalState(path: string): Map<string, CheckState> {
   try {
     const file = JSON.parse(text) as Partial<LocalStateFile>;
     if (file.format !== FORMAT || typeof file.checks !== 'object' || file.checks === null) throw new Error();
-    return new Map(Object.entries(file.checks));
+    return new Map(Object.entries(file.checks).map(([id, state]) => [id, checkStateSchema.parse(state)]));
   } catch (error) {
     throw new UsageError(
       `--state ${path} is not a state file Stalewatch wrote (${FORMAT}): name another file, or delete this one to start afresh`,
@@ -47,14 +48,10 @@ export function writeLocalState(
   before: ReadonlyMap<string, CheckState>,
   report: RunReport,
 ): void {
-  const checks = Object.fromEntries(before);
+  const checks = Object.fromEntries([...before].map(([id, state]) => [id, storedFormOf(state)]));
   for (const result of report.results) {
-    checks[result.check.id] = nextState(
-      before.get(result.check.id) ?? null,
-      result,
-      [],
-      report.now,
-      report.runId,
+    checks[result.check.id] = storedFormOf(
+      nextState(before.get(result.check.id) ?? null, result, [], report.now, report.runId),
     );
   }
   const file: LocalStateFile = { format: FORMAT, checks };

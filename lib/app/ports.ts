@@ -4,7 +4,7 @@ import type { HistoryEntry } from '../core/history';
 import type { Acknowledgement } from '../core/loop/acknowledgement';
 import type { Alert } from '../core/messages/model';
 import type { Config, Contact, Engine, SecretRef, Settings, SourceConfig } from '../core/model/config';
-import type { CheckState } from '../core/model/state';
+import type { CheckState, CheckStateInput } from '../core/model/state';
 import type { CheckNow } from '../core/status';
 
 /**
@@ -44,7 +44,8 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
  * Check state and the outbox in one DynamoDB table:
  * - `pk = CHECK#<checkId>`: `sk = STATE` for the current state, `sk = RUN#<time>` for history (TTL);
  * - `pk = OUTBOX#<source>`, `sk = <run time>#<n>#<eventId>`: one item per event not yet accepted by
- *   EventBridge, so a run reads its source's pending events oldest first with one Query.
+ *   EventBridge, so a run reads its source's pending events oldest first with one Query;
+ * - `pk = SOURCE#<source>`, `sk = LAST_RUN`: when the source's latest recorded run was.
  * How a transition and its events are written together without a transaction: see `recordRun`.
  */
 export interface StateStore {
@@ -53,17 +54,29 @@ export interface StateStore {
   prepare(items: readonly OutboxItem[]): Promise<void>;
   /**
    * Writes `state`, naming the outbox items it commits, if the stored version is still
-   * `expectedVersion`; false when another run got there.
+   * `expectedVersion`; false when another run got there. Its times may be `Date`s or ISO-8601 text
+   * (a state as stored); the store writes them as text.
    */
-  save(state: CheckState, expectedVersion: number, outbox: readonly OutboxItem[]): Promise<boolean>;
+  save(state: CheckStateInput, expectedVersion: number, outbox: readonly OutboxItem[]): Promise<boolean>;
   /** Marks outbox items committed (publishable); an item already gone (published) stays gone. */
   commit(items: readonly OutboxItem[]): Promise<void>;
   /** Every event waiting in the outboxes of these sources, oldest first, committed or not. */
   outbox(sources: readonly string[]): Promise<OutboxItem[]>;
   /** Removes outbox items once EventBridge has accepted their events. */
   remove(items: readonly OutboxItem[]): Promise<void>;
-  /** Keeps what a run saw, for `historyDays`. */
+  /**
+   * Keeps what a run saw, for `historyDays`: one item per state given (the run gives those whose status
+   * changed, and each check's first of the day: lib/core/transition.ts `worthHistory`).
+   */
   recordHistory(states: readonly CheckState[]): Promise<void>;
+  /** When each of these sources' latest recorded run was (its `now`); a source never recorded is absent. */
+  lastRuns(sources: readonly string[]): Promise<Map<string, Date>>;
+  /**
+   * Notes that a run of these sources at `at` was recorded: one small item per source, kept at the
+   * latest run (an older run, or one from the future, does not move it back). Runs that change nothing
+   * write no check's state, so this is how a late run knows a newer one has looked.
+   */
+  markRun(sources: readonly string[], at: Date, runId: string, clock: Date | null): Promise<void>;
   /** Every check's state now: what digests read (stale now, or back to normal since the last one). */
   states(): Promise<CheckState[]>;
 }

@@ -4,7 +4,7 @@ import type { EventEntry } from '../core/events/types';
 import type { Config } from '../core/model/config';
 import type { RunReport } from '../core/model/run';
 import type { CheckState } from '../core/model/state';
-import { nextState } from '../core/transition';
+import { nextState, worthHistory, worthWriting } from '../core/transition';
 import { forEachConcurrently } from '../core/util/concurrently';
 import { type OutboxItem, outboxItemsOf, type StateStore, type StoredState } from './ports';
 
@@ -48,11 +48,16 @@ const RECORD_CONCURRENCY = 32;
  * them, before writing a state that would no longer name them. A run that loses the conditional write
  * (a duplicate, or a concurrent run) leaves uncommitted events that are never published, and expire.
  *
- * A retried invocation of the same run finds its own `runId` in the state and does not count the check
- * again. Events keep one `eventId` however often they are published, so the notifier sends each once.
+ * A check whose state would change in nothing but the run's id and time is not written (nor its
+ * history): transitions always change the state, so they are recorded as before, and each check is
+ * written at least once a day (lib/core/transition.ts `worthWriting`, `worthHistory`). Each source's run
+ * mark (one item per source per run) says when it was last looked at.
  *
- * State never moves backwards: a run older than a check's stored state (a late retry, a replayed
- * payload) records nothing for that check, since its transitions would be computed against a later
+ * A retried invocation of the same run finds its own `runId` in the state and does not count the check
+ * again (a check it did not write is computed again against the same state, and again changes nothing). Events keep one `eventId` however often they are published, so the notifier sends each once.
+ *
+ * State never moves backwards: a run older than a check's stored state, or than its source's run mark
+ * (a late retry, a replayed payload), records nothing for that check, since its transitions would be computed against a later
  * state ("recovered", then "stale" again at the next run). A run from the future (its time more than
  * `CLOCK_SKEW_MS` ahead of `ports.clock`) is refused before anything is written: its state would hold
  * every later run back as "older" and push reminders out to that time. A stored state that is itself
@@ -75,11 +80,15 @@ export async function recordRun(
         '{"now": "…"} (always a dry run).',
     );
   }
-  const isNewer = (stored: StoredState) => {
-    const at = new Date(stored.runAt).getTime();
-    return at > report.now.getTime() && at <= clock + CLOCK_SKEW_MS;
-  };
   const sources = source ? [source] : [...new Set(report.results.map((r) => r.check.source))];
+  // A run that changes nothing writes no state, so a check's `runAt` may be older than the latest run
+  // that looked at it: its source's run mark says when that was.
+  const lastRuns = await store.lastRuns(sources);
+  const isLater = (at: Date | undefined) =>
+    at !== undefined && at.getTime() > report.now.getTime() && at.getTime() <= clock + CLOCK_SKEW_MS;
+  const isNewer = (stored: StoredState, checkSource: string) =>
+    isLater(stored.runAt) || isLater(lastRuns.get(checkSource));
+  const timezone = config.settings.timezone;
 
   // What earlier runs left. Events a loaded state names are committed, whether or not their run got to
   // mark them: mark them now, before this run's state writes stop naming them.
@@ -91,14 +100,18 @@ export async function recordRun(
   await store.prepare(legacy);
   await store.commit(legacy);
 
-  const written: CheckState[] = [];
+  const history: CheckState[] = [];
   const own: OutboxItem[] = [];
   const lost = new Set<string>();
   const record = async (result: RunReport['results'][number]) => {
     const previous = states.get(result.check.id) ?? null;
-    if (previous?.runId === report.runId || (previous && isNewer(previous))) return;
+    if (previous?.runId === report.runId || (previous && isNewer(previous, result.check.source))) return;
     const { kinds, events } = eventsOf(config, report, result, previous);
     const state = nextState(previous, result, kinds, report.now, report.runId);
+    // Nothing but the run's time changed: no write (docs/operations.md "What a run writes"). Events
+    // an older version kept inside the item are moved out by a write, so such an item is written.
+    const keptInside = (previous?.legacyOutbox.length ?? 0) > 0;
+    if (!keptInside && !worthWriting(previous, state, kinds, timezone)) return;
     const items = outboxItemsOf(events);
     await store.prepare(items);
     if (!(await store.save(state, previous?.version ?? 0, items))) {
@@ -106,11 +119,17 @@ export async function recordRun(
       return;
     }
     await store.commit(items);
-    written.push(state);
+    if (worthHistory(previous, state, timezone)) history.push(state);
     own.push(...items.map((item) => ({ ...item, committed: true })));
   };
   await forEachConcurrently(report.results, RECORD_CONCURRENCY, record);
-  await store.recordHistory(written);
+  await store.recordHistory(history);
+  await store.markRun(
+    sources,
+    report.now,
+    report.runId,
+    Number.isFinite(clock) ? new Date(clock + CLOCK_SKEW_MS) : null,
+  );
 
   // Oldest first. A duplicate of this run that won a check's write publishes that check's events.
   const queue = new Map<string, OutboxItem>();

@@ -5,7 +5,9 @@ import * as z from 'zod/mini';
 
 /**
  * One run of one check, as the state table's history keeps it for 30 days (`pk = CHECK#<checkId>`,
- * `sk = RUN#<runAt>`, with the run's `status`), or as the CLI's own run gives it.
+ * `sk = RUN#<runAt>`, with the run's `status`), or as the CLI's own run gives it. The service keeps the
+ * runs where a check's status changed and each day's first (lib/core/transition.ts `worthHistory`),
+ * which `dailyRecord` judges as it would every run; older tables hold every run, read the same way.
  */
 export const historyEntrySchema = z.object({
   checkId: z.string(),

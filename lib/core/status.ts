@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { watchOf } from './alarms/watch';
 import { earliest, isStale, worse } from './evaluate/status';
 import type { CheckResult } from './evaluate/types';
@@ -5,16 +6,22 @@ import { type DailyRecord, dailyRecord, type HistoryEntry } from './history';
 import type { Acknowledgement } from './loop/acknowledgement';
 import { type Condition, rootCauseOf } from './loop/cause';
 import type { Config, Status } from './model/config';
-import type { CheckState } from './model/state';
+import { checkStateSchema, instantSchema } from './model/state';
 
 /** How many days the status page's strip shows: the state table keeps history this long. */
 export const STATUS_DAYS = 30;
 
 /** What the page needs of one check's current state: a stored state, or a run's result. */
-export type CheckNow = Pick<CheckState, 'checkId' | 'status' | 'staleSince' | 'lastUpdatedAt'> & {
-  /** When it entered `status`; null when only one run is known (the CLI without deployed state). */
-  since: string | null;
-};
+export const checkNowSchema = checkStateSchema
+  .pick({ checkId: true, status: true, staleSince: true, lastUpdatedAt: true })
+  .extend({
+    /** When it entered `status`; null when only one run is known (the CLI without deployed state). */
+    since: instantSchema.nullable(),
+  });
+/** What the page needs of one check's current state, with `Date`s (`checkNowSchema`). */
+export type CheckNow = z.output<typeof checkNowSchema>;
+/** A check's current state as a caller may hand it to the page: times as `Date`s or ISO-8601 text. */
+export type CheckNowInput = z.input<typeof checkNowSchema>;
 
 /** Who said they are on a dataset (or an alarm), and when: the acknowledgement's own shape. */
 export type OnIt = Pick<Acknowledgement, 'by' | 'at'>;
@@ -61,7 +68,7 @@ export interface StatusExtras {
   /** Who is on what, by dataset id (or `alarm/<name>`). */
   acknowledgements?: ReadonlyMap<string, OnIt>;
   /** The states of watched alarms, by their check id `alarm/<name>`. */
-  alarms?: ReadonlyMap<string, CheckNow>;
+  alarms?: ReadonlyMap<string, CheckNowInput>;
 }
 
 /** A run's result as the page reads it: "since" is only known for stale data (`staleSince`). */
@@ -69,9 +76,9 @@ export function checkNowOfResult(result: CheckResult): CheckNow {
   return {
     checkId: result.check.id,
     status: result.status,
-    since: result.staleSince?.toISOString() ?? null,
-    staleSince: result.staleSince?.toISOString() ?? null,
-    lastUpdatedAt: result.lastUpdatedAt?.toISOString() ?? null,
+    since: result.staleSince,
+    staleSince: result.staleSince,
+    lastUpdatedAt: result.lastUpdatedAt,
   };
 }
 
@@ -80,7 +87,6 @@ export function historyOfResults(results: readonly CheckResult[], now: Date): Hi
   return results.map((r) => ({ checkId: r.check.id, runAt: now.toISOString(), status: r.status }));
 }
 
-const date = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
 const earliestOf = (dates: Array<Date | null>) => dates.reduce<Date | null>(earliest, null);
 const latest = (dates: Array<Date | null>) =>
   dates.reduce<Date | null>((a, b) => (b === null ? a : a === null || b > a ? b : a), null);
@@ -93,7 +99,7 @@ const latest = (dates: Array<Date | null>) =>
  */
 export function statusPageModel(
   config: Config,
-  current: ReadonlyMap<string, CheckNow>,
+  current: ReadonlyMap<string, CheckNowInput>,
   history: readonly HistoryEntry[],
   now: Date,
   extras: StatusExtras = {},
@@ -109,19 +115,22 @@ export function statusPageModel(
     return statuses.includes('error') ? 'error' : 'ok';
   };
   const datasets = config.datasets.map((dataset): DatasetStatus => {
-    const states = dataset.checks.flatMap((c) => current.get(c.id) ?? []);
+    const states = dataset.checks.flatMap((c) => {
+      const known = current.get(c.id);
+      return known ? [checkNowSchema.parse(known)] : [];
+    });
     const status = states.reduce<Status | null>((s, c) => (s === null ? c.status : worse(s, c.status)), null);
     const worst = states.filter((c) => c.status === status);
     const since = isStale(status)
-      ? earliestOf(states.filter((c) => isStale(c.status)).map((c) => date(c.staleSince)))
-      : earliestOf(worst.map((c) => date(c.since)));
+      ? earliestOf(states.filter((c) => isStale(c.status)).map((c) => c.staleSince))
+      : earliestOf(worst.map((c) => c.since));
     const acknowledged = onIt.get(dataset.id);
     const cause = isStale(status) ? rootCauseOf(config, dataset.id, conditionOf) : null;
     return {
       title: dataset.title,
       status,
       since,
-      lastUpdatedAt: latest(states.map((c) => date(c.lastUpdatedAt))),
+      lastUpdatedAt: latest(states.map((c) => c.lastUpdatedAt)),
       owners: dataset.owners.map((id) => config.settings.contacts[id]?.name ?? id),
       onIt: acknowledged ? { by: acknowledged.by, at: acknowledged.at } : null,
       waitingOn: cause ? (config.datasets.find((d) => d.id === cause)?.title ?? null) : null,
@@ -137,10 +146,11 @@ export function statusPageModel(
 /** Each watched alarm with a known state, under its file's title (and its name when a file watches several). */
 function alarmsOf(
   config: Config,
-  states: ReadonlyMap<string, CheckNow>,
+  states: ReadonlyMap<string, CheckNowInput>,
   onIt: ReadonlyMap<string, OnIt>,
 ): AlarmStatus[] {
-  const known = [...states.values()].flatMap((state) => {
+  const known = [...states.values()].flatMap((input) => {
+    const state = checkNowSchema.parse(input);
     const name = state.checkId.slice('alarm/'.length);
     const watch = state.checkId.startsWith('alarm/') ? watchOf(config.alarms ?? [], name) : null;
     return watch ? [{ state, name, watch }] : [];
@@ -151,7 +161,7 @@ function alarmsOf(
     return {
       title: shared ? `${watch.title} (${name})` : watch.title,
       status: state.status,
-      since: date(state.staleSince ?? state.since),
+      since: state.staleSince ?? state.since,
       owners: watch.owners.map((id) => config.settings.contacts[id]?.name ?? id),
       onIt: ack ? { by: ack.by, at: ack.at } : null,
     };

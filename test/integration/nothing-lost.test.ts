@@ -8,7 +8,7 @@ import { runService } from '../../lib/app/run-service';
 import { loadConfig } from '../../lib/config/load';
 import { EVENT_BUDGET, entrySize } from '../../lib/core/events/fit';
 import type { Config } from '../../lib/core/model/config';
-import type { CheckState } from '../../lib/core/model/state';
+import type { CheckStateInput as CheckState } from '../../lib/core/model/state';
 import { type RecordedEvent, startDynamo, startEventRecorder } from '../helpers/aws';
 import { pgliteScratch, type ScratchDatabase } from '../helpers/databases';
 import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';

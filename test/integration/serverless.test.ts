@@ -176,23 +176,34 @@ describe('npx sls package (offline)', () => {
     expect(JSON.stringify(statementsOf('digest'))).toContain('function:stalewatch-test-digest');
   });
 
-  it('alarms to the SNS topic when runSource, notify, digest or dispatch fail, or a message reaches the dead-letter queue', () => {
+  it('alarms to the SNS topic, in two alarms on free AWS metrics, when a function fails for good or dispatch stops', () => {
+    // Prepare
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-    const failing = (fn: string) =>
-      expect.objectContaining({
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn } }],
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        AlarmActions: [{ Ref: 'AlarmTopic' }],
-      });
+    const configs = ofType('AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties);
+    const queue = { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'Arn'] };
+    // Assess: dispatch, runSource, notify and digest each send what still fails after Lambda's retries
+    // to the one queue, and a message there raises the alarm; dispatch not running raises the other.
+    for (const fn of [
+      'DispatchLambdaFunction',
+      'RunSourceLambdaFunction',
+      'NotifyLambdaFunction',
+      'DigestLambdaFunction',
+    ]) {
+      expect(configs).toContainEqual(
+        expect.objectContaining({
+          FunctionName: { Ref: fn },
+          DestinationConfig: { OnFailure: { Destination: queue } },
+        }),
+      );
+    }
+    for (const role of ['dispatch', 'runSource']) {
+      expect(statementsOf(`stalewatch-test-${role}`)).toContainEqual(
+        expect.objectContaining({ Action: ['sqs:SendMessage'], Resource: queue }),
+      );
+    }
+    expect(alarms).toHaveLength(2);
     expect(alarms).toEqual(
       expect.arrayContaining([
-        failing('DispatchLambdaFunction'),
-        failing('RunSourceLambdaFunction'),
-        failing('NotifyLambdaFunction'),
-        failing('DigestLambdaFunction'),
         expect.objectContaining({
           Namespace: 'AWS/SQS',
           MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -203,6 +214,7 @@ describe('npx sls package (offline)', () => {
           ComparisonOperator: 'GreaterThanOrEqualToThreshold',
           AlarmActions: [{ Ref: 'AlarmTopic' }],
         }),
+        expect.objectContaining({ Namespace: 'AWS/Lambda', MetricName: 'Invocations' }),
       ]),
     );
   });

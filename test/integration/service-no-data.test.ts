@@ -68,7 +68,7 @@ describe('the service on an empty table, from its first run', () => {
     const state = (await ports.store.load(['placements/updated-recently'])).get(
       'placements/updated-recently',
     );
-    expect(state?.staleSince).toBe('2026-11-23T10:00:00.000Z');
+    expect(state?.staleSince?.toISOString()).toBe('2026-11-23T10:00:00.000Z');
     expect(second.results[0]?.staleSince?.toISOString()).toBe('2026-11-23T10:00:00.000Z');
   });
 });

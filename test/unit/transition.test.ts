@@ -100,9 +100,9 @@ describe('transitions', () => {
     // Assess 1
     expect([failed.status, failed.since, failed.dataStatus, failed.lastUpdatedAt]).toEqual([
       'error',
-      '2026-11-23T10:15:00.000Z',
+      new Date('2026-11-23T10:15:00.000Z'),
       'warn',
-      '2026-11-20T00:00:00.000Z',
+      new Date('2026-11-20T00:00:00.000Z'),
     ]);
     // Act 2: it comes back, still stale.
     const back = step(failed, observe(OLD), '2026-11-23T10:30:00Z');

@@ -1,139 +1,105 @@
-// `npm run bench -- [--datasets 500] [--sources 10] [--latency 30] [--threads 1,4] [--backend pglite:]`
-// Builds N datasets × 2 checks over M sources in a database, serves it through the local RDS Data API
-// with a per-call latency like the real one's, and runs, in one measured process, Stalewatch and the
-// one-query-per-table strategy on the same data. Prints a table; docs/performance.md keeps the figures.
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
-import { openBackend } from '../data-api/backends';
-import { startDataApi } from '../data-api/server';
+// `npm run bench`: measures Stalewatch and writes the figures into docs/performance.md, each section
+// between its generated markers (never by hand). Speed, memory and cost are measured here only, never by
+// timed assertions in tests.
+//
+//   npm run bench                        # every section, full size (about 15–20 minutes on 2 cores)
+//   npm run bench -- --quick             # smaller tables and fewer runs (a few minutes): a smoke test
+//   npm run bench -- --only database,startup
+//   npm run bench -- --only database --rows 10000000   # the database section on 10M-row tables
+//   npm run bench -- --no-write          # print the Markdown, leave docs/performance.md alone
+//
+// Sections: strategies (Stalewatch against one query per table and one query per check, at 0 and 30 ms
+// and the same concurrency), database (1M-row tables on PostgreSQL and MariaDB, with and without an
+// index), bundles (`sls package`: sizes and module init), runSource (the packaged bundle end to end at
+// 100, 1,000 and 5,000 checks, state included, peak RSS), startup (the CLI beside `node -e 0`).
+//
+// Servers: STALEWATCH_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres) and
+// STALEWATCH_BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/test): the bench creates uniquely
+// named databases (and PostgreSQL roles) there and drops them; it never changes a setting of the server
+// or of an existing role. `--backend pglite` runs the strategies section on embedded PGlite instead.
+import { parseArgs } from 'node:util';
+import { benchBundles, packageService } from './bundles';
+import { benchDatabase } from './database';
+import { benchRunSource } from './run-source';
+import { benchStartup } from './startup';
+import { benchStrategies } from './strategies';
+import { type BenchOptions, progress, table, verdicts, writeSection } from './util';
+
+const SECTIONS = ['strategies', 'database', 'bundles', 'runSource', 'startup'] as const;
+type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
   options: {
-    datasets: { type: 'string', default: '500' },
-    sources: { type: 'string', default: '10' },
-    latency: { type: 'string', default: '30' },
-    threads: { type: 'string', default: '1,4' },
-    backend: { type: 'string', default: 'pglite:' },
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    runs: { type: 'string' },
+    rows: { type: 'string' },
+    backend: { type: 'string', default: 'postgres' },
+    'no-write': { type: 'boolean', default: false },
   },
 });
-const datasets = Number(values.datasets);
-const sources = Number(values.sources);
 
-/** Writes `files` (path → content) into a fresh temporary folder and returns the folder. */
-function writeTree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'stalewatch-bench-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  return dir;
+const only = (values.only?.split(',').map((s) => s.trim()) ?? [...SECTIONS]) as Section[];
+const unknown = only.filter((s) => !SECTIONS.includes(s));
+if (unknown.length > 0) {
+  process.stderr.write(
+    `--only: ${unknown.join(', ')} is not a section; write some of ${SECTIONS.join(', ')}\n`,
+  );
+  process.exit(2);
 }
+if (values.backend !== 'postgres' && values.backend !== 'pglite') {
+  process.stderr.write('--backend: write postgres (the server, default) or pglite (embedded)\n');
+  process.exit(2);
+}
+const quick = values.quick ?? false;
+const options: BenchOptions = {
+  quick,
+  runs: Number(values.runs ?? (quick ? 3 : 5)),
+  rows: Number(values.rows ?? (quick ? 100_000 : 1_000_000)),
+  postgres: process.env.STALEWATCH_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  mysql: process.env.STALEWATCH_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test',
+};
 
-/** The checks tree: M sources, N datasets spread over them, each a freshness and a row-count check. */
-function checksTree(): string {
-  const files: Record<string, string> = {
-    'stalewatch.yml': [
-      'sources:',
-      ...Array.from({ length: sources }, (_, s) =>
-        [
-          `  s${s}:`,
-          '    engine: postgres',
-          `    resourceArn: arn:aws:rds:eu-west-2:123456789012:cluster:s${s}`,
-          `    secretArn: arn:aws:secretsmanager:eu-west-2:123456789012:secret:s${s}`,
-          '    database: bench',
-        ].join('\n'),
-      ),
-      'contacts:\n  lead: {name: Lead, audience: data-lead}',
-    ].join('\n'),
-  };
-  for (let d = 0; d < datasets; d++) {
-    files[`d${d}.yml`] = [
-      `dataset: d${d}`,
-      `title: Dataset ${d}`,
-      `source: s${d % sources}`,
-      `table: bench.t${d}`,
-      'owner: lead',
-      'checks:',
-      '  - freshness: {column: updated_at, warnAfter: 1d}',
-      '  - rowCount: {failBelow: 1}',
-    ].join('\n');
-  }
-  return writeTree(files);
-}
+const run: Record<Section, () => Promise<string> | string> = {
+  strategies: () => benchStrategies(options, values.backend as 'postgres' | 'pglite'),
+  database: () => benchDatabase(options),
+  bundles: () => {
+    packageService();
+    return benchBundles(options);
+  },
+  runSource: () => {
+    if (!only.includes('bundles')) packageService();
+    return benchRunSource(options);
+  },
+  startup: () => benchStartup(options),
+};
 
 (async () => {
-  process.stderr.write(`Building ${datasets} tables in ${values.backend}…\n`);
-  const backend = await openBackend(values.backend);
-  await backend.query('DROP SCHEMA IF EXISTS bench CASCADE');
-  await backend.query('CREATE SCHEMA bench');
-  // The monitor's role as docs/sources.md sets it up: with its own statement timeout, a PostgreSQL source
-  // costs one call per statement. (On a server backend, give the bench's role one too.)
-  if (values.backend.startsWith('pglite:')) {
-    await backend.query("ALTER ROLE CURRENT_USER SET statement_timeout = '30s'");
+  for (const section of SECTIONS.filter((s) => only.includes(s))) {
+    const started = performance.now();
+    const text = await run[section]();
+    const mode = quick ? ' Quick mode (`--quick`): smaller and fewer runs; not for comparison.' : '';
+    const markdown = mode ? text.replace('\n\n', `\n\n${mode.trim()}\n\n`) : text;
+    process.stdout.write(`${markdown}\n\n`);
+    if (!values['no-write']) writeSection(section, markdown);
+    progress(`${section}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
-  for (let d = 0; d < datasets; d++) {
-    await backend.query(`CREATE TABLE bench.t${d} (id int, updated_at timestamptz)`);
-    await backend.query(
-      `INSERT INTO bench.t${d} SELECT g, now() - g * interval '1 minute' FROM generate_series(1, 100) g`,
-    );
-  }
-  const api = await startDataApi(backend, { faults: { latencyMs: Number(values.latency) } });
-  const dir = checksTree();
-
-  const runner = join(__dirname, '..', '..', 'bin', 'run-ts.js');
-  // Asynchronously: this process serves the Data API the runner calls.
-  process.stderr.write(`Data ready; running both strategies against ${api.url}…\n`);
-  const { stdout: output } = await promisify(execFile)(
-    process.execPath,
-    [runner, join(__dirname, 'runner.ts'), dir, api.url, values.threads],
-    { encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
-  );
-  const m = JSON.parse(output.trim().split('\n').pop() as string);
-  const totalCalls = api.calls;
-  // Every per-table run makes one call per dataset; the rest were Stalewatch's.
-  const stalewatchCalls = totalCalls - datasets * String(values.threads).split(',').length;
-  await api.stop();
-  await backend.query('DROP SCHEMA bench CASCADE');
-  await backend.close();
-
-  const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
-  const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-  const perTableCalls = (totalCalls - stalewatchCalls) / m.perTable.length;
-  process.stdout.write(
-    [
-      `Stalewatch bench: ${m.checks} checks (${datasets} datasets × 2) over ${sources} sources, ` +
-        `${values.latency} ms per Data API call, backend ${values.backend}`,
-      `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  // Only a full run of every section judges the targets: a quick or partial one would overwrite them.
+  if (!quick && only.length === SECTIONS.length) {
+    const text = [
+      `### Against the targets (generated by \`tools/bench/bench.ts\`, ${new Date().toISOString().slice(0, 10)})`,
       '',
-      row(['strategy', 'checks', 'sources', 'round trips', 'wall time', 'peak RSS', 'ratio']),
-      row(['---', '---', '---', '---', '---', '---', '---']),
-      row([
-        'stalewatch (one statement per source)',
-        m.checks,
-        sources,
-        stalewatchCalls,
-        secs(m.stalewatchMs),
-        `${m.stalewatchRss} MB`,
-        '1×',
-      ]),
-      ...m.perTable.map((p: { threads: number; ms: number }) =>
-        row([
-          `one query per table (dbt-style, ${p.threads} thread${p.threads === 1 ? '' : 's'})`,
-          m.checks,
-          sources,
-          perTableCalls,
-          secs(p.ms),
-          `${m.bothRss} MB`,
-          `${(p.ms / m.stalewatchMs).toFixed(1)}×`,
-        ]),
+      "Issue 10's targets, judged on this run's figures (medians unless said).",
+      '',
+      table(
+        ['target', 'this run', 'met'],
+        verdicts.map((v) => [v.target, v.result, v.met ? 'yes' : '**no**']),
       ),
-      '',
-      `Peak RSS of the per-table rows is the measuring process's after all runs. Config load of ${m.checks} checks: ` +
-        `${m.loadMs.toFixed(0)} ms. Checks that errored: ${m.errors}.`,
-      '',
-    ].join('\n'),
-  );
-})();
+    ].join('\n');
+    process.stdout.write(`${text}\n`);
+    if (!values['no-write']) writeSection('targets', text);
+  }
+})().catch((error) => {
+  process.stderr.write(`${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { AlarmStore } from '../../app/ports';
 import type { AlarmState } from '../../core/alarms/news';
-import { dynamoStateStore, key as stateKey } from './dynamo-state';
+import { dynamoStateStore, key as stateKey, stateOfItem } from './dynamo-state';
 
 /** The partition that lists every alarm that has a state (`sk = alarm/<name>`): what the status page reads. */
 const ALARMS_PK = 'ALARMS';
@@ -48,8 +48,8 @@ export function dynamoAlarmStore(client: DynamoDBClient, table: string): AlarmSt
         }),
       );
       if (!answer.Item) return null;
-      const { pk: _pk, sk: _sk, outboxEventIds: _ids, ...state } = answer.Item;
-      return state as AlarmState;
+      // The alarm's own fields (`alarm`, `news`) are kept as written: only the state's times are parsed.
+      return stateOfItem(answer.Item) as unknown as AlarmState;
     },
     async save(state, expectedVersion) {
       // Listed first, so that every alarm with a state is in the list the status page reads (an entry

@@ -1,36 +1,58 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
   PutCommand,
+  paginateQuery,
+  paginateScan,
   QueryCommand,
-  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { OutboxItem, StateStore, StoredState } from '../../app/ports';
 import type { EventEntry } from '../../core/events/types';
-import type { CheckState } from '../../core/model/state';
+import { type CheckState, checkStateSchema, storedFormOf } from '../../core/model/state';
 import { again, done, type RetryPolicy, retry } from '../../core/retry';
 import { forEachConcurrently } from '../../core/util/concurrently';
 import { abortableSleep } from '../sleep';
+import { isConditionFailure } from './table';
 
 /** How long history items, and outbox items whose state write lost or never happened, are kept. */
 export const HISTORY_DAYS = 30;
 
 /** The key of a check's state item (`sk = STATE`) or of one of its history items. */
 export const key = (checkId: string, sk = 'STATE') => ({ pk: `CHECK#${checkId}`, sk });
+/** The key of a source's run mark: when its latest recorded run was. */
+const sourceKey = (source: string) => ({ pk: `SOURCE#${source}`, sk: 'LAST_RUN' });
 const outboxKey = (item: Pick<OutboxItem, 'source' | 'sk'>) => ({ pk: `OUTBOX#${item.source}`, sk: item.sk });
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error as Error).name === 'ConditionalCheckFailedException';
+
+/** A state item the table holds that this version cannot read (hand-edited, or written by another tool). */
+export class StoredStateError extends Error {
+  override readonly name = 'StoredStateError';
+}
+
+/**
+ * A state item as the service works with it: times parsed to `Date`s here, the one place they are read;
+ * fields the state type does not know (an alarm's `alarm` and `news`) kept as they are.
+ */
+export function stateOfItem(item: Record<string, unknown>): CheckState & Record<string, unknown> {
+  const { pk: _pk, sk, outbox: _outbox, outboxEventIds: _ids, ...rest } = item;
+  const parsed = checkStateSchema.safeParse(rest);
+  if (!parsed.success)
+    throw new StoredStateError(
+      `The state item ${String(item.pk)} / ${String(sk)} cannot be read (${parsed.error.issues
+        .map((i) => `${i.path.join('.') || 'item'}: ${i.message}`)
+        .join('; ')}): delete it and the next run starts that check afresh`,
+      { cause: parsed.error },
+    );
+  return { ...rest, ...parsed.data };
+}
 
 function fromItem(item: Record<string, unknown>): StoredState {
-  const { pk: _pk, sk: _sk, outbox, outboxEventIds, ...rest } = item;
   return {
-    ...(rest as unknown as CheckState),
-    outboxEventIds: (outboxEventIds as string[] | undefined) ?? [],
-    legacyOutbox: (outbox as EventEntry[] | undefined) ?? [],
+    ...stateOfItem(item),
+    outboxEventIds: (item.outboxEventIds as string[] | undefined) ?? [],
+    legacyOutbox: (item.outbox as EventEntry[] | undefined) ?? [],
   };
 }
 
@@ -131,7 +153,7 @@ export function dynamoStateStore(
             TableName: table,
             Item: {
               ...key(state.checkId),
-              ...state,
+              ...storedFormOf(state),
               outboxEventIds: outbox.map((i) => i.event.detail.eventId),
             },
             ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
@@ -168,17 +190,16 @@ export function dynamoStateStore(
     async outbox(sources) {
       const items: OutboxItem[] = [];
       for (const source of sources) {
-        let start: Record<string, unknown> | undefined;
-        do {
-          const page = await doc.send(
-            new QueryCommand({
-              TableName: table,
-              KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: { ':pk': `OUTBOX#${source}` },
-              ConsistentRead: true,
-              ExclusiveStartKey: start,
-            }),
-          );
+        const pages = paginateQuery(
+          { client: doc },
+          {
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `OUTBOX#${source}` },
+            ConsistentRead: true,
+          },
+        );
+        for await (const page of pages) {
           for (const item of page.Items ?? []) {
             items.push({
               source,
@@ -193,8 +214,7 @@ export function dynamoStateStore(
               },
             });
           }
-          start = page.LastEvaluatedKey;
-        } while (start);
+        }
       }
       return items.sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
     },
@@ -211,13 +231,13 @@ export function dynamoStateStore(
         states.map((s) => ({
           PutRequest: {
             Item: {
-              ...key(s.checkId, `RUN#${s.runAt}`),
+              ...key(s.checkId, `RUN#${s.runAt.toISOString()}`),
               status: s.status,
               observed: s.observed,
-              lastUpdatedAt: s.lastUpdatedAt,
-              staleSince: s.staleSince,
+              lastUpdatedAt: s.lastUpdatedAt?.toISOString() ?? null,
+              staleSince: s.staleSince?.toISOString() ?? null,
               runId: s.runId,
-              expiresAt: Math.floor(new Date(s.runAt).getTime() / 1000) + HISTORY_DAYS * 86_400,
+              expiresAt: Math.floor(s.runAt.getTime() / 1000) + HISTORY_DAYS * 86_400,
             },
           },
         })),
@@ -225,21 +245,61 @@ export function dynamoStateStore(
       );
     },
 
+    async lastRuns(sources) {
+      const runs = new Map<string, Date>();
+      await forEachConcurrently(chunksOf(sources, 100), BATCHES_AT_ONCE, async (names) => {
+        let keys: Array<Record<string, unknown>> = names.map(sourceKey);
+        const read = await retry(async () => {
+          const answer = await doc.send(
+            new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+          );
+          for (const item of answer.Responses?.[table] ?? []) {
+            const at = Date.parse(String(item.runAt));
+            if (!Number.isNaN(at)) runs.set(String(item.pk).slice('SOURCE#'.length), new Date(at));
+          }
+          keys = answer.UnprocessedKeys?.[table]?.Keys ?? [];
+          return keys.length === 0 ? done(undefined) : again(keys.length);
+        }, unprocessed);
+        if (!read.done) throw new Error(`DynamoDB left ${read.failure} run marks unprocessed after retries`);
+      });
+      return runs;
+    },
+
+    async markRun(sources, at, runId, clock) {
+      await Promise.all(
+        sources.map(async (source) => {
+          try {
+            await doc.send(
+              new PutCommand({
+                TableName: table,
+                Item: { ...sourceKey(source), runAt: at.toISOString(), runId },
+                // Only forward; a mark from the future (ahead of the clock) is not trusted and is replaced.
+                ConditionExpression:
+                  'attribute_not_exists(pk) OR runAt < :at' + (clock ? ' OR runAt > :ceiling' : ''),
+                ExpressionAttributeValues: {
+                  ':at': at.toISOString(),
+                  ...(clock ? { ':ceiling': clock.toISOString() } : {}),
+                },
+              }),
+            );
+          } catch (error) {
+            if (!isConditionFailure(error)) throw error;
+          }
+        }),
+      );
+    },
+
     async states() {
       const states: CheckState[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new ScanCommand({
-            TableName: table,
-            FilterExpression: 'sk = :state',
-            ExpressionAttributeValues: { ':state': 'STATE' },
-            ExclusiveStartKey: start,
-          }),
-        );
-        states.push(...(page.Items ?? []).map(fromItem));
-        start = page.LastEvaluatedKey;
-      } while (start);
+      const pages = paginateScan(
+        { client: doc },
+        {
+          TableName: table,
+          FilterExpression: 'sk = :state',
+          ExpressionAttributeValues: { ':state': 'STATE' },
+        },
+      );
+      for await (const page of pages) states.push(...(page.Items ?? []).map(fromItem));
       return states;
     },
   };

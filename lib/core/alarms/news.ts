@@ -60,13 +60,14 @@ function newsOf(
   eventAt: string,
 ): AlarmNews[] {
   return kinds.map((kind) => {
-    const wasSince = previous?.staleSince ? Date.parse(previous.staleSince) : null;
+    const wasSince = previous?.staleSince ? previous.staleSince.getTime() : null;
     return {
       eventId: eventIdOf(key, kind),
       kind,
       checkId: state.checkId,
       change,
-      staleSince: kind === 'recovered' ? (previous?.staleSince ?? null) : state.staleSince,
+      staleSince:
+        (kind === 'recovered' ? (previous?.staleSince ?? null) : state.staleSince)?.toISOString() ?? null,
       staleForSeconds:
         kind === 'recovered' && wasSince !== null
           ? Math.max(0, Math.round((Date.parse(change.at) - wasSince) / 1000))
@@ -88,7 +89,7 @@ export function stepOnEvent(
 ): AlarmStep {
   if (previous?.runId === change.key)
     return { action: 'tell', state: previous, news: previous.news, retry: true };
-  if (previous && Date.parse(previous.runAt) > Date.parse(change.at))
+  if (previous && previous.runAt.getTime() > Date.parse(change.at))
     return { action: 'ignore', reason: `${change.alarmName}: a later change is already recorded` };
   const status = alarmStatus(change.state);
   if (previous && previous.status === status)
@@ -101,7 +102,7 @@ export function stepOnEvent(
     {
       check: { id: alarmCheckId(change.alarmName) },
       status,
-      staleSince: keepSince ? new Date(keepSince) : status === 'fail' ? at : null,
+      staleSince: keepSince ? keepSince : status === 'fail' ? at : null,
       lastUpdatedAt: null,
       observed: null,
     },
@@ -120,7 +121,7 @@ export function stepOnEvent(
 export function stepOnReminder(state: AlarmState, now: Date, remindEvery: string, dueAt: string): AlarmStep {
   const key = `${state.checkId}#remind@${dueAt}`;
   if (state.runId === key) return { action: 'tell', state, news: state.news, retry: true };
-  const told = state.lastNotifiedAt ? Date.parse(state.lastNotifiedAt) : null;
+  const told = state.lastNotifiedAt ? state.lastNotifiedAt.getTime() : null;
   if (state.status !== 'fail' || told === null)
     return { action: 'ignore', reason: `${state.checkId} is no longer in ALARM` };
   if (now.getTime() - told < durationSeconds(remindEvery) * 1000)
@@ -130,19 +131,19 @@ export function stepOnReminder(state: AlarmState, now: Date, remindEvery: string
     };
   const next: CheckState = {
     ...state,
-    lastNotifiedAt: now.toISOString(),
+    lastNotifiedAt: now,
     runId: key,
     version: state.version + 1,
   };
   // Ordered by the alarm's change: a recovery that comes later is never held back by the reminder.
-  const news = newsOf(['still-stale'], key, state.alarm, state, next, state.runAt);
+  const news = newsOf(['still-stale'], key, state.alarm, state, next, state.runAt.toISOString());
   return { action: 'tell', state: { ...next, alarm: state.alarm, news }, news, retry: false };
 }
 
 /** When the next reminder is due, after news that told owners the alarm is in ALARM. */
 export function reminderDue(state: CheckState, remindEvery: string): Date | null {
   if (state.status !== 'fail' || !state.lastNotifiedAt) return null;
-  return new Date(Date.parse(state.lastNotifiedAt) + durationSeconds(remindEvery) * 1000);
+  return new Date(state.lastNotifiedAt.getTime() + durationSeconds(remindEvery) * 1000);
 }
 
 /** The CloudWatch console page of an alarm. */

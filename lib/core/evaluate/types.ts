@@ -1,4 +1,5 @@
 import type { Check, Status } from '../model/config';
+import type { CheckState } from '../model/state';
 
 /** What a source saw for one check. */
 export type Observation =
@@ -13,25 +14,17 @@ export type Observation =
   /** The check could not run: the database's message, and the SQL that was sent (if any). */
   | { kind: 'error'; message: string; sql: string | null };
 
-/** What the service remembers of a check between runs (a subset of its stored state). */
-export interface PreviousState {
-  status: Status;
-  /** When it entered `status`. */
-  since: Date;
-  /**
-   * What the data looked like when last seen: the last status that was not `error`, so that a run
-   * that could not look does not restart "since when" (null: never seen).
-   */
-  dataStatus: Exclude<Status, 'error'> | null;
-  /** When it stopped passing, as last reported (kept through errors); null while passing. */
-  staleSince: Date | null;
-  /** The last freshness observation (kept through errors); null when the data was last seen empty. */
-  lastUpdatedAt: Date | null;
-  /** Row counts of recent runs, oldest first. */
-  rowCounts: number[];
-  /** What the last run that could look measured (kept through errors): activity compares counters with it. */
-  observed?: Observed | null;
-}
+/**
+ * What the verdicts read of a check's state (a view of `CheckState`, not another shape): its status and
+ * since when, what the data looked like when last seen (`dataStatus`, kept through errors so that a run
+ * that could not look does not restart "since when"), the last freshness observation, recent row counts,
+ * and what the last run that could look measured (activity compares counters with it).
+ */
+export type PreviousState = Pick<
+  CheckState,
+  'status' | 'since' | 'dataStatus' | 'staleSince' | 'lastUpdatedAt' | 'rowCounts'
+> &
+  Partial<Pick<CheckState, 'observed'>>;
 
 /**
  * What an activity check measured. `ageSeconds` is the time since the last change seen; the

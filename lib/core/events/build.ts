@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Breach, CheckResult } from '../evaluate/types';
 import { type Config, type Dataset, type Engine, engineOf, type Status } from '../model/config';
 import type { RunReport } from '../model/run';
-import type { CheckState, TransitionKind } from '../model/state';
+import { type CheckState, type CheckStateInput, checkStateSchema, type TransitionKind } from '../model/state';
 import { resultMessage } from '../report/message';
 import { checkExpression } from '../sql';
 import { transitionsOf } from '../transition';
@@ -29,14 +29,16 @@ function breachJson(b: Breach): BreachJson {
 export function checkEvent(
   kind: TransitionKind,
   result: CheckResult,
-  previous: CheckState | null,
+  given: CheckStateInput | null,
   dataset: Pick<Dataset, 'subscribers' | 'impact' | 'action'>,
   run: RunReport,
   zone: string,
   engine: Engine,
 ): EventEntry {
   const { check } = result;
-  const wasStaleSince = previous?.staleSince ? new Date(previous.staleSince).getTime() : null;
+  // A preview or a test may hand the state over as stored (ISO text): read as the state type, once.
+  const previous = given && checkStateSchema.parse(given);
+  const wasStaleSince = previous?.staleSince ? previous.staleSince.getTime() : null;
   const detail: CheckEventDetail = {
     eventId: eventIdOf(run.runId, check.id, kind),
     checkId: check.id,
@@ -52,7 +54,8 @@ export function checkEvent(
     previousStatus: previous?.status ?? null,
     lastUpdatedAt: result.lastUpdatedAt?.toISOString() ?? null,
     staleSince:
-      result.staleSince?.toISOString() ?? (kind === 'recovered' ? (previous?.staleSince ?? null) : null),
+      result.staleSince?.toISOString() ??
+      (kind === 'recovered' ? (previous?.staleSince?.toISOString() ?? null) : null),
     staleForSeconds:
       kind === 'recovered' && wasStaleSince !== null
         ? Math.max(0, Math.round((run.now.getTime() - wasStaleSince) / 1000))

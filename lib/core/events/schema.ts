@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TRANSITION_KINDS } from '../model/state';
+import { observedSchema, TRANSITION_KINDS } from '../model/state';
 
 /**
  * The `detail` of each event, as zod schemas: the one description of an event. The types of ./types.ts
@@ -56,20 +56,7 @@ export const checkEventDetailSchema = z
     lastUpdatedAt: time.nullable(),
     staleSince: time.nullable(),
     staleForSeconds: z.number().int().nullable().describe('Dataset Recovered: how long it was stale'),
-    observed: z
-      .union([
-        // Activity first: a union takes the first shape that fits, and this one has ageSeconds too.
-        z.object({
-          ageSeconds: z.number().int().nullable(),
-          changeCounter: z.string().nullable(),
-          databaseChangedAt: time.nullable(),
-          countersReset: z.boolean(),
-          watchingSince: time.nullable(),
-        }),
-        z.object({ ageSeconds: z.number().int().nullable() }),
-        z.object({ rowCount: z.number().int(), previousRowCount: z.number().int().nullable() }),
-      ])
-      .nullable(),
+    observed: observedSchema.nullable(),
     breaches: z.array(breachSchema),
     severity: z.enum(['warn', 'fail']),
     impact: z.string().nullable(),

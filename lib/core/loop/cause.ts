@@ -6,7 +6,7 @@
 
 import { isStale } from '../evaluate/status';
 import type { Config, Dataset } from '../model/config';
-import type { CheckState, TransitionKind } from '../model/state';
+import type { CheckStateInput, TransitionKind } from '../model/state';
 
 /**
  * How long after a tick (a run's `now`) notify may wait for the other datasets of a story to be judged
@@ -39,12 +39,19 @@ export interface DatasetNow {
   lastUpdatedAt: string | null;
 }
 
-/** The state of a check as the story reads it. */
+/**
+ * The state of a check as the story reads it: a stored state (times as `Date`s) or a run's view of one
+ * (times as ISO-8601 text); read here as ISO-8601 text, which compares in time order.
+ */
 export type CheckStateView = Pick<
-  CheckState,
+  CheckStateInput,
   'checkId' | 'status' | 'since' | 'staleSince' | 'lastUpdatedAt' | 'runAt'
 > &
-  Partial<Pick<CheckState, 'lastNotifiedAt'>>;
+  Partial<Pick<CheckStateInput, 'lastNotifiedAt'>>;
+
+/** An instant as ISO-8601 text (null stays null). */
+const iso = (t: string | Date | null | undefined): string | null =>
+  t === null || t === undefined ? null : new Date(t).toISOString();
 
 const earliest = (times: Array<string | null>) =>
   times.filter((t): t is string => t !== null).sort()[0] ?? null;
@@ -61,7 +68,18 @@ export function datasetNow(
 ): DatasetNow {
   const known = dataset.checks.flatMap((c) => {
     const s = states.get(c.id);
-    return s ? [s] : [];
+    return s
+      ? [
+          {
+            status: s.status,
+            since: iso(s.since) as string,
+            staleSince: iso(s.staleSince),
+            lastUpdatedAt: iso(s.lastUpdatedAt),
+            runAt: iso(s.runAt) as string,
+            lastNotifiedAt: s.lastNotifiedAt === undefined ? undefined : iso(s.lastNotifiedAt),
+          },
+        ]
+      : [];
   });
   const stale = known.filter((s) => isStale(s.status));
   const erroring = known.filter((s) => s.status === 'error');
@@ -70,7 +88,7 @@ export function datasetNow(
   // A stale check entered staleness at `since` when its owners were told then (a `stale` transition);
   // a move between warn and fail also sets `since` but tells no one: it was stale before that run,
   // since its data stopped being fresh (`staleSince`).
-  const entered = (s: CheckStateView) =>
+  const entered = (s: (typeof known)[number]) =>
     condition === 'stale' && s.lastNotifiedAt !== undefined && s.lastNotifiedAt !== s.since
       ? (s.staleSince ?? s.since)
       : s.since;

@@ -4,7 +4,7 @@ import { dailyRecord, type HistoryEntry } from '../history';
 import { type Acknowledgement, whoIsOnIt } from '../loop/acknowledgement';
 import { rootCauseOf } from '../loop/cause';
 import type { Config, Contact } from '../model/config';
-import type { CheckState } from '../model/state';
+import { type CheckStateInput, checkStateSchema } from '../model/state';
 import type { Alert, DigestItem } from './model';
 import { countOf, lengthInWords, whenInWords } from './wording';
 
@@ -48,6 +48,9 @@ export interface DigestEntry extends Omit<DigestCheck, 'checkId'> {
   waitingOn?: string | null;
 }
 
+/** The message model keeps times as ISO-8601 text (as events carry them). */
+const iso = (at: Date | null) => (at ? at.toISOString() : null);
+
 /**
  * What a digest says of each check, from the state table: stale now (also while a check errs, when the
  * data was last seen stale), or back to normal since `lastDigestAt` after its history saw it stale. For
@@ -55,30 +58,30 @@ export interface DigestEntry extends Omit<DigestCheck, 'checkId'> {
  * it had been stale at least since then.
  */
 export function digestChecks(
-  states: readonly CheckState[],
+  states: readonly CheckStateInput[],
   history: readonly HistoryEntry[],
   lastDigestAt: Date | null,
 ): DigestCheck[] {
   const runsOf = new Map<string, HistoryEntry[]>();
   for (const h of history) runsOf.set(h.checkId, [...(runsOf.get(h.checkId) ?? []), h]);
   const out: DigestCheck[] = [];
-  for (const s of states) {
+  for (const given of states) {
+    const s = checkStateSchema.parse(given);
     const noData = s.observed !== null && 'ageSeconds' in s.observed && s.observed.ageSeconds === null;
     if (isStale(s.status) || (s.status === 'error' && isStale(s.dataStatus))) {
       out.push({
         checkId: s.checkId,
         state: 'stale',
-        staleSince: s.staleSince,
-        lastUpdatedAt: s.lastUpdatedAt,
+        staleSince: iso(s.staleSince),
+        lastUpdatedAt: iso(s.lastUpdatedAt),
         noData,
         recoveredAt: null,
       });
       continue;
     }
-    if (s.status !== 'pass' || (lastDigestAt && new Date(s.since).getTime() < lastDigestAt.getTime()))
-      continue;
+    if (s.status !== 'pass' || (lastDigestAt && s.since.getTime() < lastDigestAt.getTime())) continue;
     const before = (runsOf.get(s.checkId) ?? [])
-      .filter((h) => h.status !== 'error' && h.runAt < s.since)
+      .filter((h) => h.status !== 'error' && Date.parse(h.runAt) < s.since.getTime())
       .sort((a, b) => a.runAt.localeCompare(b.runAt));
     let first: string | null = null;
     for (let i = before.length - 1; i >= 0 && isStale(before[i]?.status ?? null); i--)
@@ -88,9 +91,9 @@ export function digestChecks(
       checkId: s.checkId,
       state: 'recovered',
       staleSince: first,
-      lastUpdatedAt: s.lastUpdatedAt,
+      lastUpdatedAt: iso(s.lastUpdatedAt),
       noData: false,
-      recoveredAt: s.since,
+      recoveredAt: s.since.toISOString(),
     });
   }
   return out;

@@ -1,0 +1,130 @@
+// The strategies section of `npm run bench`: the same tables, the same injected Data API latency and the
+// same concurrency for Stalewatch's one statement per source and for the two baselines (one query per
+// table, one query per check). The database is served through the local Data API; the checks run in a
+// child process (tools/bench/runner.ts) so that neither the database nor the stand-in shares its CPU.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { openBackend } from '../data-api/backends';
+import { startDataApi } from '../data-api/server';
+import { writeTree } from '../samples/tree';
+import type { StrategyFigure } from './runner';
+import { type BenchOptions, machine, progress, scratchPostgres, seconds, spread, table } from './util';
+
+const NAMES: Record<StrategyFigure['strategy'], string> = {
+  stalewatch: 'Stalewatch: one statement per source',
+  perTable: 'one query per table (`max` and `count` together, as a per-table freshness run)',
+  perCheck: 'one query per check (a freshness query and a count query per dataset)',
+};
+
+/** The checks tree: `sources` sources, `datasets` datasets over them, a freshness and a row count each. */
+function checksTree(datasets: number, sources: number): string {
+  const files: Record<string, string> = {
+    'stalewatch.yml': [
+      'sources:',
+      ...Array.from({ length: sources }, (_, s) =>
+        [
+          `  s${s}:`,
+          '    engine: postgres',
+          `    resourceArn: arn:aws:rds:eu-west-2:123456789012:cluster:s${s}`,
+          `    secretArn: arn:aws:secretsmanager:eu-west-2:123456789012:secret:s${s}`,
+          '    database: bench',
+        ].join('\n'),
+      ),
+      'contacts:\n  lead: {name: Lead, audience: data-lead}',
+    ].join('\n'),
+  };
+  for (let d = 0; d < datasets; d++) {
+    files[`d${d}.yml`] = [
+      `dataset: d${d}`,
+      `title: Dataset ${d}`,
+      `source: s${d % sources}`,
+      `table: bench.t${d}`,
+      'owner: lead',
+      'checks:',
+      '  - freshness: {column: updated_at, warnAfter: 1d}',
+      '  - rowCount: {failBelow: 1}',
+    ].join('\n');
+  }
+  return writeTree(files);
+}
+
+/**
+ * Runs the section and returns its Markdown. `backend` is `pglite:` (embedded) or the PostgreSQL server
+ * of `options.postgres`, where it works in a scratch database and role of its own.
+ */
+export async function benchStrategies(options: BenchOptions, backendName: 'postgres' | 'pglite') {
+  const datasets = options.quick ? 100 : 250;
+  const sources = 10;
+  const concurrencies = options.quick ? [1, 10] : [1, 4, 10];
+  const scratch = backendName === 'postgres' ? await scratchPostgres(options.postgres) : null;
+  const backend = await openBackend(scratch?.url ?? 'pglite:');
+  try {
+    progress(`strategies: ${datasets} tables of 100 rows in ${backendName}…`);
+    await backend.query('CREATE SCHEMA bench');
+    // PGlite is this process's own database: its role may carry the monitor's statement timeout.
+    if (!scratch) await backend.query("ALTER ROLE CURRENT_USER SET statement_timeout = '30s'");
+    for (let d = 0; d < datasets; d++) {
+      await backend.query(`CREATE TABLE bench.t${d} (id int, updated_at timestamptz)`);
+      await backend.query(
+        `INSERT INTO bench.t${d} SELECT g, now() - g * interval '1 minute' FROM generate_series(1, 100) g`,
+      );
+    }
+    const apis = [await startDataApi(backend, { faults: { latencyMs: 0 } })];
+    apis.push(await startDataApi(backend, { faults: { latencyMs: 30 } }));
+    const plan = {
+      dir: checksTree(datasets, sources),
+      endpoints: { 0: apis[0]?.url, 30: apis[1]?.url },
+      concurrencies,
+      runs: options.runs,
+    };
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [join(__dirname, '..', '..', 'bin', 'run-ts.js'), join(__dirname, 'runner.ts'), JSON.stringify(plan)],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      },
+    );
+    for (const api of apis) await api.stop();
+    const m = JSON.parse(stdout.trim().split('\n').pop() as string) as {
+      loadMs: number;
+      checks: number;
+      figures: StrategyFigure[];
+    };
+    const errored = m.figures.reduce((n, f) => n + f.errors, 0);
+    if (errored > 0) throw new Error(`${errored} of Stalewatch's checks errored in the strategies bench`);
+    const rows = m.figures.map((f) => {
+      const mine = m.figures.find(
+        (g) => g.strategy === 'stalewatch' && g.latencyMs === f.latencyMs && g.concurrency === f.concurrency,
+      );
+      const ratio = mine ? spread(f.ms).median / spread(mine.ms).median : Number.NaN;
+      return [
+        `${f.latencyMs} ms`,
+        f.concurrency,
+        NAMES[f.strategy],
+        f.calls,
+        seconds(f.ms),
+        f.strategy === 'stalewatch' ? '1×' : `${ratio.toFixed(1)}×`,
+      ];
+    });
+    return [
+      `### Strategies (generated by \`tools/bench/strategies.ts\`, ${new Date().toISOString().slice(0, 10)})`,
+      '',
+      `Machine: ${machine()}. ${m.checks} checks (${datasets} tables of 100 rows, a freshness and a row count`,
+      `each) over ${sources} sources, database ${backendName === 'postgres' ? 'PostgreSQL (a scratch database)' : 'PGlite (embedded)'}`,
+      'through the local Data API. Latency is added to every Data API call; "at once" is the most calls in',
+      'flight, the same for every strategy (Stalewatch: that many sources at a time). Round trips are per run;',
+      "Stalewatch's are its statements, a source's checks being split into statements by count and by the",
+      'scans they make (docs/sources.md "One round trip per source").',
+      `Wall time min / median of ${options.runs} runs after a warm-up run; the ratio is of medians, against`,
+      `Stalewatch at the same latency and concurrency. Loading the ${m.checks}-check tree: ${m.loadMs.toFixed(0)} ms (not in the times).`,
+      '',
+      table(['latency', 'at once', 'strategy', 'round trips', 'wall (min / median)', 'ratio'], rows),
+    ].join('\n');
+  } finally {
+    await backend.close();
+    await scratch?.drop();
+  }
+}
