@@ -129,7 +129,13 @@ describe('the deployed runSource writes the status page to the stack’s bucket 
       checkId: 'alarm/tis-prod-website-health',
       status: 'fail',
       since: '2026-11-23T09:53:00.000Z',
+      dataStatus: 'fail',
       staleSince: '2026-11-23T09:53:00.000Z',
+      lastUpdatedAt: null,
+      observed: null,
+      rowCounts: [],
+      lastNotifiedAt: '2026-11-23T09:53:00.000Z',
+      runId: 'alarm-event',
       runAt: '2026-11-23T09:53:00.000Z',
       version: 1,
     } as unknown as AlarmState;

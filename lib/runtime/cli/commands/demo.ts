@@ -107,17 +107,17 @@ function activityLines(report: RunReport, zone: string): string {
     : '';
 }
 
-/**
- * `stalewatch demo`: the shipped checks against sample data in the embedded database, through the same
- * code path as the deployed service (state in an in-process DynamoDB, events in memory): the report of
- * a first run and the events it publishes, then what a run 15 minutes later and a day later add.
- */
 /** Each dataset as the state table has it after a run: what notify reads to tell one story per cause. */
 async function storedDatasets(config: Config, pipeline: Awaited<ReturnType<typeof localPipeline>>) {
   const states = await pipeline.checkStates(config.checks.map((c) => c.id));
   return new Map(config.datasets.map((d) => [d.id, datasetNow(d, states)]));
 }
 
+/**
+ * `stalewatch demo`: the shipped checks against sample data in the embedded database, through the same
+ * code path as the deployed service (state in an in-process DynamoDB, events in memory): the report of
+ * a first run and the events it publishes, then what a run 15 minutes later and a day later add.
+ */
 export async function demoCommand(io: CliIo, flags: { now?: string } = {}): Promise<number> {
   const config = await loadConfig({ dir: SHIPPED_CHECKS, env: io.env });
   const now = flags.now ? parseNow(flags.now, config.settings.timezone) : io.clock();
