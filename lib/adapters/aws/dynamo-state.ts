@@ -6,7 +6,6 @@ import {
   PutCommand,
   paginateQuery,
   paginateScan,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { OutboxItem, StateStore, StoredState } from '../../app/ports';
@@ -274,8 +273,7 @@ export function dynamoStateStore(
                 TableName: table,
                 Item: { ...sourceKey(source), runAt: at.toISOString(), runId },
                 // Only forward; a mark from the future (ahead of the clock) is not trusted and is replaced.
-                ConditionExpression:
-                  'attribute_not_exists(pk) OR runAt < :at' + (clock ? ' OR runAt > :ceiling' : ''),
+                ConditionExpression: `attribute_not_exists(pk) OR runAt < :at${clock ? ' OR runAt > :ceiling' : ''}`,
                 ExpressionAttributeValues: {
                   ':at': at.toISOString(),
                   ...(clock ? { ':ceiling': clock.toISOString() } : {}),
