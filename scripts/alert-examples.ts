@@ -110,7 +110,7 @@ const digest = digestOf(
       state: 'stale' as const,
       staleSince: '2026-11-21T09:00:00.000Z',
       lastUpdatedAt: '2026-11-20T09:05:00.000Z',
-      onIt: { name: 'Jane Smith', since: '2026-11-23T08:12:00.000Z' },
+      onIt: { by: 'Jane Smith', at: '2026-11-23T08:12:00.000Z' },
       onTimeRate: { onTime: 24, recorded: 30, days: 30 },
     },
     {

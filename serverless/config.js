@@ -302,6 +302,8 @@ module.exports = async ({ options = {} } = {}) => {
     // runSource alone also writes the status page: PutObject of that one key in the stack's bucket.
     sourceRunnerStatements: [
       ...checkRunnerStatements(clusterArns, secretArns),
+      // The page says who is on each dataset: one GetItem per acknowledgement (DATASET#<id>, ACK).
+      { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] } },
       {
         Effect: 'Allow',
         Action: ['s3:PutObject'],

@@ -11,6 +11,7 @@ import {
   stepOnReminder,
 } from '../core/alarms/news';
 import { DETAIL_TYPES } from '../core/events/types';
+import type { Acknowledgement } from '../core/loop/acknowledgement';
 import { recipientsOf } from '../core/messages/recipients';
 import type { AlarmWatch, Config } from '../core/model/config';
 import {
@@ -65,8 +66,14 @@ async function record(
 }
 
 /** The stories of an alarm's news: one per transition, with a message for each contact it concerns. */
-function storiesOf(news: readonly AlarmNews[], watch: AlarmWatch, config: Config, now: Date): Story[] {
-  const ctx = { zone: config.settings.timezone, contacts: config.settings.contacts, now };
+function storiesOf(
+  news: readonly AlarmNews[],
+  watch: AlarmWatch,
+  config: Config,
+  now: Date,
+  acknowledgement: Acknowledgement | null = null,
+): Story[] {
+  const ctx = { zone: config.settings.timezone, contacts: config.settings.contacts, now, acknowledgement };
   return news.map((n) => ({
     checkId: n.checkId,
     snoozeId: n.checkId,
@@ -96,13 +103,26 @@ export async function notifyAlarm(
   if (!watch)
     return tellAll([], ports, timeLeft, [`no file in checks/ watches the alarm ${change.alarmName}`]);
   const remindEvery = config.settings.notify.remindEvery;
-  const { news, skipped } = await record(
-    ports.alarms,
-    alarmCheckId(change.alarmName),
-    remindEvery,
-    (previous) => stepOnEvent(previous, change, remindEvery),
+  const checkId = alarmCheckId(change.alarmName);
+  const { news, skipped } = await record(ports.alarms, checkId, remindEvery, (previous) =>
+    stepOnEvent(previous, change, remindEvery),
   );
-  return tellAll(storiesOf(news, watch, config, ports.clock()), ports, timeLeft, skipped);
+  const acknowledgement = await onIt(ports, checkId);
+  const outcome = await tellAll(
+    storiesOf(news, watch, config, ports.clock(), acknowledgement),
+    ports,
+    timeLeft,
+    skipped,
+  );
+  // As for a dataset: the acknowledgement ends once the alarm is back to normal and that was told.
+  if (acknowledgement && news.some((n) => n.kind === 'recovered' || n.kind === 'error-recovered'))
+    await ports.loop?.acknowledgements.end(checkId, acknowledgement.at);
+  return outcome;
+}
+
+/** Who is on an alarm (`alarm/<name>`), if anyone. */
+async function onIt(ports: AlarmPorts, checkId: string): Promise<Acknowledgement | null> {
+  return (await ports.loop?.acknowledgements.current([checkId]))?.get(checkId) ?? null;
 }
 
 /**
@@ -124,6 +144,13 @@ export async function remindAlarms(
     const state = await ports.alarms.load(due.checkId);
     const watch = state ? watchOf(config.alarms, state.alarm.alarmName) : null;
     if (!state || !watch) {
+      await due.done();
+      continue;
+    }
+    const acknowledgement = await onIt(ports, due.checkId);
+    if (acknowledgement) {
+      // Someone is on it: reminders stop until the alarm is back to normal (SPEC.md "Who is on it").
+      skipped.push(`${due.checkId}: ${acknowledgement.by} is on it, so no reminder`);
       await due.done();
       continue;
     }

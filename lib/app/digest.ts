@@ -90,7 +90,7 @@ export async function runDigest(
     )) ?? new Map<string, Acknowledgement>();
   const entries = found.map((e) => {
     const ack = e.state === 'stale' ? acknowledgements.get(e.dataset) : undefined;
-    return ack ? { ...e, onIt: { name: ack.by, since: ack.at } } : e;
+    return ack ? { ...e, onIt: { by: ack.by, at: ack.at } } : e;
   });
   const ctx = { zone, now, lastDigestAt, key: `digest:${fire.toISOString()}` };
   const messages = Object.values(config.settings.contacts).flatMap((contact) => {

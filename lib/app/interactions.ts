@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors';
 import { sinceWhen, whoIsOnIt } from '../core/loop/acknowledgement';
 import {
   ACTIONS,
@@ -8,9 +9,21 @@ import {
 } from '../core/loop/interaction';
 import { MAX_BODY_BYTES, verifySlackSignature } from '../core/loop/signature';
 import { nextWorkingMorning } from '../core/loop/snooze-time';
+import type { Config } from '../core/model/config';
 import { formatLocal } from '../core/time/zone';
 import { escapeMrkdwn } from '../core/util/escape';
 import type { InteractionPorts } from './ports';
+import { type Watched, watchedOf } from './select';
+
+/** What a button's value names, or null when this deployment's checks name nothing so. */
+function watchedOrNull(config: Config, id: string): Watched | null {
+  try {
+    return watchedOf(config, id);
+  } catch (error) {
+    if (error instanceof UsageError) return null;
+    throw error;
+  }
+}
 
 /** A Lambda function URL request, as much of it as is read. */
 export interface FunctionUrlRequest {
@@ -117,8 +130,9 @@ export async function handleInteraction(
   const interaction = parseInteraction(body.toString('utf8'));
   const action = interaction?.actions[0];
   if (!interaction || !action) return answer(400, 'Not a Stalewatch button');
-  const dataset = ports.config().datasets.find((d) => d.id === action.value);
-  if (!dataset) return answer(400, `No dataset "${action.value}" in this deployment's checks`);
+  // A dataset, or an alarm a file watches (`alarm/<name>`): acknowledged and snoozed alike.
+  const dataset = watchedOrNull(ports.config(), action.value);
+  if (!dataset) return answer(400, `No dataset or alarm "${action.value}" in this deployment's checks`);
   const outcome =
     action.action_id === ACTIONS.ack
       ? await acknowledge(interaction, dataset.id, ports)

@@ -1,12 +1,15 @@
 import { DeliveryError } from '../core/errors';
 import { parseCheckEvent } from '../core/events/parse';
-import { type CheckEventDetail, DETAIL_TYPES } from '../core/events/types';
+import { type CheckEventDetail, DETAIL_TYPES, transitionOfDetailType } from '../core/events/types';
 import type { Acknowledgement } from '../core/loop/acknowledgement';
+import { answerCause, type CauseAnswer, datasetNow, type FollowUp, storyMembers } from '../core/loop/cause';
 import { alertOf } from '../core/messages/build';
+import { followUpAlert } from '../core/messages/cause';
 import type { Alert } from '../core/messages/model';
 import { quietUntil } from '../core/messages/quiet-hours';
 import { recipientsOf } from '../core/messages/recipients';
 import type { Config, Contact } from '../core/model/config';
+import type { CheckState } from '../core/model/state';
 import { again, budgetOf, done, type RetryPolicy, retry } from '../core/retry';
 import type { Claim, NotifyPorts } from './ports';
 
@@ -50,6 +53,13 @@ const WAIT_RESERVE_MS = 5_000;
  */
 const RECORD_RESERVE_MS = 1_000;
 const FIRST_WAIT_MS = 100;
+/**
+ * Waiting for the datasets of a story to be judged in the news's tick stops when this much time is
+ * left: enough to send its messages. Then what is known is told (docs/semantics.md "One story per cause").
+ */
+const CAUSE_RESERVE_MS = 20_000;
+const CAUSE_FIRST_WAIT_MS = 500;
+const CAUSE_LONGEST_WAIT_MS = 5_000;
 const LONGEST_WAIT_MS = 1_000;
 
 const emptyOutcome = (): NotifyOutcome => ({
@@ -309,7 +319,6 @@ export async function notify(
 ): Promise<NotifyOutcome> {
   const { detailType, detail } = parseCheckEvent(event, 'notify');
   const config = ports.config();
-  const now = ports.clock();
   const dataset = config.datasets.find((d) => d.id === detail.dataset);
   const acknowledgement =
     (await ports.loop?.acknowledgements.current([detail.dataset]))?.get(detail.dataset) ?? null;
@@ -319,21 +328,126 @@ export async function notify(
       `${detail.dataset}: ${acknowledgement.by} is on it, so no reminder`,
     ]);
   }
-  const ctx = { settings: config.settings, now, acknowledgement };
+  const kind = detail.transition ?? transitionOfDetailType(detailType);
+  const answer = kind ? await answerOfCause(kind, detail, ports, timeLeft) : null;
+  if (answer && !answer.tell) {
+    // Its cause's story is being told: no separate reminder for a dependant (SPEC.md "One story per cause").
+    return tellAll([], ports, timeLeft, [
+      `${detail.dataset}: waiting on ${answer.cause?.id}, so no separate reminder`,
+    ]);
+  }
+  const now = ports.clock();
+  const ctx = { settings: config.settings, now, acknowledgement, story: answer };
   const messages = recipientsOf(detailType, detail, config.settings).flatMap(({ contact }) => {
     const alert = alertOf(detailType, detail, contact, ctx);
     return alert ? [{ contact, alert }] : [];
   });
-  const story: Story = {
-    checkId: detail.checkId,
-    snoozeId: detail.dataset,
-    snoozeUntil: dataset?.snoozeUntil ?? null,
-    eventAt: detail.now,
-    messages,
-  };
-  const outcome = await tellAll([story], ports, timeLeft);
+  const stories: Story[] = [
+    {
+      checkId: detail.checkId,
+      snoozeId: detail.dataset,
+      snoozeUntil: dataset?.snoozeUntil ?? null,
+      eventAt: detail.now,
+      messages,
+    },
+  ];
+  if (answer?.followUp) stories.push(await followUpStory(answer.followUp, detail.now, ports, now));
+  const outcome = await tellAll(stories, ports, timeLeft);
   if (acknowledgement) await endIfRecovered(detailType, detail, acknowledgement, ports);
   return outcome;
+}
+
+/**
+ * What one story per cause makes of this news (lib/core/loop/cause.ts), or null when the dataset has no
+ * cause or dependant that matters to it. Sources run in parallel, so the datasets around it may not have
+ * been judged in the news's tick yet: their states are read again, waiting a little longer each time,
+ * until they have been or the invocation must keep its time for sending; then what is known is told.
+ */
+async function answerOfCause(
+  kind: NonNullable<CheckEventDetail['transition']>,
+  detail: CheckEventDetail,
+  ports: NotifyPorts,
+  timeLeft: TimeLeft,
+): Promise<Extract<CauseAnswer, { decided: true }> | null> {
+  const config = ports.config();
+  const members = storyMembers(config, detail.dataset, kind);
+  const read = ports.checkStates;
+  if (members.length === 0 || !read) return null;
+  const ids = new Set([detail.dataset, ...members]);
+  const datasets = config.datasets.filter((d) => ids.has(d.id));
+  const checkIds = datasets.flatMap((d) => d.checks.map((c) => c.id));
+  const sourceOf = new Map(config.checks.filter((c) => ids.has(c.dataset)).map((c) => [c.id, c.source]));
+  const ask = async (waitedOut: boolean) => {
+    const states = judgedBy(
+      await read(checkIds),
+      sourceOf,
+      (await ports.lastRuns?.([...new Set(sourceOf.values())])) ?? new Map(),
+    );
+    return answerCause({
+      kind,
+      dataset: detail.dataset,
+      tick: detail.now,
+      now: ports.clock(),
+      config,
+      datasets: new Map(datasets.map((d) => [d.id, datasetNow(d, states)])),
+      waitedOut,
+    });
+  };
+  const waited = await retry(
+    async () => {
+      const answer = await ask(false);
+      return answer.decided ? done(answer) : again(answer.waitingFor);
+    },
+    {
+      firstDelayMs: CAUSE_FIRST_WAIT_MS,
+      maxDelayMs: CAUSE_LONGEST_WAIT_MS,
+      sleep: ports.sleep,
+      ...budgetOf(timeLeft, CAUSE_RESERVE_MS),
+    },
+  );
+  const answer = waited.done ? waited.value : await ask(true);
+  return answer.decided ? answer : null;
+}
+
+/**
+ * The states with each check's run time moved on to its source's run mark where that is later: a run
+ * that changed nothing about a check wrote no state for it (docs/operations.md "What a run writes"), but
+ * it did judge it.
+ */
+function judgedBy(
+  states: ReadonlyMap<string, CheckState>,
+  sourceOf: ReadonlyMap<string, string>,
+  marks: ReadonlyMap<string, Date>,
+): Map<string, CheckState> {
+  return new Map(
+    [...states].map(([checkId, state]) => {
+      const mark = marks.get(sourceOf.get(checkId) ?? '');
+      return [checkId, mark && mark > state.runAt ? { ...state, runAt: mark } : state];
+    }),
+  );
+}
+
+/** The follow-up to a cause's owners and subscribers: one per cause and tick (its key), in its own order. */
+async function followUpStory(
+  followUp: FollowUp,
+  tick: string,
+  ports: NotifyPorts,
+  now: Date,
+): Promise<Story> {
+  const config = ports.config();
+  const { cause } = followUp;
+  const acknowledgement = (await ports.loop?.acknowledgements.current([cause.id]))?.get(cause.id) ?? null;
+  const ctx = { settings: config.settings, now, acknowledgement };
+  return {
+    checkId: `${cause.id}#affected`,
+    snoozeId: cause.id,
+    snoozeUntil: config.datasets.find((d) => d.id === cause.id)?.snoozeUntil ?? null,
+    eventAt: tick,
+    messages: recipientsOf(DETAIL_TYPES.stale, cause, config.settings).map(({ contact }) => ({
+      contact,
+      alert: followUpAlert(followUp, contact, ctx),
+    })),
+  };
 }
 
 /**

@@ -202,6 +202,18 @@ export interface NotifyPorts {
    */
   isLatest: (checkId: string, contactId: string, eventAt: string) => Promise<boolean>;
   /**
+   * The stored states of these checks (those that have one), read consistently: what one story per
+   * cause reads of the datasets a dataset depends on and that depend on it. Absent: every dataset's
+   * news is told alone.
+   */
+  checkStates?: (checkIds: readonly string[]) => Promise<ReadonlyMap<string, CheckState>>;
+  /**
+   * When each source's latest recorded run was (its run mark): a run that changed nothing writes no
+   * check state, so a check was judged in a tick when its state or its source's mark says so. Absent:
+   * the states' own run times are read alone.
+   */
+  lastRuns?: (sources: readonly string[]) => Promise<ReadonlyMap<string, Date>>;
+  /**
    * Who is on which dataset ("I'm on it", `stalewatch ack`), and whether a dataset's checks are all
    * back to normal (pass): an acknowledgement ends when they are. Absent: no one is ever on it.
    */
@@ -290,6 +302,10 @@ export interface StatusStatePort {
   states(checkIds: readonly string[]): Promise<Map<string, CheckNow>>;
   /** The runs of these checks since `from`, as the history items keep them. */
   history(checkIds: readonly string[], from: Date): Promise<HistoryEntry[]>;
+  /** Who is on these datasets (or `alarm/<name>`s): the acknowledgements on record. */
+  acknowledgements(ids: readonly string[]): Promise<Map<string, Acknowledgement>>;
+  /** The state of every alarm the service has heard of, by its check id (`alarm/<name>`). */
+  alarms(): Promise<Map<string, CheckNow>>;
 }
 
 /** Where the page goes once written (a folder, a bucket). */

@@ -1,6 +1,8 @@
 import { isStale } from '../core/evaluate/status';
 import { eventsOf } from '../core/events/build';
-import { type EventEntry, RUN_COMPLETED } from '../core/events/types';
+import { type EventEntry, RUN_COMPLETED, transitionOfDetailType } from '../core/events/types';
+import type { Acknowledgement } from '../core/loop/acknowledgement';
+import { answerCause, type DatasetNow, datasetNow } from '../core/loop/cause';
 import { type AlertContext, alertOf } from '../core/messages/build';
 import { type DigestCheck, digestEntries, digestOf, onTimeRates } from '../core/messages/digest';
 import { documentOf, type Email, emailBodyOf, toEmail } from '../core/messages/email';
@@ -19,21 +21,79 @@ export function eventsFromEmptyState(config: Config, report: RunReport): EventEn
   return report.results.flatMap((result) => eventsOf(config, report, result, null).events);
 }
 
+/** What a preview knows besides the events: the run they came from, and who is on which dataset. */
+export interface PreviewContext {
+  /**
+   * The run (every source judged at its `now`): with it, a dataset's messages are told as its cause's
+   * story (docs/semantics.md "One story per cause"), as notify would tell them.
+   */
+  report?: RunReport;
+  /** Who is on which dataset ("Who is on it: …"). */
+  acknowledgements?: ReadonlyMap<string, Pick<Acknowledgement, 'by' | 'at'>>;
+}
+
+/** Each dataset now, as a run that judged every check at its `now` leaves them (a first run: since now). */
+export function datasetsOfRun(config: Config, report: RunReport): Map<string, DatasetNow> {
+  const now = report.now.toISOString();
+  const states = new Map(
+    report.results.map((r) => [
+      r.check.id,
+      {
+        checkId: r.check.id,
+        status: r.status,
+        since: now,
+        staleSince: r.staleSince?.toISOString() ?? null,
+        lastUpdatedAt: r.lastUpdatedAt?.toISOString() ?? null,
+        runAt: now,
+      },
+    ]),
+  );
+  return new Map(config.datasets.map((d) => [d.id, datasetNow(d, states)]));
+}
+
+/**
+ * What notify decides of one event when every dataset was judged in its run (docs/semantics.md "One
+ * story per cause"): nothing to wait for, so always an answer (null for news that is not a transition).
+ */
+export function storyIn(
+  config: Config,
+  datasets: ReadonlyMap<string, DatasetNow>,
+  event: Extract<EventEntry, { detail: { checkId: string } }>,
+  now: Date,
+) {
+  const { detail } = event;
+  const kind = detail.transition ?? transitionOfDetailType(event.detailType);
+  if (!kind) return null;
+  const answer = answerCause({ kind, dataset: detail.dataset, tick: detail.now, now, config, datasets });
+  return answer.decided ? answer : null;
+}
+
 /** Every alert of every contact, in event order. */
 export function alertsByContact(
   config: Config,
   events: readonly EventEntry[],
   now: Date,
+  preview: PreviewContext = {},
 ): Map<string, { contact: Contact; alerts: Alert[] }> {
-  const ctx: AlertContext = { settings: config.settings, now };
+  const datasets = preview.report ? datasetsOfRun(config, preview.report) : null;
   const byContact = new Map<string, { contact: Contact; alerts: Alert[] }>();
   for (const event of events) {
     if (event.detailType === RUN_COMPLETED) continue;
     const { detail } = event;
+    const story = datasets ? storyIn(config, datasets, event, now) : null;
+    if (story && !story.tell) continue;
+    const ctx: AlertContext = {
+      settings: config.settings,
+      now,
+      acknowledgement: preview.acknowledgements?.get(detail.dataset) ?? null,
+      story,
+    };
     for (const { contact } of recipientsOf(event.detailType, detail, config.settings)) {
       const alert = alertOf(event.detailType, detail, contact, ctx);
       if (!alert) continue;
       const entry = byContact.get(contact.id) ?? { contact, alerts: [] };
+      // One message per key, as the sent-record sends it (a dependant's checks share their story's).
+      if (entry.alerts.some((a) => a.key === alert.key)) continue;
       entry.alerts.push(alert);
       byContact.set(contact.id, entry);
     }

@@ -1,3 +1,4 @@
+import { watchOf } from '../config/alarm';
 import { didYouMean } from '../config/suggest';
 import { UsageError } from '../core/errors';
 import type { Check, Config } from '../core/model/config';
@@ -33,4 +34,43 @@ export function selectChecks(config: Config, only: readonly string[]): Check[] {
   }
   const wanted = new Set(only);
   return config.checks.filter((c) => wanted.has(c.id) || wanted.has(c.dataset));
+}
+
+/** What `snooze` and `ack` act on: a dataset, or a CloudWatch alarm that a file under checks/ watches. */
+export interface Watched {
+  /** The dataset id, or `alarm/<alarm name>`: the key of its snooze and acknowledgement. */
+  id: string;
+  title: string;
+  /** The file it was read from. */
+  file: string;
+  /** Its file's `snooze:`. */
+  snoozeUntil: Date | null;
+}
+
+/**
+ * The dataset or alarm `id` names: a dataset id, or an alarm's name (`tis-prod-website-health`, also
+ * written `alarm/tis-prod-website-health`) that a file watches by name or prefix. A check id is refused
+ * with its dataset to write instead; anything else with the closest id.
+ */
+export function watchedOf(config: Config, id: string): Watched {
+  const dataset = config.datasets.find((d) => d.id === id);
+  if (dataset) return { id, title: dataset.title, file: dataset.file, snoozeUntil: dataset.snoozeUntil };
+  const name = id.startsWith('alarm/') ? id.slice('alarm/'.length) : id;
+  const watch = name ? watchOf(config.alarms ?? [], name) : null;
+  if (watch)
+    return { id: `alarm/${name}`, title: watch.title, file: watch.file, snoozeUntil: watch.snoozeUntil };
+  const check = config.checks.find((c) => c.id === id);
+  if (check) throw new UsageError(`"${id}" is a check id; name its dataset: ${check.dataset}`);
+  const known = [
+    ...config.datasets.map((d) => d.id),
+    ...(config.alarms ?? []).filter((a) => !a.prefix).map((a) => a.name),
+  ];
+  const prefixes = (config.alarms ?? []).filter((a) => a.prefix).map((a) => `${a.name}…`);
+  throw new UsageError(
+    `"${id}" is not a dataset or a watched alarm${didYouMean(id, known)}. The datasets are: ${config.datasets
+      .map((d) => d.id)
+      .join(
+        ', ',
+      )}${known.length > config.datasets.length || prefixes.length > 0 ? `; the alarms: ${[...known.slice(config.datasets.length), ...prefixes].join(', ')}` : ''}.`,
+  );
 }

@@ -5,6 +5,7 @@ import {
   checkNowOfResult,
   historyOfResults,
   STATUS_DAYS,
+  type StatusExtras,
   statusPageModel,
 } from '../core/status';
 import { renderStatusPage } from '../core/status-page';
@@ -36,7 +37,7 @@ export async function statusPageOfRun(
     }),
   );
   const all = [...history, ...historyOfResults(report.results, report.now)];
-  return renderStatusPage(statusPageModel(config, current, all, report.now));
+  return renderStatusPage(statusPageModel(config, current, all, report.now, await extrasOf(config, stored)));
 }
 
 /**
@@ -45,6 +46,24 @@ export async function statusPageOfRun(
  */
 export async function statusPageOfState(config: Config, now: Date, stored: StatusStatePort): Promise<string> {
   const ids = config.checks.map((c) => c.id);
-  const [states, history] = await Promise.all([stored.states(ids), stored.history(ids, historyFrom(now))]);
-  return renderStatusPage(statusPageModel(config, states, history, now));
+  const [states, history, extras] = await Promise.all([
+    stored.states(ids),
+    stored.history(ids, historyFrom(now)),
+    extrasOf(config, stored),
+  ]);
+  return renderStatusPage(statusPageModel(config, states, history, now, extras));
+}
+
+/**
+ * Who is on what (the acknowledgements, the one record of it) and the watched alarms' states, from the
+ * deployed state; nothing without it (a page of one run knows no one's acknowledgement and no alarm).
+ */
+async function extrasOf(config: Config, stored: StatusStatePort | null): Promise<StatusExtras> {
+  if (!stored) return {};
+  const alarms = await stored.alarms();
+  const acknowledgements = await stored.acknowledgements([
+    ...config.datasets.map((d) => d.id),
+    ...alarms.keys(),
+  ]);
+  return { acknowledgements, alarms };
 }

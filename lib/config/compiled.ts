@@ -73,6 +73,8 @@ export function readCompiledConfig(json: string, env: Readonly<Record<string, st
   );
   const datasets = config.datasets.map((d) => ({
     ...d,
+    // A config compiled before `dependsOn` existed depends on nothing.
+    dependsOn: d.dependsOn ?? [],
     snoozeUntil: d.snoozeUntil ? new Date(d.snoozeUntil) : null,
   }));
   const alarms = (config.alarms ?? []).map((a) => ({

@@ -77,6 +77,73 @@ export function crossCheck(settings: YamlData, datasets: YamlData[], today = new
     if (id && Array.isArray(data.checks)) issues.push(...duplicateCheckIds(yaml, id, data.checks));
     if (Array.isArray(data.checks)) issues.push(...holidaysOnly(yaml, data.checks, settings.data, today));
   }
+  issues.push(...dependsOnProblems(datasets));
+  return issues;
+}
+
+/**
+ * `dependsOn`: each id names another dataset of the tree, and following them never comes back to where
+ * it started (a cycle would make each dataset the other's cause, and neither story could be told). A
+ * cycle is reported once, at the entry that closes it, naming every step: `a → b → a`.
+ */
+function dependsOnProblems(datasets: YamlData[]): ConfigIssue[] {
+  const files = new Map<
+    string,
+    { yaml: YamlData['yaml']; deps: Array<{ name: string; path: Array<string | number> }> }
+  >();
+  for (const { yaml, data } of datasets) {
+    const id = isMap(data) ? str(data.dataset) : null;
+    if (id && !files.has(id))
+      files.set(id, { yaml, deps: namesIn(isMap(data) ? data.dependsOn : undefined) });
+  }
+  const ids = [...files.keys()];
+  const issues: ConfigIssue[] = [];
+  for (const [id, { yaml, deps }] of files) {
+    for (const { name, path } of deps) {
+      if (name === id) {
+        issues.push(
+          locate(
+            yaml,
+            ['dependsOn', ...path],
+            `${quote(name)} is this dataset itself — a dataset cannot depend on itself; remove it`,
+          ),
+        );
+      } else if (!files.has(name)) {
+        issues.push(
+          locate(
+            yaml,
+            ['dependsOn', ...path],
+            `${quote(name)} is not a dataset${didYouMean(name, ids)} — dependsOn names the dataset: id of another file under checks/`,
+          ),
+        );
+      }
+    }
+  }
+  // Depth-first, in file order: an edge to a dataset still on the path closes a cycle.
+  const done = new Set<string>();
+  const path: string[] = [];
+  const visit = (id: string) => {
+    const entry = files.get(id);
+    if (done.has(id) || !entry) return;
+    path.push(id);
+    for (const { name, path: at } of entry.deps) {
+      if (name === id || !files.has(name)) continue;
+      const start = path.indexOf(name);
+      if (start !== -1) {
+        const cycle = [...path.slice(start), name].join(' → ');
+        issues.push(
+          locate(
+            entry.yaml,
+            ['dependsOn', ...at],
+            `${quote(name)} closes a cycle: ${cycle} — each dataset would be the other's cause; remove ${quote(name)} from the dependsOn of ${quote(id)} (or the step that is not true)`,
+          ),
+        );
+      } else visit(name);
+    }
+    path.pop();
+    done.add(id);
+  };
+  for (const id of ids) visit(id);
   return issues;
 }
 

@@ -140,6 +140,7 @@ function resolveDataset({ yaml, value }: ParsedFile<DatasetFile>, settings: Sett
     snoozeUntil: value.snooze ? parseLocalDateTime(value.snooze, settings.timezone) : null,
     impact: value.impact ?? null,
     action: value.action ?? null,
+    dependsOn: value.dependsOn ?? [],
     metrics: value.metrics ?? settings.metrics,
     file: yaml.file,
   };

@@ -739,6 +739,14 @@ export const datasetSchema = z
       ),
     impact: audienceFields.impact,
     action: audienceFields.action,
+    dependsOn: z
+      .array(datasetId(), {
+        error: () => 'must be a list of dataset ids — e.g. dependsOn: [nightly-sync]',
+      })
+      .optional()
+      .describe(
+        'Ids of the datasets this one is made from: while one of them is stale, its owners hear why, and no separate reminders (docs/semantics.md "One story per cause").',
+      ),
     checks: z
       .array(checkSchema, {
         error: (iss) =>

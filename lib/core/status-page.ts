@@ -1,7 +1,8 @@
 import { format, parseISO } from 'date-fns';
 import type { DayOutcome } from './history';
+import { whoIsOnIt } from './loop/acknowledgement';
 import type { Status } from './model/config';
-import type { DatasetStatus, StatusPageModel } from './status';
+import type { AlarmStatus, DatasetStatus, StatusPageModel } from './status';
 import { formatLocal, formatWhen } from './time/zone';
 import { escapeHtml } from './util/escape';
 
@@ -89,6 +90,53 @@ function rateInWords(record: DatasetStatus['record']): string {
   return `On time ${record.onTime} of ${record.recorded} ${days} seen in the last ${record.days.length}`;
 }
 
+/** "Who is on it", from the acknowledgement, in the words every message uses; asked only when something is wrong. */
+function whoIsOnItRow(
+  d: Pick<DatasetStatus, 'onIt' | 'status'>,
+  model: StatusPageModel,
+): Array<[string, string]> {
+  if (d.onIt) return [['Who is on it', h(whoIsOnIt(d.onIt, model.timezone, model.now))]];
+  if (d.status !== 'pass' && d.status !== null) return [['Who is on it', 'Nobody has said yet']];
+  return [];
+}
+
+/** An alarm's state in words, with a symbol. */
+const ALARM_STATE: Record<Status, { words: string; symbol: string; css: string }> = {
+  pass: { words: 'OK', symbol: '✓', css: 'pass' },
+  warn: { words: 'Going off', symbol: '!', css: 'warn' },
+  fail: { words: 'Going off', symbol: '✕', css: 'fail' },
+  error: { words: 'Not enough data', symbol: '?', css: 'error' },
+};
+
+function alarmHtml(a: AlarmStatus, n: number, model: StatusPageModel): string {
+  const state = ALARM_STATE[a.status];
+  const id = `alarm-${n}`;
+  const rows: Array<[string, string]> = [
+    ['Since', a.since ? h(formatWhen(a.since, model.timezone, model.now)) : 'Not known yet'],
+    [
+      a.owners.length === 1 ? 'Owner' : 'Owners',
+      a.owners.length > 0 ? h(a.owners.join(', ')) : 'Nobody named',
+    ],
+    ...whoIsOnItRow(a, model),
+  ];
+  return `<section class="dataset" aria-labelledby="${id}">
+<div class="top"><h3 id="${id}">${h(a.title)}</h3><p class="badge ${state.css}"><span aria-hidden="true">${state.symbol}</span> ${state.words}</p></div>
+<dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
+</section>`;
+}
+
+/** The alarms part of the page: worst first, after the datasets; nothing when none is known. */
+function alarmsHtml(model: StatusPageModel): string {
+  const alarms = (model.alarms ?? [])
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => ORDER[x.a.status] - ORDER[y.a.status] || x.i - y.i)
+    .map(({ a }) => a);
+  if (alarms.length === 0) return '';
+  return `<section aria-labelledby="alarms"><h2 id="alarms">Alarms</h2>
+${alarms.map((a, i) => alarmHtml(a, i + 1, model)).join('\n')}
+</section>`;
+}
+
 function datasetHtml(d: DatasetStatus, n: number, model: StatusPageModel): string {
   const state = STATE[d.status ?? 'none'];
   const when = (t: Date | null, otherwise: string) =>
@@ -101,14 +149,8 @@ function datasetHtml(d: DatasetStatus, n: number, model: StatusPageModel): strin
       d.owners.length > 0 ? h(d.owners.join(', ')) : 'Nobody named',
     ],
   ];
-  if (d.onIt) {
-    rows.push([
-      'Who is on it',
-      `${h(d.onIt.name)} (since ${h(formatLocal(d.onIt.since, model.timezone, model.now))})`,
-    ]);
-  } else if (d.status !== 'pass' && d.status !== null) {
-    rows.push(['Who is on it', 'Nobody has said yet']);
-  }
+  if (d.waitingOn) rows.push(['Waiting on', h(d.waitingOn)]);
+  rows.push(...whoIsOnItRow(d, model));
   const id = `dataset-${n}`;
   const cells = d.record.days
     .map((day) => {
@@ -132,6 +174,17 @@ function datasetHtml(d: DatasetStatus, n: number, model: StatusPageModel): strin
 <div class="strip" style="--days:${d.record.days.length}" role="img" aria-label="${h(`Day by day, oldest first: ${stripInWords(d.record.days)}`)}">${cells}</div>
 <details><summary>Day by day<span class="visually-hidden"> for ${h(d.title)}</span></summary><table><thead><tr><th scope="col">Day</th><th scope="col">Outcome</th></tr></thead><tbody>${table}</tbody></table></details>
 </section>`;
+}
+
+/** ` 2 alarms: 1 going off, 1 OK.` (alarms are not counted as datasets), or nothing. */
+function alarmSummary(model: StatusPageModel): string {
+  const alarms = model.alarms ?? [];
+  if (alarms.length === 0) return '';
+  const words = [...new Set(alarms.map((a) => ALARM_STATE[a.status].words))].map(
+    (w) =>
+      `${alarms.filter((a) => ALARM_STATE[a.status].words === w).length} ${w === 'OK' ? w : w.toLowerCase()}`,
+  );
+  return ` ${alarms.length} ${alarms.length === 1 ? 'alarm' : 'alarms'}: ${words.join(', ')}.`;
 }
 
 /**
@@ -168,11 +221,12 @@ export function renderStatusPage(model: StatusPageModel): string {
 <body>
 <header>
 <h1>Data status</h1>
-<p class="summary">Updated ${h(updated)}. ${datasets.length} ${datasets.length === 1 ? 'dataset' : 'datasets'}${counts.length > 0 ? `: ${counts.join(', ')}` : ''}.</p>
+<p class="summary">Updated ${h(updated)}. ${datasets.length} ${datasets.length === 1 ? 'dataset' : 'datasets'}${counts.length > 0 ? `: ${counts.join(', ')}` : ''}.${alarmSummary(model)}</p>
 <ul class="legend" aria-label="What the days show">${legend}</ul>
 </header>
 <main>
 ${datasets.length > 0 ? datasets.map((d, i) => datasetHtml(d, i + 1, model)).join('\n') : '<p>No datasets are watched yet.</p>'}
+${alarmsHtml(model)}
 </main>
 <footer><p>A day shows the worst its data was seen to be that day; “could not check” means every check that day failed to run. Days run midnight to midnight in ${h(model.timezone)}.</p></footer>
 </body>

@@ -172,6 +172,8 @@ describe('once someone is on a dataset, every later message says so and reminder
   it('refuses to ack a dataset that is not in checks/, naming the ones that are', async () => {
     const answer = await ack(['no-such', '--by', 'Jane'], ACKED_AT);
     expect(answer.code).toBe(2);
-    expect(answer.stderr).toContain('No dataset "no-such": acknowledge one of placements');
+    expect(answer.stderr).toContain(
+      '"no-such" is not a dataset or a watched alarm. The datasets are: placements.',
+    );
   });
 });

@@ -91,7 +91,11 @@ describe('Slack buttons reach the interactions function through its URL', () => 
     await dynamo.createTable(TABLE);
     const settings = `${SETTINGS}slackApp:\n  signingSecret: \${secret:${SECRET_NAME}}\n`;
     config = await loadConfig({
-      dir: writeTree({ 'stalewatch.yml': settings, 'placements.yml': PLACEMENTS }),
+      dir: writeTree({
+        'stalewatch.yml': settings,
+        'placements.yml': PLACEMENTS,
+        'alarms/website.yml': 'alarm: tis-prod-website-health\ntitle: TIS website\nowner: platform\n',
+      }),
       env: {},
     });
     const configFile = join(writeTree({}), 'compiled.json');
@@ -243,6 +247,18 @@ describe('Slack buttons reach the interactions function through its URL', () => 
     expect(JSON.stringify(standIns.state.responses[0]?.body)).toContain(
       'no alerts about this dataset until Tuesday 29 December 09:00',
     );
+  });
+
+  it("records who is on an alarm from its message's I'm on it, as for a dataset", async () => {
+    // Act
+    const answer = await handler(click({ dataset: 'alarm/tis-prod-website-health' }), context);
+    // Assess
+    expect(answer.statusCode).toBe(200);
+    const onAlarm = await dynamoAcknowledgements(dynamo.client, TABLE).current([
+      'alarm/tis-prod-website-health',
+    ]);
+    expect(onAlarm.get('alarm/tis-prod-website-health')).toMatchObject({ by: 'Jane Smith', via: 'slack' });
+    expect(standIns.state.responses).toHaveLength(1);
   });
 
   it('answers 400 to a signed click about a dataset this deployment does not have', async () => {

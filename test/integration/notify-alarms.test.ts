@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
+import { main } from '../../lib/runtime/cli/main';
 import { compositeAlarmEvent, metricAlarmEvent } from '../helpers/alarm-events';
 import { startDynamo } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
@@ -37,6 +38,21 @@ describe('CloudWatch alarms through the notify function, with its real clients a
   let standIns: Awaited<ReturnType<typeof startNotifyStandIns>>;
   let handler: (event: unknown, context: Context) => Promise<Record<string, unknown>>;
   const context = { getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+  let checksDir = '';
+  /** `stalewatch <args>` in this process, on the test's clock, against the test's table. */
+  const cli = async (args: string[], at: Date) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await main([...args, '--checks', checksDir, '--table', 'stalewatch-test-state'], {
+      env: process.env,
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      clock: () => at,
+      monotonic: () => performance.now(),
+      newRunId: () => 'run',
+    });
+    return { code, stdout, stderr };
+  };
   /** What each webhook (placements = the data lead, platform) received since the last call. */
   const received = () => {
     const out = standIns.state.slack.splice(0).map((m) => ({
@@ -57,15 +73,13 @@ describe('CloudWatch alarms through the notify function, with its real clients a
       'audience: platform',
       'audience: platform\n    slack: ${ssm:/stalewatch/slack/platform}',
     );
-    const config = await loadConfig({
-      dir: writeTree({
-        'stalewatch.yml': settings,
-        'alarms/website.yml': WEBSITE,
-        'alarms/database.yml': DATABASE,
-        'alarms/service.yml': SERVICE,
-      }),
-      env: {},
+    checksDir = writeTree({
+      'stalewatch.yml': settings,
+      'alarms/website.yml': WEBSITE,
+      'alarms/database.yml': DATABASE,
+      'alarms/service.yml': SERVICE,
     });
+    const config = await loadConfig({ dir: checksDir, env: {} });
     const configFile = join(writeTree({}), 'compiled.json');
     writeFileSync(configFile, compileConfig(config, [2026]));
     Object.assign(process.env, {
@@ -245,5 +259,44 @@ describe('CloudWatch alarms through the notify function, with its real clients a
       skipped: ['no file in checks/ watches the alarm billing-alarm'],
     });
     expect(received()).toEqual([]);
+  });
+
+  it('stalewatch ack and snooze take an alarm’s name: reminders stop, and the recovery says who was on it', async () => {
+    // Prepare: the disk alarm goes off on Wednesday at 09:00.
+    jest.setSystemTime(new Date('2026-11-25T09:01:00Z'));
+    await handler(diskAlarm('ALARM', '2026-11-25T09:00:00.000Z', 4 * GiB), context);
+    received();
+    // Act 1: Sam says he is on it at 09:10; someone mistypes the name of the other alarm.
+    const sam = await cli(
+      ['ack', 'tis-prod-db-free-storage', '--by', 'Sam Patel'],
+      new Date('2026-11-25T09:10:00Z'),
+    );
+    const typo = await cli(
+      ['snooze', 'tis-prod-servce', '--until', '2026-11-27T09:00'],
+      new Date('2026-11-25T09:11:00Z'),
+    );
+    // Act 2: a day later the schedule finds the reminder due; then the alarm is OK again.
+    jest.setSystemTime(new Date('2026-11-26T09:30:00Z'));
+    const reminders = await handler({ release: true }, context);
+    const remindedOfDisk = received().filter((m) => m.text.includes('disk space'));
+    jest.setSystemTime(new Date('2026-11-26T10:01:00Z'));
+    await handler(diskAlarm('OK', '2026-11-26T10:00:00.000Z', 9 * GiB), context);
+
+    // Assess
+    expect(sam).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('Who is on TIS database disk space: Sam Patel (since 09:10)'),
+    });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(
+      '"tis-prod-servce" is not a dataset or a watched alarm — did you mean "tis-prod-service"?',
+    );
+    expect(remindedOfDisk).toEqual([]);
+    expect(reminders).toMatchObject({
+      skipped: expect.arrayContaining(['alarm/tis-prod-db-free-storage: Sam Patel is on it, so no reminder']),
+    });
+    const recovery = received().filter((m) => m.text.includes('disk space'));
+    expect(recovery).toHaveLength(2);
+    expect(recovery[0]?.body).toContain('Sam Patel (since Wednesday 25 November 09:10)');
   });
 });

@@ -84,6 +84,10 @@ describeInChromium('the status page in headless Chromium', () => {
       onIt: [...document.querySelectorAll('dt')]
         .filter((d) => d.textContent === 'Who is on it')
         .map((d) => d.nextElementSibling?.textContent),
+      waitingOn: [...document.querySelectorAll('dt')]
+        .filter((d) => d.textContent === 'Waiting on')
+        .map((d) => d.nextElementSibling?.textContent),
+      alarms: [...document.querySelectorAll('h3[id^="alarm-"]')].map((h) => h.textContent),
       scripts: document.scripts.length,
     }));
 
@@ -95,7 +99,11 @@ describeInChromium('the status page in headless Chromium', () => {
         /^Day by day, oldest first: .+ (on time|late|out of date|could not check)$/.test(s ?? ''),
       ),
     ).toBe(true);
-    expect(seen.onIt).toContain('Jane Smith (since Monday 23 November 09:20)');
+    expect(seen.onIt).toContain('Jane Smith (since 09:20)');
+    // The datasets made from the nightly sync say so; the alarms have their own part.
+    expect(seen.waitingOn).toEqual(['Nightly ESR sync', 'Nightly ESR sync']);
+    expect(seen.headings).toContain('Alarms');
+    expect(seen.alarms).toEqual(['TIS website', 'TIS database disk space']);
     expect(seen.scripts).toBe(0);
     await page.close();
   });

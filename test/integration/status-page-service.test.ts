@@ -1,8 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
+import { dynamoAcknowledgements } from '../../lib/adapters/aws/acknowledgements';
+import { dynamoAlarmStore } from '../../lib/adapters/aws/alarms';
 import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
+import type { AlarmState } from '../../lib/core/alarms/news';
 import { startDynamo, startEventRecorder } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { pgliteFolder } from '../helpers/databases';
@@ -39,7 +42,12 @@ describe('the deployed runSource writes the status page to the stack’s bucket 
       "CREATE TABLE public.placement (id int, last_modified timestamp); INSERT INTO public.placement VALUES (1, '2026-11-21 02:14:00')",
     );
     const config = await loadConfig({
-      dir: writeTree({ 'stalewatch.yml': SETTINGS, 'placements.yml': PLACEMENTS }),
+      dir: writeTree({
+        'stalewatch.yml': SETTINGS,
+        'placements.yml': PLACEMENTS,
+        'alarms/tis-website.yml':
+          'alarm: tis-prod-website-health\ntitle: TIS website is not answering\nowner: platform\n',
+      }),
       env: {},
     });
     const configFile = join(writeTree({}), 'compiled.json');
@@ -108,18 +116,53 @@ describe('the deployed runSource writes the status page to the stack’s bucket 
     expect(text).not.toMatch(/placements\/updated-recently|SELECT|public\.placement/);
   });
 
+  it('says who is on a dataset from its acknowledgement, and shows the watched alarms', async () => {
+    // Prepare: Jane said she is on placements at 10:20; the website alarm went off at 09:53.
+    await dynamoAcknowledgements(dynamo.client, 'stalewatch-test-state').acknowledge({
+      dataset: 'placements',
+      by: 'Jane Smith',
+      slackUserId: null,
+      at: '2026-11-23T10:20:00.000Z',
+      via: 'slack',
+    });
+    const alarm = {
+      checkId: 'alarm/tis-prod-website-health',
+      status: 'fail',
+      since: '2026-11-23T09:53:00.000Z',
+      dataStatus: 'fail',
+      staleSince: '2026-11-23T09:53:00.000Z',
+      lastUpdatedAt: null,
+      observed: null,
+      rowCounts: [],
+      lastNotifiedAt: '2026-11-23T09:53:00.000Z',
+      runId: 'alarm-event',
+      runAt: '2026-11-23T09:53:00.000Z',
+      version: 1,
+    } as unknown as AlarmState;
+    await dynamoAlarmStore(dynamo.client, 'stalewatch-test-state').save(alarm, 0);
+
+    // Act
+    await runAt('2026-11-23T10:45:00.000Z', 'run-ack');
+
+    // Assess
+    const text = textOf(s3.state.puts.at(-1)?.body ?? '');
+    expect(text).toContain('Who is on it Jane Smith (since 10:20)');
+    expect(text).toContain('1 dataset: 1 out of date. 1 alarm: 1 going off.');
+    expect(text).toContain('Alarms TIS website is not answering ✕ Going off Since Monday 23 November 09:53');
+  });
+
   it('still records the run when the bucket cannot be written; the next run’s page replaces it', async () => {
     // Prepare
     s3.state.down = true;
 
     // Act
-    const answer = await runAt('2026-11-23T10:15:00.000Z', 'run-4');
+    const answer = await runAt('2026-11-23T11:15:00.000Z', 'run-4');
 
     // Assess
     expect(answer.runId).toBe('run-4');
-    expect(s3.state.puts).toHaveLength(3);
+    const before = s3.state.puts.length;
     s3.state.down = false;
-    await runAt('2026-11-23T10:30:00.000Z', 'run-5');
-    expect(s3.state.puts).toHaveLength(4);
+    await runAt('2026-11-23T11:30:00.000Z', 'run-5');
+    expect(s3.state.puts).toHaveLength(before + 1);
   });
 });

@@ -245,7 +245,7 @@ describe('the digest', () => {
       contacts['placements-lead'] as Contact,
       [
         entry(1, '2026-11-22T00:00:00.000Z', {
-          onIt: { name: 'Jane Smith', since: '2026-11-23T08:12:00.000Z' },
+          onIt: { by: 'Jane Smith', at: '2026-11-23T08:12:00.000Z' },
           onTimeRate: { onTime: 27, recorded: 30, days: 30 },
         }),
       ],
@@ -253,7 +253,7 @@ describe('the digest', () => {
     );
     // Assess: in the email and in Slack.
     const text = toEmail(digest as never).text;
-    expect(text).toContain('Who is on it: Jane Smith (since Monday 23 November 08:12)');
+    expect(text).toContain('Who is on it: Jane Smith (since 08:12)');
     expect(text).toContain('On time 27 of 30 days');
     expect(
       toSlack(digest as never)[0]

@@ -95,14 +95,57 @@ describe('the status page (without a browser)', () => {
         {
           ...dataset('<script>x</script> & "q"', 'fail'),
           owners: ["O'Brien <b>"],
-          onIt: { name: '<i>J</i>', since: NOW },
+          onIt: { by: '<i>J</i>', at: NOW.toISOString() },
         },
       ],
     });
 
     expect(html).toContain('&lt;script&gt;x&lt;/script&gt; &amp; &quot;q&quot;');
     expect(html).toContain('O&#39;Brien &lt;b&gt;');
-    expect(html).toContain('&lt;i&gt;J&lt;/i&gt; (since Monday 23 November 10:00)');
+    expect(html).toContain('&lt;i&gt;J&lt;/i&gt; (since 10:00)');
     expect(html).not.toMatch(/<script|<link|<img|url\(|@import/i);
+  });
+
+  it('shows what a stale dataset waits on, and who is on it, from the acknowledgement', () => {
+    // Prepare: the sync is out of date, and placements, made from it, too.
+    const sync = { ...freshness({}), id: 'nightly-sync/succeeded' };
+    const placements = { ...freshness({}), id: 'placements/updated-recently' };
+    const config = {
+      settings: { timezone: 'Europe/London', contacts: {} },
+      datasets: [
+        { id: 'nightly-sync', title: 'Nightly ESR sync', owners: [], dependsOn: [], checks: [sync] },
+        {
+          id: 'placements',
+          title: 'Trainee placements',
+          owners: [],
+          dependsOn: ['nightly-sync'],
+          checks: [placements],
+        },
+      ],
+    } as unknown as Config;
+    const stale = (checkId: string) => ({
+      checkId,
+      status: 'fail' as const,
+      since: '2026-11-23T07:00:00Z',
+      staleSince: '2026-11-23T07:00:00Z',
+      lastUpdatedAt: null,
+    });
+    const current = new Map([
+      [sync.id, stale(sync.id)],
+      [placements.id, stale(placements.id)],
+    ]);
+    const acknowledgements = new Map([['nightly-sync', { by: 'Jane Smith', at: '2026-11-23T09:02:00Z' }]]);
+
+    // Act
+    const html = renderStatusPage(statusPageModel(config, current, [], NOW, { acknowledgements }));
+
+    // Assess
+    const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('Trainee placements ✕ Out of date');
+    expect(text).toMatch(
+      /Trainee placements .* Waiting on Nightly ESR sync Who is on it Nobody has said yet/,
+    );
+    expect(text).toMatch(/Nightly ESR sync ✕ Out of date .* Who is on it Jane Smith \(since 09:02\)/);
+    expect(text.match(/Waiting on/g)).toHaveLength(1);
   });
 });

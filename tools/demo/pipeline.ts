@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { dynamoAcknowledgements } from '../../lib/adapters/aws/acknowledgements';
 import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
 import { STATE_TABLE_KEYS } from '../../lib/adapters/aws/table';
 import type { SourceConnector } from '../../lib/app/ports';
@@ -28,6 +29,10 @@ export async function localPipeline() {
   );
   const store = dynamoStateStore(client, 'stalewatch-demo-state');
   return {
+    /** Who is on which dataset, kept in the same table as in the service ("I'm on it", `stalewatch ack`). */
+    acknowledgements: dynamoAcknowledgements(client, 'stalewatch-demo-state'),
+    /** The stored states of these checks, as notify reads them (one story per cause). */
+    checkStates: (checkIds: readonly string[]) => store.load(checkIds),
     /** Runs every check as `runSource` does, and returns the report and the events it published. */
     async run(config: Config, connectors: Record<string, SourceConnector>, now: Date, runId: string) {
       const published: EventEntry[] = [];

@@ -44,7 +44,8 @@ function sampleHistory(
 
 /**
  * The demo's status page: the shipped checks on the sample data at `now`, with made-up history and
- * one dataset somebody is on, as `npm run screenshot:status` shows it in the README.
+ * the nightly sync somebody is on (and the datasets waiting on it), and the sample alarms going off, as
+ * `npm run screenshot:status` shows it in the README.
  */
 export async function demoStatusPage(now: Date): Promise<string> {
   const config = await loadConfig({ dir: join(__dirname, '..', '..', 'checks'), env: {} });
@@ -57,20 +58,22 @@ export async function demoStatusPage(now: Date): Promise<string> {
     const staleSince = new Map(report.results.map((r) => [r.check.id, r.staleSince]));
     const runs = historyOfResults(report.results, now);
     const history = [...sampleHistory(runs, staleSince, now), ...runs];
-    const firstStale = config.datasets.find((d) =>
-      report.results.some((r) => r.check.dataset === d.id && r.status === 'fail'),
+    // Jane is on the nightly sync, which holds up the datasets made from it ("Waiting on").
+    const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000).toISOString();
+    const onIt = new Map([['nightly-sync', { by: 'Jane Smith', at: minutesAgo(40) }]]);
+    // The sample alarms (tools/demo/alarms.ts): the website down since 09:53, the disk low since 09:20.
+    const alarm = (name: string, since: string) =>
+      [
+        `alarm/${name}`,
+        { checkId: `alarm/${name}`, status: 'fail' as const, since, staleSince: since, lastUpdatedAt: null },
+      ] as const;
+    const alarms = new Map([
+      alarm('tis-prod-website-health', minutesAgo(7)),
+      alarm('tis-prod-db-free-storage', minutesAgo(40)),
+    ]);
+    return renderStatusPage(
+      statusPageModel(config, current, history, now, { acknowledgements: onIt, alarms }),
     );
-    const onIt = new Map(
-      firstStale
-        ? [
-            [
-              firstStale.id,
-              { name: 'Jane Smith', since: new Date(now.getTime() - 40 * 60_000).toISOString() },
-            ],
-          ]
-        : [],
-    );
-    return renderStatusPage(statusPageModel(config, current, history, now, onIt));
   } finally {
     await db.close();
   }

@@ -3,6 +3,8 @@ import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { StatusStatePort } from '../../app/ports';
 import { type HistoryEntry, historyEntrySchema } from '../../core/history';
 import { forEachConcurrently } from '../../core/util/concurrently';
+import { dynamoAcknowledgements } from './acknowledgements';
+import { alarmIds } from './alarms';
 import { dynamoStateStore, key as stateKey } from './dynamo-state';
 
 /** How many checks' history is read at once: round trips overlap, DynamoDB is not flooded. */
@@ -16,21 +18,27 @@ const CONCURRENCY = 16;
 export function dynamoStatusState(client: DynamoDBClient, table: string): StatusStatePort {
   const doc = DynamoDBDocumentClient.from(client);
   const store = dynamoStateStore(client, table);
+  const acknowledgements = dynamoAcknowledgements(client, table);
+  const states = async (checkIds: readonly string[]) => {
+    const stored = await store.load(checkIds);
+    return new Map(
+      [...stored].map(([id, s]) => [
+        id,
+        {
+          checkId: id,
+          status: s.status,
+          since: s.since,
+          staleSince: s.staleSince,
+          lastUpdatedAt: s.lastUpdatedAt,
+        },
+      ]),
+    );
+  };
   return {
-    async states(checkIds) {
-      const stored = await store.load(checkIds);
-      return new Map(
-        [...stored].map(([id, s]) => [
-          id,
-          {
-            checkId: id,
-            status: s.status,
-            since: s.since,
-            staleSince: s.staleSince,
-            lastUpdatedAt: s.lastUpdatedAt,
-          },
-        ]),
-      );
+    states,
+    acknowledgements: (ids) => acknowledgements.current(ids),
+    async alarms() {
+      return states(await alarmIds(doc, table));
     },
 
     async history(checkIds, from) {

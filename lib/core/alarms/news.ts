@@ -1,4 +1,5 @@
 import { eventIdOf } from '../events/build';
+import { type Acknowledgement, whoIsOnIt } from '../loop/acknowledgement';
 import type { Alert } from '../messages/model';
 import { moment } from '../messages/words';
 import type { AlarmWatch, Contact, Status } from '../model/config';
@@ -171,6 +172,8 @@ export interface AlarmAlertContext {
   zone: string;
   contacts: Record<string, Contact>;
   now: Date;
+  /** Who said they are on the alarm (`stalewatch ack <alarm name>`), if anyone. */
+  acknowledgement?: Pick<Acknowledgement, 'by' | 'at'> | null;
 }
 
 function technicalDetails(news: AlarmNews, watch: AlarmWatch): NonNullable<Alert['details']> {
@@ -254,8 +257,11 @@ export function alarmAlert(
     label: watch.owners.length === 1 ? 'Owner' : 'Owners',
     value: watch.owners.map((id) => ctx.contacts[id]?.name ?? id).join(', '),
   });
-  // Acknowledgements ("I'm on it") fill this in; until someone says so, the message does not guess.
-  if (news.kind !== 'recovered' && news.kind !== 'error-recovered')
+  // Acknowledgements (`stalewatch ack`) fill this in, and a recovery still says who was on it; until
+  // someone says so, the message does not guess.
+  if (ctx.acknowledgement)
+    facts.push({ label: 'Who is on it', value: whoIsOnIt(ctx.acknowledgement, zone, now) });
+  else if (news.kind !== 'recovered' && news.kind !== 'error-recovered')
     facts.push({ label: 'Who is on it', value: 'nobody has said so yet' });
   const platform = contact.audience === 'platform';
   const bad = news.kind === 'stale' || news.kind === 'still-stale';
@@ -279,6 +285,10 @@ export function alarmAlert(
     forwardNote,
     technical: null,
     ...(platform ? { details: technicalDetails(news, watch) } : {}),
+    // "I'm on it" and "Snooze" act on the alarm as on a dataset (its snooze and acknowledgement key).
+    ...(news.kind === 'stale' || news.kind === 'still-stale' || news.kind === 'error'
+      ? { loop: { dataset: news.checkId } }
+      : {}),
     key: news.eventId,
   };
 }

@@ -25,7 +25,8 @@ export const interactionSchema = z.looseObject({
     .array(
       z.looseObject({
         action_id: z.enum([ACTIONS.ack, ACTIONS.snooze]),
-        value: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+        // A dataset id, or a watched alarm (`alarm/<CloudWatch alarm name>`: no control characters).
+        value: z.string().regex(/^(?:[a-z0-9][a-z0-9-]*|alarm\/[^\p{Cc}]{1,255})$/u),
       }),
     )
     .min(1),

@@ -6,8 +6,10 @@ import {
   transitionOfDetailType,
 } from '../events/types';
 import { type Acknowledgement, whoIsOnIt } from '../loop/acknowledgement';
+import type { DatasetNow } from '../loop/cause';
 import type { Contact, Settings } from '../model/config';
 import { activityBasis, countersResetNote } from '../report/activity-words';
+import { affectedFact, dependantWords } from './cause';
 import type { Alert, Moment } from './model';
 import {
   capitalise,
@@ -26,6 +28,11 @@ export interface AlertContext {
   now: Date;
   /** Who said they are on the dataset, if anyone: "Who is on it: Jane Smith (since 10:02)". */
   acknowledgement?: Pick<Acknowledgement, 'by' | 'at'> | null;
+  /**
+   * Its place in a story (docs/semantics.md "One story per cause"): the stale or erroring dataset it
+   * waits on, and the datasets out of date because of it.
+   */
+  story?: { cause: DatasetNow | null; affected: readonly DatasetNow[]; key?: string } | null;
 }
 
 /** The command that runs a dataset's checks again, for the platform team. */
@@ -204,6 +211,12 @@ export function alertOf(
       ),
     );
   }
+  const stale = kind === 'stale' || kind === 'still-stale';
+  const cause =
+    stale && ctx.story?.cause ? dependantWords(ctx.story.cause, d.title, ctx.settings, ctx.now) : null;
+  if (cause) facts.push(cause.fact);
+  if ((stale || kind === 'error') && ctx.story && ctx.story.affected.length > 0)
+    facts.push(affectedFact(ctx.story.affected));
   facts.push({
     label: d.owners.length === 1 ? 'Owner' : 'Owners',
     value: ownersInWords(d, ctx.settings.contacts),
@@ -219,12 +232,12 @@ export function alertOf(
     kind,
     audience: contact.audience,
     state: STATE[kind],
-    headline: headlineOf(kind, d, ctx.now),
+    headline: `${headlineOf(kind, d, ctx.now)}${cause?.because ?? ''}`,
     tone: toneOf(kind, d),
     facts,
     // A recovery says what is right again, not what was wrong as if it still held.
     impact: kind === 'stale' || kind === 'still-stale' ? d.impact : null,
-    action: kind === 'stale' || kind === 'still-stale' ? d.action : null,
+    action: cause ? cause.action : kind === 'stale' || kind === 'still-stale' ? d.action : null,
     forwardNote: platform ? null : forwardNoteOf(kind, d, since),
     technical: platform
       ? {
@@ -239,6 +252,7 @@ export function alertOf(
     ...(kind === 'stale' || kind === 'still-stale' || kind === 'error'
       ? { loop: { dataset: d.dataset } }
       : {}),
-    key: d.eventId,
+    // A dependant's stale news has its story's key: one message per dataset and run, whichever check says it.
+    key: ctx.story?.key ?? d.eventId,
   };
 }

@@ -1,9 +1,10 @@
 import { watchOf } from '../alarms/watch';
 import { isStale } from '../evaluate/status';
 import { dailyRecord, type HistoryEntry } from '../history';
+import { type Acknowledgement, whoIsOnIt } from '../loop/acknowledgement';
+import { rootCauseOf } from '../loop/cause';
 import type { Config, Contact } from '../model/config';
 import { type CheckStateInput, checkStateSchema } from '../model/state';
-import { formatLocal } from '../time/zone';
 import type { Alert, DigestItem } from './model';
 import { countOf, lengthInWords, whenInWords } from './wording';
 
@@ -40,9 +41,11 @@ export interface DigestEntry extends Omit<DigestCheck, 'checkId'> {
   action: string | null;
   /** A CloudWatch alarm in ALARM (no "last updated" to say). */
   alarm?: true;
-  /** Who said they are on it, and since when (from acknowledgements; absent until someone does). */
-  onIt?: { name: string; since: string } | null;
+  /** Who said they are on it, and since when: its acknowledgement (absent until someone does). */
+  onIt?: Pick<Acknowledgement, 'by' | 'at'> | null;
   onTimeRate?: OnTimeRate | null;
+  /** The title of the stale dataset it depends on (`dependsOn`): its root cause. */
+  waitingOn?: string | null;
 }
 
 /** The message model keeps times as ISO-8601 text (as events carry them). */
@@ -178,7 +181,15 @@ export function digestEntries(
       onTimeRate: onTimeRate(dataset.id),
     });
   }
-  return [...byDataset.values()];
+  // A stale dataset whose cause (`dependsOn`) is stale too says what it waits on. (A check that cannot
+  // run is not in a digest's checks, so only a stale cause is named here.)
+  const conditionOf = (id: string) => (byDataset.get(id)?.state === 'stale' ? 'stale' : 'ok');
+  return [...byDataset.values()].map((e) => {
+    if (e.state !== 'stale' || e.alarm) return e;
+    const cause = rootCauseOf(config, e.dataset, conditionOf);
+    const title = cause ? config.datasets.find((d) => d.id === cause)?.title : undefined;
+    return title ? { ...e, waitingOn: title } : e;
+  });
 }
 
 /** `On time 27 of 30 days`; `On time 5 of the 6 days checked in the last 30`. */
@@ -226,8 +237,9 @@ function staleItem(e: DigestEntry, ctx: DigestContext): DigestItem {
     lines: [
       first,
       ...(meaning.length > 0 ? [meaning.join(' ')] : []),
+      ...(e.waitingOn ? [`Waiting on: ${e.waitingOn}`] : []),
       e.onIt
-        ? `Who is on it: ${e.onIt.name} (since ${formatLocal(new Date(e.onIt.since), ctx.zone, ctx.now)})`
+        ? `Who is on it: ${whoIsOnIt(e.onIt, ctx.zone, ctx.now)}`
         : 'Who is on it: nobody has said so yet',
       ...(e.onTimeRate ? [onTimeInWords(e.onTimeRate)] : []),
     ],

@@ -166,6 +166,11 @@ export interface Dataset {
   snoozeUntil: Date | null;
   impact: string | null;
   action: string | null;
+  /**
+   * The datasets it is made from (`dependsOn`): while one of them (or one they depend on) is stale or
+   * cannot be checked, this one's staleness is told as theirs (docs/semantics.md "One story per cause").
+   */
+  dependsOn: string[];
   /** Whether its checks get CloudWatch metrics of their own: its `metrics`, else the settings'. */
   metrics: MetricsLevel;
   /** The file it was read from, as shown to the user. */

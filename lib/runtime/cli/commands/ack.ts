@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoAcknowledgements } from '../../../adapters/aws/acknowledgements';
+import { watchedOf } from '../../../app/select';
 import { loadConfig } from '../../../config/load';
 import { UsageError } from '../../../core/errors';
 import { whoIsOnIt } from '../../../core/loop/acknowledgement';
@@ -22,11 +23,7 @@ export interface AckFlags {
  */
 export async function ackCommand(io: CliIo, dataset: string, flags: AckFlags): Promise<number> {
   const config = await loadConfig({ dir: flags.checks, env: io.env });
-  const found = config.datasets.find((d) => d.id === dataset);
-  if (!found) {
-    const known = config.datasets.map((d) => d.id).join(', ');
-    throw new UsageError(`No dataset "${dataset}": acknowledge one of ${known || 'the datasets in checks/'}`);
-  }
+  const found = watchedOf(config, dataset);
   const by = flags.by.trim();
   if (!by || by.length > 80)
     throw new UsageError('--by takes the name people should read, e.g. --by "Jane Smith"');
@@ -36,7 +33,7 @@ export async function ackCommand(io: CliIo, dataset: string, flags: AckFlags): P
   const client = new DynamoDBClient(flags.region ? { region: flags.region } : {});
   try {
     const { recorded, current } = await dynamoAcknowledgements(client, table).acknowledge({
-      dataset,
+      dataset: found.id,
       by,
       slackUserId: null,
       at: now.toISOString(),

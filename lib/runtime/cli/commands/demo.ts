@@ -5,10 +5,13 @@ import { sampleAlarmEvents } from '../../../../tools/demo/alarms';
 import { localPipeline } from '../../../../tools/demo/pipeline';
 import { sampleSql } from '../../../../tools/demo/sample';
 import { connectorForUrl } from '../../../adapters/sql/connect';
-import { alertsByContact, previewFiles, previews } from '../../../app/preview';
+import { alertsByContact, type PreviewContext, previewFiles, previews, storyIn } from '../../../app/preview';
 import { loadConfig } from '../../../config/load';
 import { alarmPreview } from '../../../core/alarms/preview';
 import { type EventEntry, RUN_COMPLETED } from '../../../core/events/types';
+import type { Acknowledgement } from '../../../core/loop/acknowledgement';
+import { type DatasetNow, datasetNow } from '../../../core/loop/cause';
+import type { Config } from '../../../core/model/config';
 import type { RunReport } from '../../../core/model/run';
 import { resultMessage } from '../../../core/report/message';
 import { formatTextReport } from '../../../core/report/text';
@@ -41,9 +44,10 @@ function writePreviews(
   events: readonly EventEntry[],
   alarms: ReturnType<typeof alarmPreview>['byContact'],
   now: Date,
+  preview: PreviewContext,
 ): string[] {
   mkdirSync(PREVIEW_DIR, { recursive: true });
-  const byContact = alertsByContact(config, events, now);
+  const byContact = alertsByContact(config, events, now, preview);
   for (const [id, { contact, alerts }] of alarms) {
     const entry = byContact.get(id) ?? { contact, alerts: [] };
     entry.alerts.push(...alerts);
@@ -57,13 +61,36 @@ function writePreviews(
   );
 }
 
-function eventLines(events: readonly EventEntry[]): string[] {
+/**
+ * Each event of a run, whom it goes to, and what notify makes of it: told as part of its cause's story,
+ * or not sent (someone is on it; its cause is still stale).
+ */
+function eventLines(
+  events: readonly EventEntry[],
+  config: Config,
+  report: RunReport,
+  acks: ReadonlyMap<string, Acknowledgement>,
+  datasets: ReadonlyMap<string, DatasetNow>,
+): string[] {
   if (events.length === 0)
     return ['  (nothing new to say: a dataset that stays stale is silent until its reminder is due)'];
+  const titleOf = (id: string) => config.datasets.find((d) => d.id === id)?.title ?? id;
+  const keys = new Map<string, string>();
   return events.flatMap((e) => {
     if (e.detailType === RUN_COMPLETED) return [];
     const d = e.detail;
-    return `  ${e.detailType.padEnd(20)} ${d.title} · ${d.checkId.split('/')[1]} → ${d.owners.join(', ')}`;
+    const line = `  ${e.detailType.padEnd(20)} ${d.title} · ${d.checkId.split('/')[1]} → ${d.owners.join(', ')}`;
+    const ack = acks.get(d.dataset);
+    if (ack && d.transition === 'still-stale') return `${line} (not sent: ${ack.by} is on it)`;
+    const story = storyIn(config, datasets, e, report.now);
+    if (story && !story.tell) return `${line} (not sent: waiting on ${story.cause?.title})`;
+    const first = story?.key ? keys.get(story.key) : undefined;
+    if (first) return `${line} (in the same message as ${first}: one per dataset)`;
+    if (story?.key) keys.set(story.key, d.checkId.split('/')[1] ?? d.checkId);
+    if (story?.cause) return `${line} (told as part of ${story.cause.title}'s story)`;
+    if (story && story.affected.length > 0)
+      return `${line} (lists ${story.affected.map((a) => titleOf(a.id)).join(', ')})`;
+    return line;
   });
 }
 
@@ -78,6 +105,12 @@ function activityLines(report: RunReport, zone: string): string {
   return lines.length
     ? `\nTables with no timestamp column, judged by whether they changed since the first run:\n${lines.join('\n')}\n`
     : '';
+}
+
+/** Each dataset as the state table has it after a run: what notify reads to tell one story per cause. */
+async function storedDatasets(config: Config, pipeline: Awaited<ReturnType<typeof localPipeline>>) {
+  const states = await pipeline.checkStates(config.checks.map((c) => c.id));
+  return new Map(config.datasets.map((d) => [d.id, datasetNow(d, states)]));
 }
 
 /**
@@ -96,22 +129,35 @@ export async function demoCommand(io: CliIo, flags: { now?: string } = {}): Prom
     const connectors = { tis: connectorForUrl('tis', db), warehouse: connectorForUrl('warehouse', db) };
     const zone = config.settings.timezone;
 
+    // Someone saw the sync fail before Stalewatch said so, and said they are on it, as
+    // `stalewatch ack nightly-sync --by "Jane Smith"` (or Slack's "I'm on it") records it.
+    const onIt = await pipeline.acknowledgements.acknowledge({
+      dataset: 'nightly-sync',
+      by: 'Jane Smith',
+      slackUserId: null,
+      at: new Date(now.getTime() - 5 * MINUTE).toISOString(),
+      via: 'cli',
+    });
+    const acks = await pipeline.acknowledgements.current(config.datasets.map((d) => d.id));
     const first = await pipeline.run(config, connectors, now, io.newRunId());
     io.stdout.write(formatTextReport(first.report, config));
     io.stdout.write(
-      `\nEvents this run publishes (what alerts are made from):\n${eventLines(first.events).join('\n')}\n`,
+      `\nBefore this run, ${onIt.current.by} said she is on Nightly ESR sync, at ${formatLocal(new Date(onIt.current.at), zone, now)} (stalewatch ack nightly-sync --by "Jane Smith").\n`,
+    );
+    io.stdout.write(
+      `\nEvents this run publishes (what alerts are made from):\n${eventLines(first.events, config, first.report, acks, await storedDatasets(config, pipeline)).join('\n')}\n`,
     );
 
     const later = new Date(now.getTime() + 15 * MINUTE);
     const second = await pipeline.run(config, connectors, later, io.newRunId());
     io.stdout.write(
-      `\nThe next run, ${formatLocal(later, zone, now)}:\n${eventLines(second.events).join('\n')}\n`,
+      `\nThe next run, ${formatLocal(later, zone, now)}:\n${eventLines(second.events, config, second.report, acks, await storedDatasets(config, pipeline)).join('\n')}\n`,
     );
 
     const tomorrow = new Date(now.getTime() + 24 * 60 * MINUTE);
     const third = await pipeline.run(config, connectors, tomorrow, io.newRunId());
     io.stdout.write(
-      `\nA day later, ${formatLocal(tomorrow, zone, now)}, when reminders are due:\n${eventLines(third.events).join('\n')}\n`,
+      `\nA day later, ${formatLocal(tomorrow, zone, now)}, when reminders are due:\n${eventLines(third.events, config, third.report, acks, await storedDatasets(config, pipeline)).join('\n')}\n`,
     );
     io.stdout.write(activityLines(third.report, zone));
     // The seed's other two sample problems, "the app is down" and "resource usage is nearing its limit":
@@ -120,7 +166,10 @@ export async function demoCommand(io: CliIo, flags: { now?: string } = {}): Prom
     io.stdout.write(
       `\nCloudWatch alarms going off (checks/alarms/; in the service, notify takes them from the default bus):\n${alarms.lines.join('\n')}\n`,
     );
-    const written = writePreviews(config, first.events, alarms.byContact, now);
+    const written = writePreviews(config, first.events, alarms.byContact, now, {
+      report: first.report,
+      acknowledgements: acks,
+    });
     io.stdout.write(
       `\nThe messages of the first run and of the alarms, as each contact would get them (not sent), are in ${PREVIEW_DIR}/:\n` +
         `${written.map((f) => `  ${f}`).join('\n')}\n` +

@@ -68,7 +68,7 @@ export async function previewCommand(io: CliIo, flags: PreviewFlags): Promise<nu
   const { config, report } = await runOnce(io, flags);
   const byContact = flags.digest
     ? digestAlerts(config, report)
-    : alertsByContact(config, eventsFromEmptyState(config, report), report.now);
+    : alertsByContact(config, eventsFromEmptyState(config, report), report.now, { report });
   writeAll(io, out, byContact, Boolean(config.settings.slackApp));
   return exitCodeOf(report);
 }

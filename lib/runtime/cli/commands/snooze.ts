@@ -1,9 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoHolds } from '../../../adapters/aws/holds';
-import { selectChecks } from '../../../app/select';
+import { watchedOf } from '../../../app/select';
 import { loadConfig } from '../../../config/load';
 import { UsageError } from '../../../core/errors';
-import type { Config, Dataset } from '../../../core/model/config';
 import { formatWhen } from '../../../core/time/zone';
 import type { CliIo } from '../io';
 import { parseNow } from '../options';
@@ -44,8 +43,13 @@ export async function snoozeCommand(
   try {
     const holds = dynamoHolds(client, table);
     if (flags.list) {
+      // Datasets, and alarms watched by name (a prefix's alarms are snoozed by their own names).
+      const things = [
+        ...config.datasets.map((d) => d.id),
+        ...(config.alarms ?? []).filter((a) => !a.prefix).map((a) => `alarm/${a.name}`),
+      ].map((id) => watchedOf(config, id));
       const snoozed = await Promise.all(
-        config.datasets.map(async (d) => ({ d, until: await holds.snoozedUntil(d.id) })),
+        things.map(async (d) => ({ d, until: await holds.snoozedUntil(d.id) })),
       );
       const lines = snoozed.flatMap(({ d, until }) => [
         ...(until && until > now
@@ -60,7 +64,7 @@ export async function snoozeCommand(
       io.stdout.write(lines.length ? `${lines.join('\n')}\n` : `No dataset is snoozed (table ${table}).\n`);
       return 0;
     }
-    const found = datasetOf(config, dataset as string);
+    const found = watchedOf(config, dataset as string);
     if (flags.clear) {
       await holds.clearSnooze(found.id);
       const inFile = found.snoozeUntil && found.snoozeUntil > now;
@@ -94,12 +98,4 @@ export function regionMissing(error: unknown): UsageError | null {
         { cause: error },
       )
     : null;
-}
-
-/** The dataset `id` names; a check id is refused with the dataset to write instead. */
-function datasetOf(config: Config, id: string): Dataset {
-  selectChecks(config, [id]);
-  const found = config.datasets.find((d) => d.id === id);
-  if (!found) throw new UsageError(`"${id}" is a check id; snooze a dataset: ${id.split('/')[0]}`);
-  return found;
 }

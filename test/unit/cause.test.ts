@@ -1,0 +1,154 @@
+import { answerCause, CAUSE_WAIT_LIMIT_MS, type DatasetNow } from '../../lib/core/loop/cause';
+import { digestEntries, digestOf } from '../../lib/core/messages/digest';
+import { toEmail } from '../../lib/core/messages/email';
+import type { Config, Contact } from '../../lib/core/model/config';
+
+/** The nightly sync feeds placements, which feeds rotations. */
+const config = {
+  datasets: [
+    { id: 'sync', title: 'Nightly ESR sync', dependsOn: [] },
+    { id: 'placements', title: 'Trainee placements', dependsOn: ['sync'] },
+    { id: 'rotations', title: 'Rotations', dependsOn: ['placements'] },
+  ],
+} as unknown as Config;
+const T = '2026-11-23T10:00:00.000Z';
+const BEFORE = '2026-11-23T09:00:00.000Z';
+const now = (ms = 30_000) => new Date(Date.parse(T) + ms);
+
+/** A dataset now: its condition, the tick it was last judged in, and when it entered its condition. */
+const at = (
+  id: string,
+  condition: DatasetNow['condition'],
+  judgedAt: string | null,
+  enteredAt = judgedAt,
+) => ({
+  id,
+  title: config.datasets.find((d) => d.id === id)?.title ?? id,
+  owners: [`${id}-lead`],
+  subscribers: [],
+  condition,
+  judgedAt,
+  enteredAt: condition === 'ok' ? null : enteredAt,
+  since: condition === 'ok' ? null : enteredAt,
+  lastUpdatedAt: null,
+});
+const map = (...ds: DatasetNow[]) => new Map(ds.map((d) => [d.id, d]));
+
+describe('one story per cause: what notify decides (pure)', () => {
+  it('waits while the cause has not been judged in the tick, and names the cause once it has', () => {
+    // Act
+    const early = answerCause({
+      kind: 'stale',
+      dataset: 'placements',
+      tick: T,
+      now: now(),
+      config,
+      datasets: map(at('sync', 'ok', BEFORE), at('placements', 'stale', T), at('rotations', 'ok', T)),
+    });
+    const judged = answerCause({
+      kind: 'stale',
+      dataset: 'placements',
+      tick: T,
+      now: now(),
+      config,
+      datasets: map(at('sync', 'stale', T), at('placements', 'stale', T), at('rotations', 'ok', T)),
+    });
+    // Assess
+    expect(early).toEqual({ decided: false, waitingFor: ['sync'] });
+    expect(judged).toMatchObject({ decided: true, tell: true, cause: { id: 'sync' }, followUp: null });
+  });
+
+  it('decides with what is known once the tick is older than the wait limit', () => {
+    // Act
+    const answer = answerCause({
+      kind: 'stale',
+      dataset: 'placements',
+      tick: T,
+      now: now(CAUSE_WAIT_LIMIT_MS),
+      config,
+      datasets: map(at('sync', 'ok', BEFORE), at('placements', 'stale', T), at('rotations', 'ok', T)),
+    });
+    // Assess
+    expect(answer).toMatchObject({ decided: true, tell: true, cause: null });
+  });
+
+  it('names the root cause, sends no reminder while it is stale, and follows up once per tick', () => {
+    // Prepare: the sync stale since an hour ago; placements and rotations go stale in this tick.
+    const datasets = map(
+      at('sync', 'stale', T, BEFORE),
+      at('placements', 'stale', T),
+      at('rotations', 'stale', T),
+    );
+    // Act
+    const stale = answerCause({ kind: 'stale', dataset: 'rotations', tick: T, now: now(), config, datasets });
+    const reminder = answerCause({
+      kind: 'still-stale',
+      dataset: 'placements',
+      tick: T,
+      now: now(),
+      config,
+      datasets,
+    });
+    // Assess
+    expect(stale).toMatchObject({ decided: true, cause: { id: 'sync' } });
+    expect(stale.decided && stale.followUp).toMatchObject({
+      key: `affected#sync#${T}`,
+      newlyAffected: [{ id: 'placements' }, { id: 'rotations' }],
+    });
+    expect(reminder).toMatchObject({ decided: true, tell: false });
+  });
+
+  it('lists the affected datasets in the cause’s own message, and no follow-up in the tick it went stale', () => {
+    // Act
+    const datasets = map(at('sync', 'error', T), at('placements', 'stale', T), at('rotations', 'ok', T));
+    const cause = answerCause({ kind: 'error', dataset: 'sync', tick: T, now: now(), config, datasets });
+    const dependant = answerCause({
+      kind: 'stale',
+      dataset: 'placements',
+      tick: T,
+      now: now(),
+      config,
+      datasets,
+    });
+    // Assess
+    expect(cause).toMatchObject({ decided: true, affected: [{ id: 'placements' }] });
+    expect(dependant).toMatchObject({
+      decided: true,
+      cause: { id: 'sync', condition: 'error' },
+      followUp: null,
+    });
+  });
+
+  it('the digest says what a stale dataset waits on', () => {
+    // Prepare
+    const lead = { id: 'lead', name: 'Lead', audience: 'data-lead' } as Contact;
+    const full = {
+      checks: [
+        { id: 'sync/ok', dataset: 'sync' },
+        { id: 'placements/ok', dataset: 'placements' },
+      ],
+      datasets: config.datasets
+        .slice(0, 2)
+        .map((d) => ({ ...d, owners: ['lead'], subscribers: [], impact: null, action: null })),
+    } as unknown as Config;
+    const stale = (checkId: string) => ({
+      checkId,
+      state: 'stale' as const,
+      staleSince: BEFORE,
+      lastUpdatedAt: null,
+      noData: false,
+      recoveredAt: null,
+    });
+    // Act
+    const digest = digestOf(lead, digestEntries(full, [stale('sync/ok'), stale('placements/ok')]), {
+      zone: 'Europe/London',
+      now: now(),
+      lastDigestAt: null,
+      key: 'd',
+    });
+    // Assess
+    const text = toEmail(digest as never).text;
+    expect(text.match(/Waiting on: Nightly ESR sync/g)).toHaveLength(1);
+    expect(text).toMatch(/Trainee placements\n.*\n\s*Waiting on: Nightly ESR sync/);
+  });
+});
