@@ -1,4 +1,3 @@
-import { watchOf } from '../config/alarm';
 import { ALARM_EVENT_SOURCE, readAlarmEvent } from '../core/alarms/event';
 import {
   type AlarmNews,
@@ -10,6 +9,7 @@ import {
   stepOnEvent,
   stepOnReminder,
 } from '../core/alarms/news';
+import { watchOf } from '../core/alarms/watch';
 import { DETAIL_TYPES } from '../core/events/types';
 import type { Acknowledgement } from '../core/loop/acknowledgement';
 import { recipientsOf } from '../core/messages/recipients';

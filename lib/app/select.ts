@@ -1,5 +1,5 @@
-import { watchOf } from '../config/alarm';
 import { didYouMean } from '../config/suggest';
+import { watchOf } from '../core/alarms/watch';
 import { UsageError } from '../core/errors';
 import type { Check, Config } from '../core/model/config';
 
