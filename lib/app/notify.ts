@@ -336,7 +336,12 @@ export async function notify(
     ]);
   }
   const now = ports.clock();
-  const ctx = { settings: config.settings, now, acknowledgement, story: answer };
+  // A dependant no one has taken on says who is on its cause, if anyone is.
+  const causeAcknowledgement =
+    answer?.cause && !acknowledgement
+      ? ((await ports.loop?.acknowledgements.current([answer.cause.id]))?.get(answer.cause.id) ?? null)
+      : null;
+  const ctx = { settings: config.settings, now, acknowledgement, story: answer, causeAcknowledgement };
   const messages = recipientsOf(detailType, detail, config.settings).flatMap(({ contact }) => {
     const alert = alertOf(detailType, detail, contact, ctx);
     return alert ? [{ contact, alert }] : [];

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clearCaches } from '@aws-lambda-powertools/parameters';
+import { dynamoAcknowledgements } from '../../lib/adapters/aws/acknowledgements';
 import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
 import { countdown, type NotifyOutcome, notify } from '../../lib/app/notify';
 import type { StateStore } from '../../lib/app/ports';
@@ -362,6 +363,31 @@ describe('one story per cause, whatever the order in which a tick’s runs arriv
     expect(
       JSON.stringify(standIns.state.slack.find((m) => m.path === webhookOf('sync-lead'))?.body),
     ).toContain('Trainee placements');
+  });
+
+  it('cause acknowledged: the dependant’s message says who is on the cause, not "nobody"', async () => {
+    // Prepare: the sync stale since 10:00 and Jane on it since 10:30; placements goes stale at 11:00.
+    await judge('esr-sync', 'warn', tick(10));
+    await dynamoAcknowledgements(dynamo.client, process.env.STALEWATCH_STATE_TABLE as string).acknowledge({
+      dataset: 'esr-sync',
+      by: 'Jane Smith',
+      slackUserId: null,
+      at: '2026-11-23T10:30:00.000Z',
+      via: 'cli',
+    });
+    jest.setSystemTime(new Date(tick(11)));
+    await judge('esr-sync', 'warn', tick(11));
+    await judge('placements', 'warn', tick(11));
+    await judge('rotations', 'pass', tick(11));
+    // Act
+    await notifier().send(eventOf('placements', 'Dataset Stale', tick(11)));
+    // Assess
+    const message = JSON.stringify(
+      standIns.state.slack.find((m) => m.path === webhookOf('placements-lead'))?.body,
+    );
+    expect(message).toContain('because Nightly ESR sync has not been updated');
+    expect(message).toContain('Jane Smith, on Nightly ESR sync (since 10:30)');
+    expect(message).not.toContain('nobody has said so yet');
   });
 
   it('a cause whose run never lands in the tick: the dependant is told alone once the wait is over', async () => {

@@ -151,4 +151,45 @@ describe('one story per cause: what notify decides (pure)', () => {
     expect(text.match(/Waiting on: Nightly ESR sync/g)).toHaveLength(1);
     expect(text).toMatch(/Trainee placements\n.*\n\s*Waiting on: Nightly ESR sync/);
   });
+
+  it('the digest of a dependant no one is on says who is on its cause, not "nobody"', () => {
+    // Prepare: the sync and placements stale; Jane is on the sync (as runDigest reads acknowledgements).
+    const lead = { id: 'lead', name: 'Lead', audience: 'data-lead' } as Contact;
+    const full = {
+      checks: [
+        { id: 'sync/ok', dataset: 'sync' },
+        { id: 'placements/ok', dataset: 'placements' },
+      ],
+      datasets: config.datasets
+        .slice(0, 2)
+        .map((d) => ({ ...d, owners: ['lead'], subscribers: [], impact: null, action: null })),
+    } as unknown as Config;
+    const stale = (checkId: string) => ({
+      checkId,
+      state: 'stale' as const,
+      staleSince: BEFORE,
+      lastUpdatedAt: null,
+      noData: false,
+      recoveredAt: null,
+    });
+    const jane = { by: 'Jane Smith', at: '2026-11-23T09:30:00.000Z' };
+    const entries = digestEntries(full, [stale('sync/ok'), stale('placements/ok')]).map((e) =>
+      e.dataset === 'sync'
+        ? { ...e, onIt: jane }
+        : e.waitingOnDataset === 'sync'
+          ? { ...e, causeOnIt: jane }
+          : e,
+    );
+    // Act
+    const digest = digestOf(lead, entries, {
+      zone: 'Europe/London',
+      now: now(),
+      lastDigestAt: null,
+      key: 'd',
+    });
+    // Assess
+    const text = toEmail(digest as never).text;
+    expect(text).toContain('Who is on it: Jane Smith, on Nightly ESR sync (since 09:30)');
+    expect(text).not.toContain('nobody has said so yet');
+  });
 });

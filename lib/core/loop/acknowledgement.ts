@@ -31,6 +31,19 @@ export function whoIsOnIt(ack: Pick<Acknowledgement, 'by' | 'at'>, zone: string,
   return `${ack.by} (${sinceWhen(ack, zone, now)})`;
 }
 
+/**
+ * Who is on a dataset's cause (`dependsOn`), said on the dependant: "Jane Smith, on Nightly ESR sync
+ * (since 10:02)". Someone is handling what it waits on, so "nobody has said so yet" would mislead.
+ */
+export function whoIsOnTheCause(
+  ack: Pick<Acknowledgement, 'by' | 'at'>,
+  causeTitle: string,
+  zone: string,
+  now: Date,
+): string {
+  return `${ack.by}, on ${causeTitle} (${sinceWhen(ack, zone, now)})`;
+}
+
 /** "since 10:02" on the day it was said, "since Monday 23 November 10:02" later. */
 export function sinceWhen(ack: Pick<Acknowledgement, 'at'>, zone: string, now: Date): string {
   const at = new Date(ack.at);
