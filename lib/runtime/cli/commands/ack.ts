@@ -5,6 +5,7 @@ import { loadConfig } from '../../../config/load';
 import { UsageError } from '../../../core/errors';
 import { whoIsOnIt } from '../../../core/loop/acknowledgement';
 import type { CliIo } from '../io';
+import { regionMissing } from './snooze';
 
 /** `stalewatch ack`'s options. */
 export interface AckFlags {
@@ -44,6 +45,8 @@ export async function ackCommand(io: CliIo, dataset: string, flags: AckFlags): P
         ? `Who is on ${found.title}: ${whoIsOnIt(current, zone, now)}. No reminders until it recovers (table ${table}).\n`
         : `${found.title} already has someone on it: ${whoIsOnIt(current, zone, now)} (table ${table}).\n`,
     );
+  } catch (error) {
+    throw regionMissing(error) ?? error;
   } finally {
     client.destroy();
   }
