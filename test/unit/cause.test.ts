@@ -1,4 +1,5 @@
-import { answerCause, CAUSE_WAIT_LIMIT_MS, type DatasetNow } from '../../lib/core/loop/cause';
+import { answerCause, CAUSE_WAIT_LIMIT_MS, type DatasetNow, datasetNow } from '../../lib/core/loop/cause';
+import { causeInWords } from '../../lib/core/messages/cause';
 import { digestEntries, digestOf } from '../../lib/core/messages/digest';
 import { toEmail } from '../../lib/core/messages/email';
 import type { Config, Contact } from '../../lib/core/model/config';
@@ -117,6 +118,72 @@ describe('one story per cause: what notify decides (pure)', () => {
       cause: { id: 'sync', condition: 'error' },
       followUp: null,
     });
+  });
+
+  it('a cause stale for too few rows is not said to be "not updated since" its fresh timestamp', () => {
+    // Prepare: the sync's rows are too few (stale); its timestamp check passes (updated 09:55).
+    const sync = {
+      id: 'sync',
+      title: 'Nightly ESR sync',
+      owners: ['sync-lead'],
+      subscribers: [],
+      checks: [{ id: 'sync/updated' }, { id: 'sync/rows' }],
+    };
+    const state = (checkId: string, status: 'pass' | 'fail', lastUpdatedAt: string | null) => ({
+      checkId,
+      status,
+      since: BEFORE,
+      staleSince: status === 'fail' ? BEFORE : null,
+      lastUpdatedAt,
+      runAt: T,
+    });
+    const states = new Map([
+      ['sync/updated', state('sync/updated', 'pass', '2026-11-23T09:55:00.000Z')],
+      ['sync/rows', state('sync/rows', 'fail', null)],
+    ]);
+    // Act
+    const words = causeInWords(datasetNow(sync as never, states), 'Europe/London', now());
+    // Assess: what is wrong with it, from the check that is wrong.
+    expect(words).toBe('Nightly ESR sync has been out of date since Monday 23 November 09:00');
+  });
+
+  it('a cause names the last update its stale check saw, not a fresher one of a passing check', () => {
+    // Prepare: the last successful sync was Friday; the sync's "ran at all" check saw a run at 09:55.
+    const sync = {
+      id: 'sync',
+      title: 'Nightly ESR sync',
+      owners: ['sync-lead'],
+      subscribers: [],
+      checks: [{ id: 'sync/succeeded' }, { id: 'sync/ran' }],
+    };
+    const states = new Map([
+      [
+        'sync/succeeded',
+        {
+          checkId: 'sync/succeeded',
+          status: 'fail' as const,
+          since: BEFORE,
+          staleSince: BEFORE,
+          lastUpdatedAt: '2026-11-20T02:10:00.000Z',
+          runAt: T,
+        },
+      ],
+      [
+        'sync/ran',
+        {
+          checkId: 'sync/ran',
+          status: 'pass' as const,
+          since: BEFORE,
+          staleSince: null,
+          lastUpdatedAt: '2026-11-23T09:55:00.000Z',
+          runAt: T,
+        },
+      ],
+    ]);
+    // Act
+    const words = causeInWords(datasetNow(sync as never, states), 'Europe/London', now());
+    // Assess
+    expect(words).toBe('Nightly ESR sync has not been updated since Friday 20 November 02:10');
   });
 
   it('the digest says what a stale dataset waits on', () => {
