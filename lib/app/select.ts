@@ -66,8 +66,10 @@ export function watchedOf(config: Config, id: string): Watched {
     ...(config.alarms ?? []).filter((a) => !a.prefix).map((a) => a.name),
   ];
   const prefixes = (config.alarms ?? []).filter((a) => a.prefix).map((a) => `${a.name}…`);
+  // "did you mean "x"?" ends a sentence itself.
+  const suggestion = didYouMean(id, known);
   throw new UsageError(
-    `"${id}" is not a dataset or a watched alarm${didYouMean(id, known)}. The datasets are: ${config.datasets
+    `"${id}" is not a dataset or a watched alarm${suggestion}${suggestion ? ' ' : '. '}The datasets are: ${config.datasets
       .map((d) => d.id)
       .join(
         ', ',

@@ -176,4 +176,14 @@ describe('once someone is on a dataset, every later message says so and reminder
       '"no-such" is not a dataset or a watched alarm. The datasets are: placements.',
     );
   });
+
+  it('a typo in the id suggests the dataset in one well-punctuated sentence', async () => {
+    // Act
+    const answer = await ack(['placement', '--by', 'Jane'], ACKED_AT);
+    // Assess
+    expect(answer.code).toBe(2);
+    expect(answer.stderr.trim()).toBe(
+      '"placement" is not a dataset or a watched alarm — did you mean "placements"? The datasets are: placements.',
+    );
+  });
 });
