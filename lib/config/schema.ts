@@ -75,7 +75,18 @@ function text(example: string, rule?: TextRule, limit?: TextLimit) {
   const base = z.string({
     error: (iss) => {
       if (iss.input === undefined) return `is required — for example ${example}`;
-      // A number or a list where text goes: the rule's own words say best what was meant.
+      // A list or a map where text goes: its text ("[object Object]") would only confuse.
+      if (typeof iss.input === 'object' && iss.input !== null)
+        return `is ${Array.isArray(iss.input) ? 'a list' : 'a map'}, not text — for example ${example}`;
+      // A number that would pass as text: YAML read it as a number; quoting it is the fix.
+      const written = String(iss.input);
+      if (
+        (typeof iss.input === 'number' || typeof iss.input === 'boolean') &&
+        rule?.pattern &&
+        new RegExp(rule.pattern).test(written)
+      )
+        return `${written} is a ${typeof iss.input}, not text — if it is an id, quote it: "${written}"`;
+      // Another number where text goes: the rule's own words say best what was meant.
       return rule?.explain
         ? rule.explain(String(iss.input))
         : `${show(iss.input)} is not text — for example ${example}`;
