@@ -380,17 +380,15 @@ async function answerOfCause(
   const ids = new Set([detail.dataset, ...members]);
   const datasets = config.datasets.filter((d) => ids.has(d.id));
   const checkIds = datasets.flatMap((d) => d.checks.map((c) => c.id));
-  const sources = [...new Set(datasets.flatMap((d) => d.checks.map((c) => c.source)))];
   const ask = async (waitedOut: boolean) => {
-    // A run that changed nothing wrote no state, only its source's run mark: that is when it looked.
-    const [states, marks] = await Promise.all([read(checkIds), ports.lastRuns?.(sources) ?? new Map()]);
+    const states = await read(checkIds);
     return answerCause({
       kind,
       dataset: detail.dataset,
       tick: detail.now,
       now: ports.clock(),
       config,
-      datasets: new Map(datasets.map((d) => [d.id, datasetNow(d, states, marks)])),
+      datasets: new Map(datasets.map((d) => [d.id, datasetNow(d, states)])),
       waitedOut,
     });
   };

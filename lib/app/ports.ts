@@ -208,12 +208,6 @@ export interface NotifyPorts {
    */
   checkStates?: (checkIds: readonly string[]) => Promise<ReadonlyMap<string, CheckState>>;
   /**
-   * When each of these sources' latest recorded run was (`StateStore.lastRuns`): a run that changed
-   * nothing writes no check's state, so one story per cause reads a check as judged at the later of
-   * its state's `runAt` and this. Absent: at its state's `runAt` alone.
-   */
-  lastRuns?: (sources: readonly string[]) => Promise<ReadonlyMap<string, Date>>;
-  /**
    * Who is on which dataset ("I'm on it", `stalewatch ack`), and whether a dataset's checks are all
    * back to normal (pass): an acknowledgement ends when they are. Absent: no one is ever on it.
    */

@@ -390,25 +390,6 @@ describe('one story per cause, whatever the order in which a tick’s runs arriv
     expect(message).not.toContain('nobody has said so yet');
   });
 
-  it('a cause whose run of the tick changed nothing (no state written): the dependant is told at once, naming it', async () => {
-    // Prepare: the sync stale since 10:00; at 11:00 its source's run changes nothing, so it writes no
-    // state, only its run mark (docs/operations.md "What a run writes"); placements goes stale at 11:00.
-    await judge('esr-sync', 'warn', tick(10));
-    jest.setSystemTime(new Date(tick(11)));
-    await store.markRun(['esr'], new Date(tick(11)), 'run-esr-11', null);
-    await judge('placements', 'warn', tick(11));
-    await judge('rotations', 'pass', tick(11));
-    // Act
-    const waiting = notifier();
-    await waiting.send(eventOf('placements', 'Dataset Stale', tick(11)));
-    // Assess: no wait for a run that has already looked; the story is told as usual.
-    expect(waiting.waits()).toBe(0);
-    expect(textsTo('placements-lead')[0]).toContain('because Nightly ESR sync has not been updated');
-    expect(textsTo('sync-lead')[0]).toContain(
-      '1 more dataset is out of date because of Nightly ESR sync: Trainee placements',
-    );
-  });
-
   it('a cause whose run never lands in the tick: the dependant is told alone once the wait is over', async () => {
     // Prepare: placements stale at 10:00; the esr source's run of 10:00 never comes.
     await judge('placements', 'warn', tick(10));

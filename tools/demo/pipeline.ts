@@ -33,8 +33,6 @@ export async function localPipeline() {
     acknowledgements: dynamoAcknowledgements(client, 'stalewatch-demo-state'),
     /** The stored states of these checks, as notify reads them (one story per cause). */
     checkStates: (checkIds: readonly string[]) => store.load(checkIds),
-    /** The sources' run marks: when a run that wrote no state (it changed nothing) looked. */
-    lastRuns: (sources: readonly string[]) => store.lastRuns(sources),
     /** Runs every check as `runSource` does, and returns the report and the events it published. */
     async run(config: Config, connectors: Record<string, SourceConnector>, now: Date, runId: string) {
       const published: EventEntry[] = [];

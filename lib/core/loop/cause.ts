@@ -65,16 +65,10 @@ const latest = (times: Array<string | null>) =>
     .sort()
     .at(-1) ?? null;
 
-/**
- * A dataset now, from the states of its checks (those that have one). `runMarks` are the sources' latest
- * recorded runs (by source name): a run that changed nothing about a check writes no state
- * (docs/operations.md "What a run writes"), so the check was judged at the later of its state's `runAt`
- * and its source's mark.
- */
+/** A dataset now, from the states of its checks (those that have one). */
 export function datasetNow(
   dataset: Pick<Dataset, 'id' | 'title' | 'owners' | 'subscribers' | 'checks'>,
   states: ReadonlyMap<string, CheckStateView>,
-  runMarks: ReadonlyMap<string, string | Date> = new Map(),
 ): DatasetNow {
   const known = dataset.checks.flatMap((c) => {
     const s = states.get(c.id);
@@ -85,7 +79,7 @@ export function datasetNow(
             since: iso(s.since) as string,
             staleSince: iso(s.staleSince),
             lastUpdatedAt: iso(s.lastUpdatedAt),
-            runAt: latest([iso(s.runAt), iso(runMarks.get(c.source))]) as string,
+            runAt: iso(s.runAt) as string,
             lastNotifiedAt: s.lastNotifiedAt === undefined ? undefined : iso(s.lastNotifiedAt),
           },
         ]

@@ -106,7 +106,6 @@ export function notifyPorts(
     heldDue: (now) => load().holds.heldDue(now),
     isLatest: (checkId, contactId, eventAt) => load().holds.isLatest(checkId, contactId, eventAt),
     checkStates: (checkIds) => service.store.load(checkIds),
-    lastRuns: (sources) => service.store.lastRuns(sources),
     loop: {
       acknowledgements: {
         acknowledge: (ack) => load().acknowledgements.acknowledge(ack),

@@ -109,11 +109,8 @@ function activityLines(report: RunReport, zone: string): string {
 
 /** Each dataset as the state table has it after a run: what notify reads to tell one story per cause. */
 async function storedDatasets(config: Config, pipeline: Awaited<ReturnType<typeof localPipeline>>) {
-  const [states, marks] = await Promise.all([
-    pipeline.checkStates(config.checks.map((c) => c.id)),
-    pipeline.lastRuns(Object.keys(config.settings.sources)),
-  ]);
-  return new Map(config.datasets.map((d) => [d.id, datasetNow(d, states, marks)]));
+  const states = await pipeline.checkStates(config.checks.map((c) => c.id));
+  return new Map(config.datasets.map((d) => [d.id, datasetNow(d, states)]));
 }
 
 /**
