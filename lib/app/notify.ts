@@ -9,6 +9,7 @@ import type { Alert } from '../core/messages/model';
 import { quietUntil } from '../core/messages/quiet-hours';
 import { recipientsOf } from '../core/messages/recipients';
 import type { Config, Contact } from '../core/model/config';
+import type { CheckState } from '../core/model/state';
 import { again, budgetOf, done, type RetryPolicy, retry } from '../core/retry';
 import type { Claim, NotifyPorts } from './ports';
 
@@ -380,8 +381,13 @@ async function answerOfCause(
   const ids = new Set([detail.dataset, ...members]);
   const datasets = config.datasets.filter((d) => ids.has(d.id));
   const checkIds = datasets.flatMap((d) => d.checks.map((c) => c.id));
+  const sourceOf = new Map(config.checks.filter((c) => ids.has(c.dataset)).map((c) => [c.id, c.source]));
   const ask = async (waitedOut: boolean) => {
-    const states = await read(checkIds);
+    const states = judgedBy(
+      await read(checkIds),
+      sourceOf,
+      (await ports.lastRuns?.([...new Set(sourceOf.values())])) ?? new Map(),
+    );
     return answerCause({
       kind,
       dataset: detail.dataset,
@@ -406,6 +412,24 @@ async function answerOfCause(
   );
   const answer = waited.done ? waited.value : await ask(true);
   return answer.decided ? answer : null;
+}
+
+/**
+ * The states with each check's run time moved on to its source's run mark where that is later: a run
+ * that changed nothing about a check wrote no state for it (docs/operations.md "What a run writes"), but
+ * it did judge it.
+ */
+function judgedBy(
+  states: ReadonlyMap<string, CheckState>,
+  sourceOf: ReadonlyMap<string, string>,
+  marks: ReadonlyMap<string, Date>,
+): Map<string, CheckState> {
+  return new Map(
+    [...states].map(([checkId, state]) => {
+      const mark = marks.get(sourceOf.get(checkId) ?? '');
+      return [checkId, mark && mark > state.runAt ? { ...state, runAt: mark } : state];
+    }),
+  );
 }
 
 /** The follow-up to a cause's owners and subscribers: one per cause and tick (its key), in its own order. */

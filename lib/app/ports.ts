@@ -208,6 +208,12 @@ export interface NotifyPorts {
    */
   checkStates?: (checkIds: readonly string[]) => Promise<ReadonlyMap<string, CheckState>>;
   /**
+   * When each source's latest recorded run was (its run mark): a run that changed nothing writes no
+   * check state, so a check was judged in a tick when its state or its source's mark says so. Absent:
+   * the states' own run times are read alone.
+   */
+  lastRuns?: (sources: readonly string[]) => Promise<ReadonlyMap<string, Date>>;
+  /**
    * Who is on which dataset ("I'm on it", `stalewatch ack`), and whether a dataset's checks are all
    * back to normal (pass): an acknowledgement ends when they are. Absent: no one is ever on it.
    */

@@ -390,6 +390,22 @@ describe('one story per cause, whatever the order in which a tick’s runs arriv
     expect(message).not.toContain('nobody has said so yet');
   });
 
+  it('a cause stale for days, unchanged in this tick (no state written, only its run’s mark): the dependant is told at once, naming it', async () => {
+    // Prepare: the sync went stale at 09:00 and its source's 10:00 run changed nothing about it, so it
+    // wrote no state, only the source's run mark; placements goes stale at 10:00.
+    await judge('esr-sync', 'warn', tick(9));
+    await store.markRun(['esr'], new Date(tick(10)), `run-${tick(10)}`, null);
+    await judge('placements', 'warn', tick(10));
+    await judge('rotations', 'pass', tick(10));
+    // Act
+    const dependant = notifier();
+    const outcome = await dependant.send(eventOf('placements', 'Dataset Stale', tick(10)));
+    // Assess: no wait for a run that already happened, and the message names the cause.
+    expect(dependant.waits()).toBe(0);
+    expect(outcome.sent).toBe(2);
+    expect(textsTo('placements-lead')[0]).toContain('because Nightly ESR sync has not been updated');
+  });
+
   it('a cause whose run never lands in the tick: the dependant is told alone once the wait is over', async () => {
     // Prepare: placements stale at 10:00; the esr source's run of 10:00 never comes.
     await judge('placements', 'warn', tick(10));

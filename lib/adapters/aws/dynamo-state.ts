@@ -3,6 +3,7 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   paginateQuery,
   paginateScan,
@@ -302,3 +303,36 @@ export function dynamoStateStore(
     },
   };
 }
+
+/**
+ * Check states and run marks read one `GetItem` each: what notify reads for a story about a cause (a
+ * handful of items), with a role that may read single items only.
+ */
+export function dynamoStateReader(client: DynamoDBClient, table: string) {
+  const doc = DynamoDBDocumentClient.from(client);
+  const get = async (Key: Record<string, unknown>) =>
+    (await doc.send(new GetCommand({ TableName: table, Key, ConsistentRead: true }))).Item;
+  return {
+    /** The states of these checks (those that have one). */
+    async states(checkIds: readonly string[]): Promise<Map<string, CheckState>> {
+      const states = new Map<string, CheckState>();
+      await forEachConcurrently(checkIds, READS_AT_ONCE, async (checkId) => {
+        const item = await get(key(checkId));
+        if (item) states.set(checkId, stateOfItem(item));
+      });
+      return states;
+    },
+    /** When each source's latest recorded run was (those that have run). */
+    async lastRuns(sources: readonly string[]): Promise<Map<string, Date>> {
+      const runs = new Map<string, Date>();
+      await forEachConcurrently(sources, READS_AT_ONCE, async (source) => {
+        const at = Date.parse(String((await get(sourceKey(source)))?.runAt));
+        if (!Number.isNaN(at)) runs.set(source, new Date(at));
+      });
+      return runs;
+    },
+  };
+}
+
+/** How many single reads {@link dynamoStateReader} has in flight at once. */
+const READS_AT_ONCE = 16;

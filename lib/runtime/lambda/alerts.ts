@@ -53,6 +53,7 @@ export function notifyPorts(
     acknowledgements: import('../../app/ports').AcknowledgementStore;
     allPassing: (checkIds: readonly string[]) => Promise<boolean>;
     history: DigestStatePorts['history'];
+    reader: ReturnType<typeof import('../../adapters/aws/dynamo-state').dynamoStateReader>;
   } | null = null;
   const load = () => {
     if (!deps) {
@@ -69,8 +70,11 @@ export function notifyPorts(
         require('../../adapters/aws/status-state') as typeof import('../../adapters/aws/status-state');
       const { dynamoAlarmStore } =
         require('../../adapters/aws/alarms') as typeof import('../../adapters/aws/alarms');
+      const { dynamoStateReader } =
+        require('../../adapters/aws/dynamo-state') as typeof import('../../adapters/aws/dynamo-state');
       const dynamo = new DynamoDBClient({ maxAttempts: DYNAMODB_ATTEMPTS });
       deps = {
+        reader: dynamoStateReader(dynamo, stateTable),
         acknowledgements: dynamoAcknowledgements(dynamo, stateTable),
         allPassing: dynamoAllPassing(dynamo, stateTable),
         history: dynamoStatusState(dynamo, stateTable).history,
@@ -105,7 +109,8 @@ export function notifyPorts(
     hold: (message) => load().holds.hold(message),
     heldDue: (now) => load().holds.heldDue(now),
     isLatest: (checkId, contactId, eventAt) => load().holds.isLatest(checkId, contactId, eventAt),
-    checkStates: (checkIds) => service.store.load(checkIds),
+    checkStates: (checkIds) => load().reader.states(checkIds),
+    lastRuns: (sources) => load().reader.lastRuns(sources),
     loop: {
       acknowledgements: {
         acknowledge: (ack) => load().acknowledgements.acknowledge(ack),
