@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { clearCaches } from '@aws-lambda-powertools/parameters';
 import { dynamoAcknowledgements } from '../../lib/adapters/aws/acknowledgements';
 import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
+import { runDigest } from '../../lib/app/digest';
 import { countdown, type NotifyOutcome, notify } from '../../lib/app/notify';
 import type { StateStore } from '../../lib/app/ports';
 import { compileConfig } from '../../lib/config/compiled';
@@ -404,6 +405,32 @@ describe('one story per cause, whatever the order in which a tick’s runs arriv
     expect(dependant.waits()).toBe(0);
     expect(outcome.sent).toBe(2);
     expect(textsTo('placements-lead')[0]).toContain('because Nightly ESR sync has not been updated');
+  });
+
+  it('the digest of a dependant no one is on says who is on its cause, not "nobody"', async () => {
+    // Prepare: both stale since 10:00; Jane on the sync since 10:30.
+    await judge('esr-sync', 'warn', tick(10));
+    await judge('placements', 'warn', tick(10));
+    await judge('rotations', 'pass', tick(10));
+    const table = process.env.STALEWATCH_STATE_TABLE as string;
+    await dynamoAcknowledgements(dynamo.client, table).acknowledge({
+      dataset: 'esr-sync',
+      by: 'Jane Smith',
+      slackUserId: null,
+      at: '2026-11-23T10:30:00.000Z',
+      via: 'cli',
+    });
+    jest.setSystemTime(new Date(tick(12)));
+    const { ports: service } = lambdaPorts(process.env, ['STALEWATCH_STATE_TABLE']);
+    // Act
+    await runDigest({ ...notifyPorts(process.env, service, table), sleep: async () => {} });
+    // Assess
+    const digest = JSON.stringify(
+      standIns.state.slack.find((m) => m.path === webhookOf('placements-lead'))?.body,
+    );
+    expect(digest).toContain('Waiting on: Nightly ESR sync');
+    expect(digest).toContain('Who is on it: Jane Smith, on Nightly ESR sync (since 10:30)');
+    expect(digest).not.toContain('nobody has said so yet');
   });
 
   it('a cause whose run never lands in the tick: the dependant is told alone once the wait is over', async () => {
