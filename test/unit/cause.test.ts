@@ -1,5 +1,5 @@
 import { answerCause, CAUSE_WAIT_LIMIT_MS, type DatasetNow, datasetNow } from '../../lib/core/loop/cause';
-import { causeInWords } from '../../lib/core/messages/cause';
+import { causeInWords, dependantWords } from '../../lib/core/messages/cause';
 import { digestEntries, digestOf } from '../../lib/core/messages/digest';
 import { toEmail } from '../../lib/core/messages/email';
 import type { Config, Contact } from '../../lib/core/model/config';
@@ -184,6 +184,26 @@ describe('one story per cause: what notify decides (pure)', () => {
     const words = causeInWords(datasetNow(sync as never, states), 'Europe/London', now());
     // Assess
     expect(words).toBe('Nightly ESR sync has not been updated since Friday 20 November 02:10');
+  });
+
+  it('a dependant of an erroring cause says the errors contact was told, not the cause’s owners', () => {
+    // Prepare: the sync cannot be checked; check errors go to the platform team (notify.errorsTo).
+    const settings = {
+      timezone: 'Europe/London',
+      contacts: {
+        'sync-lead': { id: 'sync-lead', name: 'Sync lead', audience: 'data-lead' },
+        platform: { id: 'platform', name: 'Platform team', audience: 'platform' },
+      },
+      notify: { errorsTo: 'platform' },
+    } as never;
+    const cause = { ...at('sync', 'error', T), owners: ['sync-lead'] };
+    // Act
+    const words = dependantWords(cause, 'Trainee placements', settings, now());
+    // Assess: who was really told of an error; the owner is still named as the owner.
+    expect(words.action).toBe(
+      'Nothing to do for Trainee placements itself: it should be right again once Nightly ESR sync is. Platform team has been told.',
+    );
+    expect(words.fact.value).toBe('Nightly ESR sync (owner: Sync lead)');
   });
 
   it('the digest says what a stale dataset waits on', () => {
