@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { dynamoAcknowledgements } from '../../lib/adapters/aws/acknowledgements';
+import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
 import { dynamoHolds } from '../../lib/adapters/aws/holds';
 import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
@@ -259,6 +260,48 @@ describe('Slack buttons reach the interactions function through its URL', () => 
     ]);
     expect(onAlarm.get('alarm/tis-prod-website-health')).toMatchObject({ by: 'Jane Smith', via: 'slack' });
     expect(standIns.state.responses).toHaveLength(1);
+  });
+
+  it("an I'm on it clicked after the dataset is back to normal records no one, and says it is fine", async () => {
+    // Prepare: every check of placements passed at the last run (the message is an old one).
+    const store = dynamoStateStore(dynamo.client, TABLE);
+    const checkIds = config.checks.filter((c) => c.dataset === 'placements').map((c) => c.id);
+    for (const checkId of checkIds)
+      await store.save(
+        {
+          checkId,
+          status: 'pass',
+          since: '2026-11-23T09:00:00.000Z',
+          dataStatus: 'pass',
+          staleSince: null,
+          lastUpdatedAt: '2026-11-23T08:00:00.000Z',
+          observed: null,
+          rowCounts: [],
+          lastNotifiedAt: null,
+          runId: 'run-9',
+          runAt: '2026-11-23T10:00:00.000Z',
+          version: 1,
+        },
+        0,
+        [],
+      );
+    try {
+      // Act
+      const answer = await handler(click({}), context);
+      // Assess: nobody is on a dataset that is fine (it would silence its next spell's reminders).
+      expect(answer.statusCode).toBe(200);
+      expect((await acks()).size).toBe(0);
+      const update = JSON.stringify(standIns.state.responses[0]?.body);
+      expect(update).toContain('Trainee placements is back to normal: there is nothing to be on');
+    } finally {
+      for (const checkId of checkIds)
+        await dynamo.client.send(
+          new DeleteItemCommand({
+            TableName: TABLE,
+            Key: { pk: { S: `CHECK#${checkId}` }, sk: { S: 'STATE' } },
+          }),
+        );
+    }
   });
 
   it('answers 400 to a signed click about a dataset this deployment does not have', async () => {

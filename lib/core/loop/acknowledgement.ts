@@ -44,6 +44,15 @@ export function whoIsOnTheCause(
   return `${ack.by}, on ${causeTitle} (${sinceWhen(ack, zone, now)})`;
 }
 
+/**
+ * Whether there is nothing to be on: the dataset's checks that have a state all pass, and one has. An
+ * acknowledgement then would outlive the trouble (it ends at a recovery, and none is coming) and silence
+ * the next spell's reminders. Before any run (no state) someone may be on it already: they saw it first.
+ */
+export function nothingToBeOn(statuses: readonly string[]): boolean {
+  return statuses.length > 0 && statuses.every((s) => s === 'pass');
+}
+
 /** "since 10:02" on the day it was said, "since Monday 23 November 10:02" later. */
 export function sinceWhen(ack: Pick<Acknowledgement, 'at'>, zone: string, now: Date): string {
   const at = new Date(ack.at);

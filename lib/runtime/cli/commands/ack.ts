@@ -1,9 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoAcknowledgements } from '../../../adapters/aws/acknowledgements';
+import { dynamoStateReader } from '../../../adapters/aws/dynamo-state';
 import { watchedOf } from '../../../app/select';
 import { loadConfig } from '../../../config/load';
 import { UsageError } from '../../../core/errors';
-import { whoIsOnIt } from '../../../core/loop/acknowledgement';
+import { nothingToBeOn, whoIsOnIt } from '../../../core/loop/acknowledgement';
 import type { CliIo } from '../io';
 import { regionMissing } from './snooze';
 
@@ -33,6 +34,14 @@ export async function ackCommand(io: CliIo, dataset: string, flags: AckFlags): P
   const table = flags.table ?? `stalewatch-${flags.stage}-state`;
   const client = new DynamoDBClient(flags.region ? { region: flags.region } : {});
   try {
+    // A dataset back to normal has nothing to be on: the acknowledgement would never end (it ends at a
+    // recovery) and would silence its next spell's reminders.
+    const checkIds = config.checks.filter((c) => c.dataset === found.id).map((c) => c.id);
+    const states = checkIds.length > 0 ? await dynamoStateReader(client, table).states(checkIds) : new Map();
+    if (nothingToBeOn([...states.values()].map((s) => s.status)))
+      throw new UsageError(
+        `${found.title} is back to normal (every check passed at its last run): there is nothing to be on, so nothing was recorded`,
+      );
     const { recorded, current } = await dynamoAcknowledgements(client, table).acknowledge({
       dataset: found.id,
       by,
