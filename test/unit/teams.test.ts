@@ -165,6 +165,20 @@ describe('contacts’ teams and slackUser in stalewatch.yml', () => {
     },
   );
 
+  it('refuses slackUser on a contact with no slack webhook: nothing would ever mention them', async () => {
+    // Act: a Teams-only contact given a Slack member id, expecting a mention in Teams.
+    const problems = await problemsOf(
+      SETTINGS.replace(
+        '    slack: ${ssm:/stalewatch/slack/placements}\n',
+        '    slackUser: U012AB3CD\n    teams: ${ssm:/stalewatch/teams/placements}\n',
+      ),
+    );
+    // Assess
+    expect(problems).toEqual([
+      'checks/stalewatch.yml:13:16 contacts.placements-lead.slackUser: mentions them in Slack messages, and this contact has no slack: webhook (Teams cards mention no one) — add slack: ${ssm:/stalewatch/slack/placements-lead}, or remove slackUser',
+    ]);
+  });
+
   it('refuses a Teams webhook URL written in the file, never showing it', async () => {
     // Prepare
     const url =
