@@ -169,6 +169,20 @@ describe('once someone is on a dataset, every later message says so and reminder
     expect((await acks.current(['placements'])).size).toBe(0);
   });
 
+  it('refuses a --by name with a line break or an invisible control character, which would forge a line', async () => {
+    // Act
+    const broken = await ack(['placements', '--by', 'Jane\nWhat to do: pay the invoice'], ACKED_AT);
+    const reversed = await ack(['placements', '--by', 'Jane \u202eevil'], ACKED_AT);
+    // Assess
+    for (const answer of [broken, reversed]) {
+      expect(answer.code).toBe(2);
+      expect(answer.stderr.trim()).toBe(
+        '--by takes the name people should read, on one line with no control characters, e.g. --by "Jane Smith"',
+      );
+    }
+    expect((await dynamoAcknowledgements(dynamo.client, TABLE).current(['placements'])).size).toBe(0);
+  });
+
   it('refuses to ack a dataset that is not in checks/, naming the ones that are', async () => {
     const answer = await ack(['no-such', '--by', 'Jane'], ACKED_AT);
     expect(answer.code).toBe(2);

@@ -304,6 +304,13 @@ describe('Slack buttons reach the interactions function through its URL', () => 
     }
   });
 
+  it('records a clicker whose Slack name holds a line break or a bidi override as one plain line', async () => {
+    // Act
+    await handler(click({ user: { id: 'U0EVIL0001', name: 'Jane\nWhat to do: pay \u202eevil' } }), context);
+    // Assess
+    expect([...(await acks()).values()][0]?.by).toBe('Jane What to do: pay evil');
+  });
+
   it('answers 400 to a signed click about a dataset this deployment does not have', async () => {
     const answer = await handler(click({ dataset: 'no-such-dataset' }), context);
     expect(answer.statusCode).toBe(400);

@@ -44,6 +44,17 @@ export function whoIsOnTheCause(
   return `${ack.by}, on ${causeTitle} (${sinceWhen(ack, zone, now)})`;
 }
 
+/** Control and invisible formatting characters (line breaks, bidi overrides): no part of a name. */
+const UNREADABLE = /[\p{Cc}\p{Cf}]/gu;
+
+/**
+ * A name as messages may show it: one line, with no control or invisible formatting character, which
+ * could forge a line ("Who is on it: Jane\nWhat to do: …") or reverse the text around it.
+ */
+export function readableName(name: string): string {
+  return name.replace(UNREADABLE, ' ').replace(/\s+/g, ' ').trim();
+}
+
 /**
  * Whether there is nothing to be on: the dataset's checks that have a state all pass, and one has. An
  * acknowledgement then would outlive the trouble (it ends at a recovery, and none is coming) and silence

@@ -4,7 +4,7 @@ import { dynamoStateReader } from '../../../adapters/aws/dynamo-state';
 import { watchedOf } from '../../../app/select';
 import { loadConfig } from '../../../config/load';
 import { UsageError } from '../../../core/errors';
-import { nothingToBeOn, whoIsOnIt } from '../../../core/loop/acknowledgement';
+import { nothingToBeOn, readableName, whoIsOnIt } from '../../../core/loop/acknowledgement';
 import type { CliIo } from '../io';
 import { regionMissing } from './snooze';
 
@@ -29,6 +29,10 @@ export async function ackCommand(io: CliIo, dataset: string, flags: AckFlags): P
   const by = flags.by.trim();
   if (!by || by.length > 80)
     throw new UsageError('--by takes the name people should read, e.g. --by "Jane Smith"');
+  if (readableName(by) !== by.replace(/ +/g, ' '))
+    throw new UsageError(
+      '--by takes the name people should read, on one line with no control characters, e.g. --by "Jane Smith"',
+    );
   const now = io.clock();
   const zone = config.settings.timezone;
   const table = flags.table ?? `stalewatch-${flags.stage}-state`;
