@@ -13,7 +13,7 @@ import type { Config } from '../core/model/config';
 import { formatLocal } from '../core/time/zone';
 import { escapeMrkdwn } from '../core/util/escape';
 import type { InteractionPorts } from './ports';
-import { type Watched, watchedOf } from './select';
+import { checkIdsOf, type Watched, watchedOf } from './select';
 
 /** What a button's value names, or null when this deployment's checks name nothing so. */
 function watchedOrNull(config: Config, id: string): Watched | null {
@@ -69,10 +69,7 @@ async function acknowledge(i: Interaction, watched: Watched, ports: InteractionP
   const zone = ports.config().settings.timezone;
   // An old message's button, clicked once the dataset is fine again: no one is on it (the
   // acknowledgement would never end, and would silence the next spell's reminders).
-  const checkIds = ports
-    .config()
-    .checks.filter((c) => c.dataset === dataset)
-    .map((c) => c.id);
+  const checkIds = checkIdsOf(ports.config(), watched);
   if (checkIds.length > 0 && ports.statuses && nothingToBeOn(await ports.statuses(checkIds)))
     return {
       line: `:white_check_mark: ${escapeMrkdwn(watched.title)} is back to normal: there is nothing to be on`,

@@ -48,6 +48,15 @@ export interface Watched {
 }
 
 /**
+ * The check ids whose states say how a watched dataset or alarm is now: a dataset's checks, or the
+ * alarm's own state (`alarm/<name>`).
+ */
+export function checkIdsOf(config: Config, watched: Pick<Watched, 'id'>): string[] {
+  if (watched.id.startsWith('alarm/')) return [watched.id];
+  return config.checks.filter((c) => c.dataset === watched.id).map((c) => c.id);
+}
+
+/**
  * The dataset or alarm `id` names: a dataset id, or an alarm's name (`tis-prod-website-health`, also
  * written `alarm/tis-prod-website-health`) that a file watches by name or prefix. A check id is refused
  * with its dataset to write instead; anything else with the closest id.

@@ -304,6 +304,41 @@ describe('Slack buttons reach the interactions function through its URL', () => 
     }
   });
 
+  it("an I'm on it clicked on an alarm that is OK again records no one", async () => {
+    // Prepare: the website alarm's state is OK (pass), and no one is on it.
+    const alarm = 'alarm/tis-prod-website-health';
+    await dynamo.client.send(
+      new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: `DATASET#${alarm}` }, sk: { S: 'ACK' } } }),
+    );
+    const store = dynamoStateStore(dynamo.client, TABLE);
+    const stored = (await store.load([alarm])).get(alarm);
+    await store.save(
+      {
+        checkId: alarm,
+        status: 'pass',
+        since: '2026-11-23T09:00:00.000Z',
+        dataStatus: 'pass',
+        staleSince: null,
+        lastUpdatedAt: null,
+        observed: null,
+        rowCounts: [],
+        lastNotifiedAt: null,
+        runId: 'alarm-ok',
+        runAt: '2026-11-23T09:00:00.000Z',
+        version: (stored?.version ?? 0) + 1,
+      },
+      stored?.version ?? 0,
+      [],
+    );
+    // Act
+    await handler(click({ dataset: alarm }), context);
+    // Assess
+    expect((await dynamoAcknowledgements(dynamo.client, TABLE).current([alarm])).size).toBe(0);
+    expect(JSON.stringify(standIns.state.responses[0]?.body)).toContain(
+      'TIS website is back to normal: there is nothing to be on',
+    );
+  });
+
   it('records a clicker whose Slack name holds a line break or a bidi override as one plain line', async () => {
     // Act
     await handler(click({ user: { id: 'U0EVIL0001', name: 'Jane\nWhat to do: pay \u202eevil' } }), context);

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoAcknowledgements } from '../../../adapters/aws/acknowledgements';
 import { dynamoStateReader } from '../../../adapters/aws/dynamo-state';
-import { watchedOf } from '../../../app/select';
+import { checkIdsOf, watchedOf } from '../../../app/select';
 import { loadConfig } from '../../../config/load';
 import { UsageError } from '../../../core/errors';
 import { nothingToBeOn, readableName, whoIsOnIt } from '../../../core/loop/acknowledgement';
@@ -40,7 +40,7 @@ export async function ackCommand(io: CliIo, dataset: string, flags: AckFlags): P
   try {
     // A dataset back to normal has nothing to be on: the acknowledgement would never end (it ends at a
     // recovery) and would silence its next spell's reminders.
-    const checkIds = config.checks.filter((c) => c.dataset === found.id).map((c) => c.id);
+    const checkIds = checkIdsOf(config, found);
     const states = checkIds.length > 0 ? await dynamoStateReader(client, table).states(checkIds) : new Map();
     if (nothingToBeOn([...states.values()].map((s) => s.status)))
       throw new UsageError(
