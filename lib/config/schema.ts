@@ -754,6 +754,19 @@ export const datasetSchema = z
       .array(datasetId(), {
         error: () => 'must be a list of dataset ids — e.g. dependsOn: [nightly-sync]',
       })
+      .check(
+        z.superRefine((ids: string[], ctx) => {
+          ids.forEach((id, i) => {
+            if (ids.indexOf(id) < i)
+              ctx.addIssue({
+                code: 'custom',
+                path: [i],
+                input: id,
+                message: `${show(id)} is listed twice — name each dataset once`,
+              });
+          });
+        }),
+      )
       .optional()
       .describe(
         'Ids of the datasets this one is made from: while one of them is stale, its owners hear why, and no separate reminders (docs/semantics.md "One story per cause").',

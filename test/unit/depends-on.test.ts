@@ -50,6 +50,19 @@ describe('dependsOn names the datasets a dataset is made from', () => {
     ]);
   });
 
+  it('refuses a dataset named twice, where the second one is', async () => {
+    // Act
+    const problems = await problemsOf({
+      'stalewatch.yml': SETTINGS,
+      'nightly-sync.yml': dataset('nightly-sync', null),
+      'placements.yml': dataset('placements', '[nightly-sync, nightly-sync]'),
+    });
+    // Assess
+    expect(problems).toEqual([
+      'checks/placements.yml:8:27 dependsOn[1]: "nightly-sync" is listed twice — name each dataset once',
+    ]);
+  });
+
   it('refuses a dataset that depends on itself', async () => {
     // Act
     const problems = await problemsOf({
