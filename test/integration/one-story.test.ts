@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { clearCaches } from '@aws-lambda-powertools/parameters';
 import { dynamoAcknowledgements } from '../../lib/adapters/aws/acknowledgements';
 import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
+import { dynamoHolds } from '../../lib/adapters/aws/holds';
 import { runDigest } from '../../lib/app/digest';
 import { countdown, type NotifyOutcome, notify } from '../../lib/app/notify';
 import type { StateStore } from '../../lib/app/ports';
@@ -431,6 +432,25 @@ describe('one story per cause, whatever the order in which a tick’s runs arriv
     expect(digest).toContain('Waiting on: Nightly ESR sync');
     expect(digest).toContain('Who is on it: Jane Smith, on Nightly ESR sync (since 10:30)');
     expect(digest).not.toContain('nobody has said so yet');
+  });
+
+  it('a snoozed cause: the dependant’s message says its alerts are snoozed, not that its owners were told', async () => {
+    // Prepare: the sync stale since 09:00 and snoozed with `stalewatch snooze` until Tuesday 09:00.
+    await judge('esr-sync', 'warn', tick(9));
+    await judge('esr-sync', 'warn', tick(10));
+    await dynamoHolds(dynamo.client, process.env.STALEWATCH_STATE_TABLE as string).snooze(
+      'esr-sync',
+      new Date('2026-11-24T09:00:00Z'),
+    );
+    await judge('placements', 'warn', tick(10));
+    await judge('rotations', 'pass', tick(10));
+    // Act
+    await notifier().send(eventOf('placements', 'Dataset Stale', tick(10)));
+    // Assess
+    const [message] = standIns.state.slack.filter((m) => m.path === webhookOf('placements-lead'));
+    const said = JSON.stringify(message?.body);
+    expect(said).toContain('Alerts about Nightly ESR sync are snoozed until Tuesday 24 November 09:00');
+    expect(said).not.toContain('been told');
   });
 
   it('a cause whose run never lands in the tick: the dependant is told alone once the wait is over', async () => {

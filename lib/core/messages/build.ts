@@ -38,6 +38,8 @@ export interface AlertContext {
    * waits on ("Who is on it: Jane Smith, on Nightly ESR sync (since 10:02)"), not "nobody".
    */
   causeAcknowledgement?: Pick<Acknowledgement, 'by' | 'at'> | null;
+  /** Until when alerts about the story's cause are snoozed (its owners hear nothing till then), or null. */
+  causeSnoozedUntil?: Date | null;
 }
 
 /** The command that runs a dataset's checks again, for the platform team. */
@@ -218,7 +220,9 @@ export function alertOf(
   }
   const stale = kind === 'stale' || kind === 'still-stale';
   const cause =
-    stale && ctx.story?.cause ? dependantWords(ctx.story.cause, d.title, ctx.settings, ctx.now) : null;
+    stale && ctx.story?.cause
+      ? dependantWords(ctx.story.cause, d.title, ctx.settings, ctx.now, ctx.causeSnoozedUntil ?? null)
+      : null;
   if (cause) facts.push(cause.fact);
   if ((stale || kind === 'error') && ctx.story && ctx.story.affected.length > 0)
     facts.push(affectedFact(ctx.story.affected));
