@@ -96,6 +96,20 @@ describe('Teams cards', () => {
     expect(json).not.toContain('U012AB3CD');
   });
 
+  it('shows an impact written on several lines as written, not as a list or a heading', () => {
+    // Prepare: an impact from a YAML block whose lines start like markdown lists and headings.
+    const alert = alertOf(
+      'Dataset Stale',
+      sampleDetail({ impact: 'Affects:\n- letters\n1. rotas\n# payroll' }),
+      LEAD,
+      CTX,
+    );
+    // Act
+    const json = JSON.stringify(alert ? toTeams(alert) : []);
+    // Assess
+    expect(json).toContain('Affects:\\n\\\\- letters\\n1\\\\. rotas\\n\\\\# payroll');
+  });
+
   it('says who is on it, as Slack and email do', () => {
     // Prepare: Jane said "I'm on it" at 10:02.
     const alert = alertOf('Dataset Still Stale', sampleDetail(), LEAD, {
