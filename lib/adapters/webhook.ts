@@ -45,6 +45,19 @@ function networkError(error: unknown, url: string): string {
   return withoutUrl(text, url);
 }
 
+/**
+ * How long a 429's `Retry-After` asks to wait, in ms: delay-seconds, or an HTTP-date (RFC 9110
+ * §10.2.3), which a gateway in front of a webhook may send. Without the header, 1 s; a value that is
+ * neither form gives undefined, so the usual backoff applies rather than no wait at all (NaN).
+ */
+function retryAfterMs(header: string | null): number | undefined {
+  if (header === null) return 1000;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
 /** How a webhook is tried again. */
 export interface RetryOptions {
   /** Tries in all (default 5). */
@@ -86,9 +99,9 @@ export async function postToWebhook(
           url,
         );
         if (response.status === 429) {
-          const wait = Number(response.headers.get('retry-after') ?? '1') * 1000;
+          const wait = retryAfterMs(response.headers.get('retry-after'));
           // Longer than the invocation should wait: it fails, and is retried later.
-          if (wait > (options.maxRetryAfterMs ?? 30_000)) throw notAccepted(last);
+          if (wait !== undefined && wait > (options.maxRetryAfterMs ?? 30_000)) throw notAccepted(last);
           return again(last, wait);
         }
         if (response.status < 500)

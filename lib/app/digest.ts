@@ -84,13 +84,21 @@ export async function runDigest(
     onTimeRates(config, history, now, zone, ON_TIME_DAYS),
   );
   // Who said they are on each stale dataset ("I'm on it", `stalewatch ack`), if the loop is wired.
+  // A dependant no one is on says who is on its cause (`waitingOnDataset`), if anyone is.
+  const stale = found.filter((e) => e.state === 'stale');
   const acknowledgements =
-    (await ports.loop?.acknowledgements.current(
-      found.filter((e) => e.state === 'stale').map((e) => e.dataset),
-    )) ?? new Map<string, Acknowledgement>();
+    (await ports.loop?.acknowledgements.current([
+      ...new Set(stale.flatMap((e) => [e.dataset, ...(e.waitingOnDataset ? [e.waitingOnDataset] : [])])),
+    ])) ?? new Map<string, Acknowledgement>();
   const entries = found.map((e) => {
-    const ack = e.state === 'stale' ? acknowledgements.get(e.dataset) : undefined;
-    return ack ? { ...e, onIt: { by: ack.by, at: ack.at } } : e;
+    if (e.state !== 'stale') return e;
+    const ack = acknowledgements.get(e.dataset);
+    const causeAck = e.waitingOnDataset ? acknowledgements.get(e.waitingOnDataset) : undefined;
+    return {
+      ...e,
+      ...(ack ? { onIt: { by: ack.by, at: ack.at } } : {}),
+      ...(causeAck ? { causeOnIt: { by: causeAck.by, at: causeAck.at } } : {}),
+    };
   });
   const ctx = { zone, now, lastDigestAt, key: `digest:${fire.toISOString()}` };
   const messages = Object.values(config.settings.contacts).flatMap((contact) => {

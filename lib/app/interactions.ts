@@ -1,5 +1,5 @@
 import { UsageError } from '../core/errors';
-import { sinceWhen, whoIsOnIt } from '../core/loop/acknowledgement';
+import { nothingToBeOn, sinceWhen, whoIsOnIt } from '../core/loop/acknowledgement';
 import {
   ACTIONS,
   clickerName,
@@ -13,7 +13,7 @@ import type { Config } from '../core/model/config';
 import { formatLocal } from '../core/time/zone';
 import { escapeMrkdwn } from '../core/util/escape';
 import type { InteractionPorts } from './ports';
-import { type Watched, watchedOf } from './select';
+import { checkIdsOf, type Watched, watchedOf } from './select';
 
 /** What a button's value names, or null when this deployment's checks name nothing so. */
 function watchedOrNull(config: Config, id: string): Watched | null {
@@ -63,9 +63,17 @@ interface Outcome {
   line: string;
 }
 
-async function acknowledge(i: Interaction, dataset: string, ports: InteractionPorts): Promise<Outcome> {
+async function acknowledge(i: Interaction, watched: Watched, ports: InteractionPorts): Promise<Outcome> {
+  const dataset = watched.id;
   const now = ports.clock();
   const zone = ports.config().settings.timezone;
+  // An old message's button, clicked once the dataset is fine again: no one is on it (the
+  // acknowledgement would never end, and would silence the next spell's reminders).
+  const checkIds = checkIdsOf(ports.config(), watched);
+  if (checkIds.length > 0 && ports.statuses && nothingToBeOn(await ports.statuses(checkIds)))
+    return {
+      line: `:white_check_mark: ${escapeMrkdwn(watched.title)} is back to normal: there is nothing to be on`,
+    };
   const { current } = await ports.acknowledgements.acknowledge({
     dataset,
     by: clickerName(i).slice(0, 80),
@@ -135,7 +143,7 @@ export async function handleInteraction(
   if (!dataset) return answer(400, `No dataset or alarm "${action.value}" in this deployment's checks`);
   const outcome =
     action.action_id === ACTIONS.ack
-      ? await acknowledge(interaction, dataset.id, ports)
+      ? await acknowledge(interaction, dataset, ports)
       : await snooze(interaction, dataset.id, ports);
   await ports.respond(interaction.response_url, updatedMessage(interaction, outcome.line));
   return answer(200, '');

@@ -337,7 +337,21 @@ export async function notify(
     ]);
   }
   const now = ports.clock();
-  const ctx = { settings: config.settings, now, acknowledgement, story: answer };
+  // A dependant no one has taken on says who is on its cause, if anyone is.
+  const causeAcknowledgement =
+    answer?.cause && !acknowledgement
+      ? ((await ports.loop?.acknowledgements.current([answer.cause.id]))?.get(answer.cause.id) ?? null)
+      : null;
+  // A snoozed cause's owners hear nothing of it until the snooze ends: the dependant's message says so.
+  const causeSnoozedUntil = answer?.cause ? await snoozeOf(answer.cause.id, config, ports, now) : null;
+  const ctx = {
+    settings: config.settings,
+    now,
+    acknowledgement,
+    story: answer,
+    causeAcknowledgement,
+    causeSnoozedUntil,
+  };
   const messages = recipientsOf(detailType, detail, config.settings).flatMap(({ contact }) => {
     const alert = alertOf(detailType, detail, contact, ctx);
     return alert ? [{ contact, alert }] : [];
@@ -407,6 +421,19 @@ async function answerOfCause(
   );
   const answer = waited.done ? waited.value : await ask(true);
   return answer.decided ? answer : null;
+}
+
+/** Until when alerts about a dataset are snoozed now (its file's `snooze:` or `stalewatch snooze`), or null. */
+async function snoozeOf(
+  dataset: string,
+  config: Config,
+  ports: NotifyPorts,
+  now: Date,
+): Promise<Date | null> {
+  const inFile = config.datasets.find((d) => d.id === dataset)?.snoozeUntil ?? null;
+  const set = await ports.snoozedUntil(dataset);
+  const until = [inFile, set].filter((t): t is Date => t !== null && t > now).sort((a, b) => +b - +a)[0];
+  return until ?? null;
 }
 
 /**

@@ -249,6 +249,11 @@ export interface InteractionPorts {
   /** The Slack app's signing secret (cached); null when the settings name no Slack app. */
   signingSecret: () => Promise<string | null>;
   acknowledgements: AcknowledgementStore;
+  /**
+   * The statuses of these checks now, those that have a state: a click on an old message about a
+   * dataset back to normal records no one. Absent: every click is recorded.
+   */
+  statuses?: (checkIds: readonly string[]) => Promise<string[]>;
   snoozes: SnoozeStore;
   /** The settings' public holidays, for "the next working day". */
   holidays: () => { isDayOff(localDate: string): boolean };

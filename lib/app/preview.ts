@@ -87,6 +87,7 @@ export function alertsByContact(
       now,
       acknowledgement: preview.acknowledgements?.get(detail.dataset) ?? null,
       story,
+      causeAcknowledgement: story?.cause ? (preview.acknowledgements?.get(story.cause.id) ?? null) : null,
     };
     for (const { contact } of recipientsOf(event.detailType, detail, config.settings)) {
       const alert = alertOf(event.detailType, detail, contact, ctx);

@@ -140,8 +140,12 @@ export async function recordRun(
   };
   await forEachConcurrently(report.results, RECORD_CONCURRENCY, record);
   await flushHistory();
+  // A source's mark says every one of its checks was judged in this run: not so for an on-call run of
+  // a few of them (`check --only`), which marks nothing.
+  const judged = new Set(report.results.map((r) => r.check.id));
+  const whole = sources.filter((s) => config.checks.every((c) => c.source !== s || judged.has(c.id)));
   await store.markRun(
-    sources,
+    whole,
     report.now,
     report.runId,
     Number.isFinite(clock) ? new Date(clock + CLOCK_SKEW_MS) : null,

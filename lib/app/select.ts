@@ -48,6 +48,15 @@ export interface Watched {
 }
 
 /**
+ * The check ids whose states say how a watched dataset or alarm is now: a dataset's checks, or the
+ * alarm's own state (`alarm/<name>`).
+ */
+export function checkIdsOf(config: Config, watched: Pick<Watched, 'id'>): string[] {
+  if (watched.id.startsWith('alarm/')) return [watched.id];
+  return config.checks.filter((c) => c.dataset === watched.id).map((c) => c.id);
+}
+
+/**
  * The dataset or alarm `id` names: a dataset id, or an alarm's name (`tis-prod-website-health`, also
  * written `alarm/tis-prod-website-health`) that a file watches by name or prefix. A check id is refused
  * with its dataset to write instead; anything else with the closest id.
@@ -66,8 +75,10 @@ export function watchedOf(config: Config, id: string): Watched {
     ...(config.alarms ?? []).filter((a) => !a.prefix).map((a) => a.name),
   ];
   const prefixes = (config.alarms ?? []).filter((a) => a.prefix).map((a) => `${a.name}…`);
+  // "did you mean "x"?" ends a sentence itself.
+  const suggestion = didYouMean(id, known);
   throw new UsageError(
-    `"${id}" is not a dataset or a watched alarm${didYouMean(id, known)}. The datasets are: ${config.datasets
+    `"${id}" is not a dataset or a watched alarm${suggestion}${suggestion ? ' ' : '. '}The datasets are: ${config.datasets
       .map((d) => d.id)
       .join(
         ', ',

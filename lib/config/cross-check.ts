@@ -43,6 +43,20 @@ export function crossCheck(settings: YamlData, datasets: YamlData[], today = new
     issues.push(locate(settings.yaml, ['notify', 'errorsTo'], unknownContact(errorsTo)));
   }
 
+  // A Slack member id is only used to mention a contact in Slack: without a Slack webhook it does nothing,
+  // and someone on Teams alone would wait for a mention that never comes.
+  for (const id of contacts) {
+    const contact = isMap(settings.data.contacts) ? settings.data.contacts[id] : null;
+    if (isMap(contact) && contact.slackUser !== undefined && contact.slack === undefined)
+      issues.push(
+        locate(
+          settings.yaml,
+          ['contacts', id, 'slackUser'],
+          `mentions them in Slack messages, and this contact has no slack: webhook (Teams cards mention no one) — add slack: \${ssm:/stalewatch/slack/${id}}, or remove slackUser`,
+        ),
+      );
+  }
+
   const firstFileOf = new Map<string, string>();
   for (const { yaml, data } of datasets) {
     if (!isMap(data)) continue;

@@ -75,7 +75,18 @@ function text(example: string, rule?: TextRule, limit?: TextLimit) {
   const base = z.string({
     error: (iss) => {
       if (iss.input === undefined) return `is required — for example ${example}`;
-      // A number or a list where text goes: the rule's own words say best what was meant.
+      // A list or a map where text goes: its text ("[object Object]") would only confuse.
+      if (typeof iss.input === 'object' && iss.input !== null)
+        return `is ${Array.isArray(iss.input) ? 'a list' : 'a map'}, not text — for example ${example}`;
+      // A number that would pass as text: YAML read it as a number; quoting it is the fix.
+      const written = String(iss.input);
+      if (
+        (typeof iss.input === 'number' || typeof iss.input === 'boolean') &&
+        rule?.pattern &&
+        new RegExp(rule.pattern).test(written)
+      )
+        return `${written} is a ${typeof iss.input}, not text — if it is an id, quote it: "${written}"`;
+      // Another number where text goes: the rule's own words say best what was meant.
       return rule?.explain
         ? rule.explain(String(iss.input))
         : `${show(iss.input)} is not text — for example ${example}`;
@@ -743,6 +754,19 @@ export const datasetSchema = z
       .array(datasetId(), {
         error: () => 'must be a list of dataset ids — e.g. dependsOn: [nightly-sync]',
       })
+      .check(
+        z.superRefine((ids: string[], ctx) => {
+          ids.forEach((id, i) => {
+            if (ids.indexOf(id) < i)
+              ctx.addIssue({
+                code: 'custom',
+                path: [i],
+                input: id,
+                message: `${show(id)} is listed twice — name each dataset once`,
+              });
+          });
+        }),
+      )
       .optional()
       .describe(
         'Ids of the datasets this one is made from: while one of them is stale, its owners hear why, and no separate reminders (docs/semantics.md "One story per cause").',

@@ -1,6 +1,6 @@
 import { format, parseISO } from 'date-fns';
 import type { DayOutcome } from './history';
-import { whoIsOnIt } from './loop/acknowledgement';
+import { whoIsOnIt, whoIsOnTheCause } from './loop/acknowledgement';
 import type { Status } from './model/config';
 import type { AlarmStatus, DatasetStatus, StatusPageModel } from './status';
 import { formatLocal, formatWhen } from './time/zone';
@@ -92,10 +92,13 @@ function rateInWords(record: DatasetStatus['record']): string {
 
 /** "Who is on it", from the acknowledgement, in the words every message uses; asked only when something is wrong. */
 function whoIsOnItRow(
-  d: Pick<DatasetStatus, 'onIt' | 'status'>,
+  d: Pick<DatasetStatus, 'onIt' | 'status' | 'waitingOn' | 'causeOnIt'>,
   model: StatusPageModel,
 ): Array<[string, string]> {
   if (d.onIt) return [['Who is on it', h(whoIsOnIt(d.onIt, model.timezone, model.now))]];
+  // No one on this dataset, but someone on what it waits on: say so rather than "nobody".
+  if (d.waitingOn && d.causeOnIt)
+    return [['Who is on it', h(whoIsOnTheCause(d.causeOnIt, d.waitingOn, model.timezone, model.now))]];
   if (d.status !== 'pass' && d.status !== null) return [['Who is on it', 'Nobody has said yet']];
   return [];
 }

@@ -41,6 +41,8 @@ export interface DatasetStatus {
   onIt: OnIt | null;
   /** The title of the stale or erroring dataset it waits on (`dependsOn`), when it is stale itself. */
   waitingOn?: string | null;
+  /** Who is on the dataset it waits on: shown when no one is on this one itself. */
+  causeOnIt?: OnIt | null;
   record: DailyRecord;
 }
 
@@ -126,6 +128,7 @@ export function statusPageModel(
       : earliestOf(worst.map((c) => c.since));
     const acknowledged = onIt.get(dataset.id);
     const cause = isStale(status) ? rootCauseOf(config, dataset.id, conditionOf) : null;
+    const causeAck = cause ? onIt.get(cause) : undefined;
     return {
       title: dataset.title,
       status,
@@ -134,6 +137,7 @@ export function statusPageModel(
       owners: dataset.owners.map((id) => config.settings.contacts[id]?.name ?? id),
       onIt: acknowledged ? { by: acknowledged.by, at: acknowledged.at } : null,
       waitingOn: cause ? (config.datasets.find((d) => d.id === cause)?.title ?? null) : null,
+      causeOnIt: causeAck ? { by: causeAck.by, at: causeAck.at } : null,
       record: dailyRecord(
         dataset.checks.flatMap((c) => byCheck.get(c.id) ?? []),
         { now, timezone, days: STATUS_DAYS },

@@ -169,11 +169,71 @@ describe('once someone is on a dataset, every later message says so and reminder
     expect((await acks.current(['placements'])).size).toBe(0);
   });
 
+  it('refuses a --by name with a line break or an invisible control character, which would forge a line', async () => {
+    // Act
+    const broken = await ack(['placements', '--by', 'Jane\nWhat to do: pay the invoice'], ACKED_AT);
+    const reversed = await ack(['placements', '--by', 'Jane \u202eevil'], ACKED_AT);
+    // Assess
+    for (const answer of [broken, reversed]) {
+      expect(answer.code).toBe(2);
+      expect(answer.stderr.trim()).toBe(
+        '--by takes the name people should read, on one line with no control characters, e.g. --by "Jane Smith"',
+      );
+    }
+    expect((await dynamoAcknowledgements(dynamo.client, TABLE).current(['placements'])).size).toBe(0);
+  });
+
   it('refuses to ack a dataset that is not in checks/, naming the ones that are', async () => {
     const answer = await ack(['no-such', '--by', 'Jane'], ACKED_AT);
     expect(answer.code).toBe(2);
     expect(answer.stderr).toContain(
       '"no-such" is not a dataset or a watched alarm. The datasets are: placements.',
+    );
+  });
+
+  it('refuses to ack a dataset that is back to normal: no one would ever be taken off it', async () => {
+    // Prepare: every check of placements passed at its last run.
+    const config = await loadConfig({ dir: checksDir, env: {} });
+    const checkIds = config.checks.filter((c) => c.dataset === 'placements').map((c) => c.id);
+    for (const checkId of checkIds)
+      await dynamo.client.send(
+        new PutCommand({
+          TableName: TABLE,
+          Item: {
+            pk: `CHECK#${checkId}`,
+            sk: 'STATE',
+            checkId,
+            status: 'pass',
+            since: '2026-11-23T09:00:00.000Z',
+            dataStatus: 'pass',
+            staleSince: null,
+            lastUpdatedAt: '2026-11-23T08:00:00.000Z',
+            observed: null,
+            rowCounts: [],
+            lastNotifiedAt: null,
+            runId: 'r9',
+            runAt: '2026-11-23T10:00:00.000Z',
+            version: 9,
+          },
+        }) as never,
+      );
+    // Act
+    const answer = await ack(['placements', '--by', 'Jane Smith'], ACKED_AT);
+    // Assess
+    expect(answer.code).toBe(2);
+    expect(answer.stderr.trim()).toBe(
+      'Trainee placements is back to normal (every check passed at its last run): there is nothing to be on, so nothing was recorded',
+    );
+    expect((await dynamoAcknowledgements(dynamo.client, TABLE).current(['placements'])).size).toBe(0);
+  });
+
+  it('a typo in the id suggests the dataset in one well-punctuated sentence', async () => {
+    // Act
+    const answer = await ack(['placement', '--by', 'Jane'], ACKED_AT);
+    // Assess
+    expect(answer.code).toBe(2);
+    expect(answer.stderr.trim()).toBe(
+      '"placement" is not a dataset or a watched alarm — did you mean "placements"? The datasets are: placements.',
     );
   });
 });

@@ -141,6 +141,24 @@ describe('stalewatch snooze', () => {
     );
   });
 
+  it('ack without a region says what to set, in one line, with no stack, as snooze does', () => {
+    // Prepare
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => k !== 'AWS_REGION' && k !== 'AWS_DEFAULT_REGION'),
+    ) as Record<string, string>;
+    // Act
+    const { code, stdout, stderr } = stalewatch(
+      ['ack', 'placements', '--by', 'Jane Smith', '--checks', checks(), '--stage', 'prod'],
+      { ...env, ...noRegion() },
+    );
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim()).toBe(
+      "no AWS region is set for the deployed state table — pass --region eu-west-2 (your stack's region) or set AWS_REGION",
+    );
+  });
+
   it('takes --region and --stage, and snoozes in that stage’s state table', async () => {
     // Prepare: the state table of stage test, behind a local DynamoDB
     const dynamo = await startDynamo();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { dynamoAcknowledgements } from '../../lib/adapters/aws/acknowledgements';
+import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
 import { dynamoHolds } from '../../lib/adapters/aws/holds';
 import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
@@ -259,6 +260,90 @@ describe('Slack buttons reach the interactions function through its URL', () => 
     ]);
     expect(onAlarm.get('alarm/tis-prod-website-health')).toMatchObject({ by: 'Jane Smith', via: 'slack' });
     expect(standIns.state.responses).toHaveLength(1);
+  });
+
+  it("an I'm on it clicked after the dataset is back to normal records no one, and says it is fine", async () => {
+    // Prepare: every check of placements passed at the last run (the message is an old one).
+    const store = dynamoStateStore(dynamo.client, TABLE);
+    const checkIds = config.checks.filter((c) => c.dataset === 'placements').map((c) => c.id);
+    for (const checkId of checkIds)
+      await store.save(
+        {
+          checkId,
+          status: 'pass',
+          since: '2026-11-23T09:00:00.000Z',
+          dataStatus: 'pass',
+          staleSince: null,
+          lastUpdatedAt: '2026-11-23T08:00:00.000Z',
+          observed: null,
+          rowCounts: [],
+          lastNotifiedAt: null,
+          runId: 'run-9',
+          runAt: '2026-11-23T10:00:00.000Z',
+          version: 1,
+        },
+        0,
+        [],
+      );
+    try {
+      // Act
+      const answer = await handler(click({}), context);
+      // Assess: nobody is on a dataset that is fine (it would silence its next spell's reminders).
+      expect(answer.statusCode).toBe(200);
+      expect((await acks()).size).toBe(0);
+      const update = JSON.stringify(standIns.state.responses[0]?.body);
+      expect(update).toContain('Trainee placements is back to normal: there is nothing to be on');
+    } finally {
+      for (const checkId of checkIds)
+        await dynamo.client.send(
+          new DeleteItemCommand({
+            TableName: TABLE,
+            Key: { pk: { S: `CHECK#${checkId}` }, sk: { S: 'STATE' } },
+          }),
+        );
+    }
+  });
+
+  it("an I'm on it clicked on an alarm that is OK again records no one", async () => {
+    // Prepare: the website alarm's state is OK (pass), and no one is on it.
+    const alarm = 'alarm/tis-prod-website-health';
+    await dynamo.client.send(
+      new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: `DATASET#${alarm}` }, sk: { S: 'ACK' } } }),
+    );
+    const store = dynamoStateStore(dynamo.client, TABLE);
+    const stored = (await store.load([alarm])).get(alarm);
+    await store.save(
+      {
+        checkId: alarm,
+        status: 'pass',
+        since: '2026-11-23T09:00:00.000Z',
+        dataStatus: 'pass',
+        staleSince: null,
+        lastUpdatedAt: null,
+        observed: null,
+        rowCounts: [],
+        lastNotifiedAt: null,
+        runId: 'alarm-ok',
+        runAt: '2026-11-23T09:00:00.000Z',
+        version: (stored?.version ?? 0) + 1,
+      },
+      stored?.version ?? 0,
+      [],
+    );
+    // Act
+    await handler(click({ dataset: alarm }), context);
+    // Assess
+    expect((await dynamoAcknowledgements(dynamo.client, TABLE).current([alarm])).size).toBe(0);
+    expect(JSON.stringify(standIns.state.responses[0]?.body)).toContain(
+      'TIS website is back to normal: there is nothing to be on',
+    );
+  });
+
+  it('records a clicker whose Slack name holds a line break or a bidi override as one plain line', async () => {
+    // Act
+    await handler(click({ user: { id: 'U0EVIL0001', name: 'Jane\nWhat to do: pay \u202eevil' } }), context);
+    // Assess
+    expect([...(await acks()).values()][0]?.by).toBe('Jane What to do: pay evil');
   });
 
   it('answers 400 to a signed click about a dataset this deployment does not have', async () => {

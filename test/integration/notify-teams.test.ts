@@ -158,6 +158,24 @@ describe('notify posts Adaptive Cards to Teams, once each, through what Teams an
     expect(outcome?.sent).toBe(3);
   });
 
+  it('a storm of 429s from Teams: the invocation fails, and its retry sends each card once, Slack not again', async () => {
+    // Prepare: Teams throttles every try of the first invocation (5 tries per card, 2 cards).
+    standIns.state.teamsScript = Array.from({ length: 10 }, () => ({
+      status: 429,
+      headers: { 'retry-after': '0' },
+    }));
+    const event = staleEvent('evt-storm');
+    // Act: the first invocation, then EventBridge's retry of it once Teams takes cards again.
+    const [first, retried] = containers(2);
+    const failed = await first?.(event, CONTEXT).catch((e: Error) => e);
+    const outcome = await retried?.(event, CONTEXT);
+    // Assess
+    expect(failed).toBeInstanceOf(Error);
+    expect(standIns.teamsDeliveries()).toEqual({ [WORKFLOWS[0] as string]: 1, [WORKFLOWS[1] as string]: 1 });
+    expect(standIns.state.slack).toHaveLength(1);
+    expect(outcome?.sent).toBe(2);
+  });
+
   it('delivers each card once when two invocations of one event run at once', async () => {
     // Prepare: Teams is slow, so both invocations are at it together.
     standIns.state.teamsScript = [
@@ -189,6 +207,25 @@ describe('notify posts Adaptive Cards to Teams, once each, through what Teams an
     });
     // Assess
     expect(waits).toEqual([2_000, 3_000]);
+    expect(standIns.teamsDeliveries()).toEqual({ '/workflows/stalewatch/teams/direct': 1 });
+  });
+
+  it('waits as long as a Retry-After given as a date asks, not no time at all', async () => {
+    // Prepare: Teams throttles, asking for a moment 3 s from now (HTTP-date form), then garbage.
+    standIns.state.teamsScript = [
+      { status: 429, headers: { 'retry-after': 'Mon, 23 Nov 2026 10:00:03 GMT' } },
+      { status: 429, headers: { 'retry-after': 'soon' } },
+    ];
+    const waits: number[] = [];
+    const card = { type: 'message' as const, attachments: [] };
+    // Act
+    await postToTeams(`${standIns.address}/workflows/stalewatch/teams/direct`, card, {
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    // Assess: the date's 3 s, then the usual backoff (the second try's 2 s) for what is not a time.
+    expect(waits).toEqual([3_000, 2_000]);
     expect(standIns.teamsDeliveries()).toEqual({ '/workflows/stalewatch/teams/direct': 1 });
   });
 

@@ -1,7 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clearCaches } from '@aws-lambda-powertools/parameters';
+import { dynamoAcknowledgements } from '../../lib/adapters/aws/acknowledgements';
 import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
+import { dynamoHolds } from '../../lib/adapters/aws/holds';
+import { runDigest } from '../../lib/app/digest';
 import { countdown, type NotifyOutcome, notify } from '../../lib/app/notify';
 import type { StateStore } from '../../lib/app/ports';
 import { compileConfig } from '../../lib/config/compiled';
@@ -364,6 +367,31 @@ describe('one story per cause, whatever the order in which a tick’s runs arriv
     ).toContain('Trainee placements');
   });
 
+  it('cause acknowledged: the dependant’s message says who is on the cause, not "nobody"', async () => {
+    // Prepare: the sync stale since 10:00 and Jane on it since 10:30; placements goes stale at 11:00.
+    await judge('esr-sync', 'warn', tick(10));
+    await dynamoAcknowledgements(dynamo.client, process.env.STALEWATCH_STATE_TABLE as string).acknowledge({
+      dataset: 'esr-sync',
+      by: 'Jane Smith',
+      slackUserId: null,
+      at: '2026-11-23T10:30:00.000Z',
+      via: 'cli',
+    });
+    jest.setSystemTime(new Date(tick(11)));
+    await judge('esr-sync', 'warn', tick(11));
+    await judge('placements', 'warn', tick(11));
+    await judge('rotations', 'pass', tick(11));
+    // Act
+    await notifier().send(eventOf('placements', 'Dataset Stale', tick(11)));
+    // Assess
+    const message = JSON.stringify(
+      standIns.state.slack.find((m) => m.path === webhookOf('placements-lead'))?.body,
+    );
+    expect(message).toContain('because Nightly ESR sync has not been updated');
+    expect(message).toContain('Jane Smith, on Nightly ESR sync (since 10:30)');
+    expect(message).not.toContain('nobody has said so yet');
+  });
+
   it('a cause stale for days, unchanged in this tick (no state written, only its run’s mark): the dependant is told at once, naming it', async () => {
     // Prepare: the sync went stale at 09:00 and its source's 10:00 run changed nothing about it, so it
     // wrote no state, only the source's run mark; placements goes stale at 10:00.
@@ -378,6 +406,51 @@ describe('one story per cause, whatever the order in which a tick’s runs arriv
     expect(dependant.waits()).toBe(0);
     expect(outcome.sent).toBe(2);
     expect(textsTo('placements-lead')[0]).toContain('because Nightly ESR sync has not been updated');
+  });
+
+  it('the digest of a dependant no one is on says who is on its cause, not "nobody"', async () => {
+    // Prepare: both stale since 10:00; Jane on the sync since 10:30.
+    await judge('esr-sync', 'warn', tick(10));
+    await judge('placements', 'warn', tick(10));
+    await judge('rotations', 'pass', tick(10));
+    const table = process.env.STALEWATCH_STATE_TABLE as string;
+    await dynamoAcknowledgements(dynamo.client, table).acknowledge({
+      dataset: 'esr-sync',
+      by: 'Jane Smith',
+      slackUserId: null,
+      at: '2026-11-23T10:30:00.000Z',
+      via: 'cli',
+    });
+    jest.setSystemTime(new Date(tick(12)));
+    const { ports: service } = lambdaPorts(process.env, ['STALEWATCH_STATE_TABLE']);
+    // Act
+    await runDigest({ ...notifyPorts(process.env, service, table), sleep: async () => {} });
+    // Assess
+    const digest = JSON.stringify(
+      standIns.state.slack.find((m) => m.path === webhookOf('placements-lead'))?.body,
+    );
+    expect(digest).toContain('Waiting on: Nightly ESR sync');
+    expect(digest).toContain('Who is on it: Jane Smith, on Nightly ESR sync (since 10:30)');
+    expect(digest).not.toContain('nobody has said so yet');
+  });
+
+  it('a snoozed cause: the dependant’s message says its alerts are snoozed, not that its owners were told', async () => {
+    // Prepare: the sync stale since 09:00 and snoozed with `stalewatch snooze` until Tuesday 09:00.
+    await judge('esr-sync', 'warn', tick(9));
+    await judge('esr-sync', 'warn', tick(10));
+    await dynamoHolds(dynamo.client, process.env.STALEWATCH_STATE_TABLE as string).snooze(
+      'esr-sync',
+      new Date('2026-11-24T09:00:00Z'),
+    );
+    await judge('placements', 'warn', tick(10));
+    await judge('rotations', 'pass', tick(10));
+    // Act
+    await notifier().send(eventOf('placements', 'Dataset Stale', tick(10)));
+    // Assess
+    const [message] = standIns.state.slack.filter((m) => m.path === webhookOf('placements-lead'));
+    const said = JSON.stringify(message?.body);
+    expect(said).toContain('Alerts about Nightly ESR sync are snoozed until Tuesday 24 November 09:00');
+    expect(said).not.toContain('been told');
   });
 
   it('a cause whose run never lands in the tick: the dependant is told alone once the wait is over', async () => {

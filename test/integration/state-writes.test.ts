@@ -142,6 +142,29 @@ describe('a run writes what changed: no state for a check that stayed as it was'
     expect(published()).toEqual([`Dataset Stale ${PLACEMENTS_ID} r0`]);
   });
 
+  it('an on-call run of a few of a source’s checks leaves no run mark: the others were not judged', async () => {
+    // Prepare
+    await run(at(0), 'r0');
+    await run(at(1), 'r1');
+    // Act: `check --only placements`, recorded.
+    const writes = await writesOf(() =>
+      runService(
+        {
+          config,
+          checks: config.checks.filter((c) => c.id === PLACEMENTS_ID),
+          connectors: { tis: connectorForUrl('tis', db.embedded as PGlite) },
+          now: at(2),
+          runId: 'on-call',
+          source: null,
+        },
+        ports,
+      ),
+    );
+    // Assess: no write at all (nothing changed), and the mark is still the last whole run's.
+    expect(writes).toEqual([]);
+    expect((await ports.store.lastRuns(['tis'])).get('tis')).toEqual(at(1));
+  });
+
   it('writes exactly the check that changed, with its history and its events', async () => {
     // Prepare
     await run(at(0), 'r0');

@@ -50,6 +50,19 @@ describe('dependsOn names the datasets a dataset is made from', () => {
     ]);
   });
 
+  it('refuses a dataset named twice, where the second one is', async () => {
+    // Act
+    const problems = await problemsOf({
+      'stalewatch.yml': SETTINGS,
+      'nightly-sync.yml': dataset('nightly-sync', null),
+      'placements.yml': dataset('placements', '[nightly-sync, nightly-sync]'),
+    });
+    // Assess
+    expect(problems).toEqual([
+      'checks/placements.yml:8:27 dependsOn[1]: "nightly-sync" is listed twice — name each dataset once',
+    ]);
+  });
+
   it('refuses a dataset that depends on itself', async () => {
     // Act
     const problems = await problemsOf({
@@ -85,6 +98,20 @@ describe('dependsOn names the datasets a dataset is made from', () => {
     // Assess
     expect(problems).toEqual([
       expect.stringContaining('dependsOn: must be a list of dataset ids — e.g. dependsOn: [nightly-sync]'),
+    ]);
+  });
+
+  it('an entry that is a number or a map, not an id, says so, not "e.g." the same value', async () => {
+    // Act
+    const problems = await problemsOf({
+      'stalewatch.yml': SETTINGS,
+      'nightly-sync.yml': dataset('nightly-sync', null),
+      'placements.yml': dataset('placements', '[2026, {a: b}]'),
+    });
+    // Assess
+    expect(problems).toEqual([
+      'checks/placements.yml:8:13 dependsOn[0]: 2026 is a number, not text — if it is an id, quote it: "2026"',
+      'checks/placements.yml:8:19 dependsOn[1]: is a map, not text — for example placements',
     ]);
   });
 });

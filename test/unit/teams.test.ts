@@ -96,6 +96,20 @@ describe('Teams cards', () => {
     expect(json).not.toContain('U012AB3CD');
   });
 
+  it('shows an impact written on several lines as written, not as a list or a heading', () => {
+    // Prepare: an impact from a YAML block whose lines start like markdown lists and headings.
+    const alert = alertOf(
+      'Dataset Stale',
+      sampleDetail({ impact: 'Affects:\n- letters\n1. rotas\n# payroll' }),
+      LEAD,
+      CTX,
+    );
+    // Act
+    const json = JSON.stringify(alert ? toTeams(alert) : []);
+    // Assess
+    expect(json).toContain('Affects:\\n\\\\- letters\\n1\\\\. rotas\\n\\\\# payroll');
+  });
+
   it('says who is on it, as Slack and email do', () => {
     // Prepare: Jane said "I'm on it" at 10:02.
     const alert = alertOf('Dataset Still Stale', sampleDetail(), LEAD, {
@@ -164,6 +178,20 @@ describe('contacts’ teams and slackUser in stalewatch.yml', () => {
       ]);
     },
   );
+
+  it('refuses slackUser on a contact with no slack webhook: nothing would ever mention them', async () => {
+    // Act: a Teams-only contact given a Slack member id, expecting a mention in Teams.
+    const problems = await problemsOf(
+      SETTINGS.replace(
+        '    slack: ${ssm:/stalewatch/slack/placements}\n',
+        '    slackUser: U012AB3CD\n    teams: ${ssm:/stalewatch/teams/placements}\n',
+      ),
+    );
+    // Assess
+    expect(problems).toEqual([
+      'checks/stalewatch.yml:13:16 contacts.placements-lead.slackUser: mentions them in Slack messages, and this contact has no slack: webhook (Teams cards mention no one) — add slack: ${ssm:/stalewatch/slack/placements-lead}, or remove slackUser',
+    ]);
+  });
 
   it('refuses a Teams webhook URL written in the file, never showing it', async () => {
     // Prepare

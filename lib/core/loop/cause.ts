@@ -35,7 +35,11 @@ export interface DatasetNow {
   enteredAt: string | null;
   /** When it stopped being fresh (stale), or could no longer be checked (error); null when ok. */
   since: string | null;
-  /** The newest `lastUpdatedAt` its checks saw. */
+  /**
+   * The newest `lastUpdatedAt` its checks saw; when stale, of its stale checks only, so that "has not
+   * been updated since …" agrees with what its own stale message says (a passing check's fresher time,
+   * or a row count's, is not why it is stale).
+   */
   lastUpdatedAt: string | null;
 }
 
@@ -103,7 +107,7 @@ export function datasetNow(
     enteredAt,
     judgedAt: known.length < dataset.checks.length ? null : earliest(known.map((s) => s.runAt)),
     since,
-    lastUpdatedAt: latest(known.map((s) => s.lastUpdatedAt)),
+    lastUpdatedAt: latest((condition === 'stale' ? stale : known).map((s) => s.lastUpdatedAt)),
   };
 }
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { readableName } from './acknowledgement';
 
 /** The `action_id`s of the buttons on stale and error messages. */
 export const ACTIONS = { ack: 'stalewatch-ack', snooze: 'stalewatch-snooze' } as const;
@@ -50,8 +51,9 @@ export function parseInteraction(formBody: string): Interaction | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** The name of who clicked, as people read it. */
-export const clickerName = (i: Interaction) => i.user.name ?? i.user.username ?? i.user.id;
+/** The name of who clicked, as people read it (one line, no control characters: `readableName`). */
+export const clickerName = (i: Interaction) =>
+  readableName(i.user.name ?? i.user.username ?? i.user.id) || i.user.id;
 
 /** The two buttons, for a message about `dataset` (Block Kit `actions` block). */
 export function loopButtons(dataset: string) {

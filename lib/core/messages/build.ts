@@ -5,7 +5,7 @@ import {
   type DetailType,
   transitionOfDetailType,
 } from '../events/types';
-import { type Acknowledgement, whoIsOnIt } from '../loop/acknowledgement';
+import { type Acknowledgement, whoIsOnIt, whoIsOnTheCause } from '../loop/acknowledgement';
 import type { DatasetNow } from '../loop/cause';
 import type { Contact, Settings } from '../model/config';
 import { activityBasis, countersResetNote } from '../report/activity-words';
@@ -33,6 +33,13 @@ export interface AlertContext {
    * waits on, and the datasets out of date because of it.
    */
   story?: { cause: DatasetNow | null; affected: readonly DatasetNow[]; key?: string } | null;
+  /**
+   * Who is on the story's cause, if anyone: a dependant that no one has taken on says who is on what it
+   * waits on ("Who is on it: Jane Smith, on Nightly ESR sync (since 10:02)"), not "nobody".
+   */
+  causeAcknowledgement?: Pick<Acknowledgement, 'by' | 'at'> | null;
+  /** Until when alerts about the story's cause are snoozed (its owners hear nothing till then), or null. */
+  causeSnoozedUntil?: Date | null;
 }
 
 /** The command that runs a dataset's checks again, for the platform team. */
@@ -213,7 +220,9 @@ export function alertOf(
   }
   const stale = kind === 'stale' || kind === 'still-stale';
   const cause =
-    stale && ctx.story?.cause ? dependantWords(ctx.story.cause, d.title, ctx.settings, ctx.now) : null;
+    stale && ctx.story?.cause
+      ? dependantWords(ctx.story.cause, d.title, ctx.settings, ctx.now, ctx.causeSnoozedUntil ?? null)
+      : null;
   if (cause) facts.push(cause.fact);
   if ((stale || kind === 'error') && ctx.story && ctx.story.affected.length > 0)
     facts.push(affectedFact(ctx.story.affected));
@@ -225,6 +234,11 @@ export function alertOf(
   // it; until someone says so, a stale or error message does not guess.
   if (ctx.acknowledgement)
     facts.push({ label: 'Who is on it', value: whoIsOnIt(ctx.acknowledgement, zone, ctx.now) });
+  else if (cause && ctx.story?.cause && ctx.causeAcknowledgement)
+    facts.push({
+      label: 'Who is on it',
+      value: whoIsOnTheCause(ctx.causeAcknowledgement, ctx.story.cause.title, zone, ctx.now),
+    });
   else if (kind === 'stale' || kind === 'still-stale' || kind === 'error')
     facts.push({ label: 'Who is on it', value: 'nobody has said so yet' });
   const platform = contact.audience === 'platform';

@@ -41,19 +41,25 @@ const namesOf = (ids: readonly string[], contacts: Record<string, Contact>) =>
 export function dependantWords(
   cause: DatasetNow,
   title: string,
-  settings: Pick<Settings, 'timezone' | 'contacts'>,
+  settings: Pick<Settings, 'timezone' | 'contacts'> & { notify?: Pick<Settings['notify'], 'errorsTo'> },
   now: Date,
+  causeSnoozedUntil: Date | null = null,
 ): { because: string; fact: Alert['facts'][number]; action: string } {
   const owners = namesOf(cause.owners, settings.contacts);
+  // A check that cannot run is told to `notify.errorsTo` (when named), not to the cause's owners.
+  const errorsTo = cause.condition === 'error' ? settings.notify?.errorsTo : undefined;
+  const told = errorsTo ? [errorsTo] : cause.owners;
   return {
     because: ` because ${causeInWords(cause, settings.timezone, now)}`,
     fact: {
       label: 'Waiting on',
       value: `${cause.title} (${cause.owners.length === 1 ? 'owner' : 'owners'}: ${owners})`,
     },
-    action: `Nothing to do for ${title} itself: it should be right again once ${cause.title} is. ${owners} ${
-      cause.owners.length === 1 ? 'has' : 'have'
-    } been told.`,
+    action: `Nothing to do for ${title} itself: it should be right again once ${cause.title} is. ${
+      causeSnoozedUntil
+        ? `Alerts about ${cause.title} are snoozed until ${formatLocal(causeSnoozedUntil, settings.timezone, now)}: ask ${owners} whether it is being fixed.`
+        : `${namesOf(told, settings.contacts)} ${told.length === 1 ? 'has' : 'have'} been told.`
+    }`,
   };
 }
 

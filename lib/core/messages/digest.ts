@@ -1,7 +1,7 @@
 import { watchOf } from '../alarms/watch';
 import { isStale } from '../evaluate/status';
 import { dailyRecord, type HistoryEntry } from '../history';
-import { type Acknowledgement, whoIsOnIt } from '../loop/acknowledgement';
+import { type Acknowledgement, whoIsOnIt, whoIsOnTheCause } from '../loop/acknowledgement';
 import { rootCauseOf } from '../loop/cause';
 import type { Config, Contact } from '../model/config';
 import { type CheckStateInput, checkStateSchema } from '../model/state';
@@ -46,6 +46,10 @@ export interface DigestEntry extends Omit<DigestCheck, 'checkId'> {
   onTimeRate?: OnTimeRate | null;
   /** The title of the stale dataset it depends on (`dependsOn`): its root cause. */
   waitingOn?: string | null;
+  /** The id of that root cause, to find who is on it. */
+  waitingOnDataset?: string | null;
+  /** Who is on that root cause: said when no one is on this dataset itself. */
+  causeOnIt?: Pick<Acknowledgement, 'by' | 'at'> | null;
 }
 
 /** The message model keeps times as ISO-8601 text (as events carry them). */
@@ -188,7 +192,7 @@ export function digestEntries(
     if (e.state !== 'stale' || e.alarm) return e;
     const cause = rootCauseOf(config, e.dataset, conditionOf);
     const title = cause ? config.datasets.find((d) => d.id === cause)?.title : undefined;
-    return title ? { ...e, waitingOn: title } : e;
+    return title ? { ...e, waitingOn: title, waitingOnDataset: cause } : e;
   });
 }
 
@@ -240,7 +244,9 @@ function staleItem(e: DigestEntry, ctx: DigestContext): DigestItem {
       ...(e.waitingOn ? [`Waiting on: ${e.waitingOn}`] : []),
       e.onIt
         ? `Who is on it: ${whoIsOnIt(e.onIt, ctx.zone, ctx.now)}`
-        : 'Who is on it: nobody has said so yet',
+        : e.waitingOn && e.causeOnIt
+          ? `Who is on it: ${whoIsOnTheCause(e.causeOnIt, e.waitingOn, ctx.zone, ctx.now)}`
+          : 'Who is on it: nobody has said so yet',
       ...(e.onTimeRate ? [onTimeInWords(e.onTimeRate)] : []),
     ],
   };

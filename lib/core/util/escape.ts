@@ -23,8 +23,14 @@ export function escapeMrkdwn(text: string): string {
 /**
  * Text for Adaptive Cards' markdown (Teams): escapes what that subset treats as markup inside a line
  * (emphasis, links, code), so that a title such as `[click](https://…)` or `**urgent**` is shown as
- * written. Lists and the rest only start a line, and every line of a card starts with our own words.
+ * written, and the list and heading markers that start a line of a text written on several lines.
  */
 export function escapeTeamsMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]]/g, (c) => `\\${c}`);
+  return (
+    text
+      .replace(/[\\`*_[\]]/g, (c) => `\\${c}`)
+      // A config text of several lines (a YAML block) may start one with a list or heading marker.
+      .replace(/^(\s*)([-+#>])(?=\s)/gm, '$1\\$2')
+      .replace(/^(\s*\d+)([.)])(?=\s)/gm, '$1\\$2')
+  );
 }

@@ -42,6 +42,12 @@ export function interactionPorts(service: ServicePorts, stateTable: string): Int
       current: (datasets) => acknowledgements().current(datasets),
       end: (dataset, at) => acknowledgements().end(dataset, at),
     },
+    statuses: async (checkIds) => {
+      const { dynamoStateReader } =
+        require('../../adapters/aws/dynamo-state') as typeof import('../../adapters/aws/dynamo-state');
+      const states = await dynamoStateReader(client(), stateTable).states(checkIds);
+      return [...states.values()].map((s) => s.status);
+    },
     snoozes: { extend: (dataset, until) => holds().extendSnooze(dataset, until) },
     holidays: () => {
       calendar ??= new HolidayCalendar(service.config().settings.holidays);
