@@ -18,6 +18,11 @@ export interface ServicePorts extends RecordPorts {
   invokeRunSource?: (payload: { source: string; runId: string; now: string }) => Promise<void>;
   /** Rewrites the status page from the state after a run; absent where the stack has no page bucket. */
   writeStatusPage?: (config: Config, now: Date) => Promise<void>;
+  /**
+   * Notes that `source`'s run of the tick `runId` has finished: how many of the tick's sources have
+   * (this one included). Absent: every run counts as the tick's last.
+   */
+  tickDone?: (runId: string, source: string, now: Date) => Promise<number>;
   /** Records a run's metrics: a few per run, and per check where the config asks (`emitRunMetrics`). */
   metrics?: (report: Awaited<ReturnType<typeof runService>>, config: Config) => void;
 }
@@ -57,7 +62,13 @@ export async function runSource(payload: unknown, ports: ServicePorts, remaining
     ports,
   );
   ports.metrics?.(report, config);
-  await ports.writeStatusPage?.(config, new Date(now));
+  if (ports.writeStatusPage) {
+    // The page shows every source, and reading the whole state costs a read per check: the last of a
+    // tick's runs to finish writes it, once a tick (docs/status-page.md "When it is written").
+    const sources = new Set(config.checks.map((c) => c.source)).size;
+    const done = ports.tickDone ? await ports.tickDone(runId, source, new Date(now)) : sources;
+    if (done >= sources) await ports.writeStatusPage(config, new Date(now));
+  }
   return toRunJson(report, config);
 }
 

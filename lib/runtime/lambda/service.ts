@@ -165,6 +165,17 @@ export function lambdaPorts(
         (error: unknown) => logger.warn('status page not written', error as Error),
       );
     };
+    ports.tickDone = async (runId, source, now) => {
+      const { dynamoTickDone } =
+        require('../../adapters/aws/tick') as typeof import('../../adapters/aws/tick');
+      // Not known: this run writes the page, as if it were the tick's last (a page too many, not none).
+      return dynamoTickDone(dynamodb(), environment.stateTable)(runId, source, now).catch(
+        (error: unknown) => {
+          logger.warn('tick not noted', error as Error);
+          return Number.POSITIVE_INFINITY;
+        },
+      );
+    };
   }
 
   return {
