@@ -240,21 +240,22 @@ const refName = (what: string, example: string) =>
       `${show(iss.input)} is not a ${what} name — use lower-case letters, digits and '-', e.g. ${example}`,
   });
 
-/** A list of contacts, each named once: a second mention is a slip (a copy-paste), refused where it is. */
-const contactList = (example: string) =>
-  z.array(refName('contact', example)).check(
-    z.superRefine((names: string[], ctx) => {
-      names.forEach((name, i) => {
-        if (names.indexOf(name) < i)
-          ctx.addIssue({
-            code: 'custom',
-            path: [i],
-            input: name,
-            message: `${show(name)} is listed twice — name each contact once`,
-          });
-      });
-    }),
-  );
+/** Refuses a name listed twice, where the second one is: a second mention is a slip (a copy-paste). */
+const eachOnce = (what: string) =>
+  z.superRefine((names: string[], ctx) => {
+    names.forEach((name, i) => {
+      if (names.indexOf(name) < i)
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          input: name,
+          message: `${show(name)} is listed twice — name each ${what} once`,
+        });
+    });
+  });
+
+/** A list of contacts, each named once. */
+const contactList = (example: string) => z.array(refName('contact', example)).check(eachOnce('contact'));
 
 const ENV_REF = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/;
 const SSM_NAME = '/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*';
@@ -754,19 +755,7 @@ export const datasetSchema = z
       .array(datasetId(), {
         error: () => 'must be a list of dataset ids — e.g. dependsOn: [nightly-sync]',
       })
-      .check(
-        z.superRefine((ids: string[], ctx) => {
-          ids.forEach((id, i) => {
-            if (ids.indexOf(id) < i)
-              ctx.addIssue({
-                code: 'custom',
-                path: [i],
-                input: id,
-                message: `${show(id)} is listed twice — name each dataset once`,
-              });
-          });
-        }),
-      )
+      .check(eachOnce('dataset'))
       .optional()
       .describe(
         'Ids of the datasets this one is made from: while one of them is stale, its owners hear why, and no separate reminders (docs/semantics.md "One story per cause").',
