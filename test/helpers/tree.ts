@@ -1,3 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileConfig } from '../../lib/config/compiled';
+import type { Config } from '../../lib/core/model/config';
+import { writeTree } from '../../tools/samples/tree';
+
 /** A minimal valid settings file, for trees that only vary the datasets. */
 export const SETTINGS = `timezone: Europe/London
 holidays: england-and-wales
@@ -45,3 +51,13 @@ export function placementsOver(namespace: string, ...extraChecks: string[]): str
 }
 
 export { writeTree } from '../../tools/samples/tree';
+
+/**
+ * `config` compiled as `sls package` compiles it (with the days off of `years`), written to a file of its
+ * own: what a test points `STALEWATCH_CONFIG_FILE` at.
+ */
+export function compiledConfigFile(config: Config, years: number[]): string {
+  const file = join(writeTree({}), 'compiled.json');
+  writeFileSync(file, compileConfig(config, years));
+  return file;
+}

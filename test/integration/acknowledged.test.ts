@@ -1,16 +1,13 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { dynamoAcknowledgements } from '../../lib/adapters/aws/acknowledgements';
-import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
 import { main } from '../../lib/runtime/cli/main';
 import { startDynamo } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { sampleDetail } from '../helpers/events';
 import { EMAIL_FROM_PARAMETER, startNotifyStandIns } from '../helpers/stand-ins';
-import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
+import { compiledConfigFile, PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 /** Monday 23 November 2026, 10:02 in London. */
 const ACKED_AT = new Date('2026-11-23T10:02:00Z');
@@ -56,8 +53,7 @@ describe('once someone is on a dataset, every later message says so and reminder
     );
     checksDir = writeTree({ 'stalewatch.yml': settings, 'placements.yml': PLACEMENTS });
     const config = await loadConfig({ dir: checksDir, env: {} });
-    const configFile = join(writeTree({}), 'compiled.json');
-    writeFileSync(configFile, compileConfig(config, [2026]));
+    const configFile = compiledConfigFile(config, [2026]);
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-2',
       AWS_ACCESS_KEY_ID: 'test',

@@ -1,15 +1,12 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { clearCaches } from '@aws-lambda-powertools/parameters';
 import type { Context } from 'aws-lambda';
 import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
 import { digestFire } from '../../lib/app/digest';
-import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
 import { startDynamo } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { EMAIL_FROM_PARAMETER, startNotifyStandIns } from '../helpers/stand-ins';
-import { PLACEMENTS, writeTree } from '../helpers/tree';
+import { compiledConfigFile, PLACEMENTS, writeTree } from '../helpers/tree';
 
 /** A digest at 08:00 and 16:00 on weekdays, London time, for a lead with Slack and email. */
 const SETTINGS = `timezone: Europe/London
@@ -60,8 +57,7 @@ describe('the digest function, keyed by the scheduled fire it answers', () => {
       }),
       env: {},
     });
-    const configFile = join(writeTree({}), 'compiled.json');
-    writeFileSync(configFile, compileConfig(config, [2026]));
+    const configFile = compiledConfigFile(config, [2026]);
     await dynamo.createTable('stalewatch-test-state');
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-2',

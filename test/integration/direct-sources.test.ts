@@ -1,8 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
 import { startDynamo, startEventRecorder, startSecretsManager } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
@@ -14,7 +11,7 @@ import {
   postgresScratch,
   type ScratchDatabase,
 } from '../helpers/databases';
-import { writeTree } from '../helpers/tree';
+import { compiledConfigFile, writeTree } from '../helpers/tree';
 
 // SPEC.md "Sources that are not Aurora": `connection: direct` sources reached with their driver, from
 // the RDS-style secret that Secrets Manager (here a stand-in, through the real SDK client) hands over.
@@ -116,8 +113,7 @@ servers('direct sources, with their RDS secret from Secrets Manager, through the
       }),
       env: {},
     });
-    const configFile = join(writeTree({}), 'compiled.json');
-    writeFileSync(configFile, compileConfig(config, [2026, 2027]));
+    const configFile = compiledConfigFile(config, [2026, 2027]);
     [dynamo, bus] = await Promise.all([startDynamo(), startEventRecorder()]);
     await dynamo.createTable('stalewatch-test-state');
     Object.assign(process.env, {

@@ -1,11 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
 import { startDynamo, startEventRecorder } from '../helpers/aws';
 import { pgliteFolder } from '../helpers/databases';
-import { writeTree } from '../helpers/tree';
+import { compiledConfigFile, writeTree } from '../helpers/tree';
 import {
   HEALTHY,
   POISONS,
@@ -37,8 +34,7 @@ describe('the deployed functions, when one check’s column holds a value that i
     // beside healthy tables, in a PGlite folder the functions reach as the source.
     const folder = await pgliteFolder(`${poisonedTables('postgres', 'public').join(';\n')};`);
     const config = await loadConfig({ dir: writeTree(poisonedChecks('postgres', 'public')), env: {} });
-    const configFile = join(writeTree({}), 'compiled.json');
-    writeFileSync(configFile, compileConfig(config, [2026, 2027]));
+    const configFile = compiledConfigFile(config, [2026, 2027]);
     [dynamo, bus] = await Promise.all([startDynamo(), startEventRecorder()]);
     await dynamo.createTable('stalewatch-test-state');
     Object.assign(process.env, {

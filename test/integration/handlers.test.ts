@@ -1,14 +1,11 @@
-import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
 import { startDynamo, startEventRecorder } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { pgliteFolder } from '../helpers/databases';
-import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
+import { compiledConfigFile, PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 /** A local Lambda that records `Invoke` calls (REST: POST /2015-03-31/functions/{name}/invocations). */
 async function startLambdaRecorder() {
@@ -52,8 +49,7 @@ describe('the deployed functions, with their real clients pointed at local stand
       dir: writeTree({ 'stalewatch.yml': SETTINGS, 'placements.yml': PLACEMENTS }),
       env: {},
     });
-    const configFile = join(writeTree({}), 'compiled.json');
-    writeFileSync(configFile, compileConfig(config, [2026, 2027]));
+    const configFile = compiledConfigFile(config, [2026, 2027]);
     [dynamo, bus, lambda] = await Promise.all([startDynamo(), startEventRecorder(), startLambdaRecorder()]);
     await dynamo.createTable('stalewatch-test-state');
     Object.assign(process.env, {

@@ -1,11 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { dynamoAcknowledgements } from '../../lib/adapters/aws/acknowledgements';
 import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
 import { dynamoHolds } from '../../lib/adapters/aws/holds';
-import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
 import { slackSignature } from '../../lib/core/loop/signature';
 import { alertOf } from '../../lib/core/messages/build';
@@ -15,7 +12,7 @@ import { startDynamo } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { sampleDetail } from '../helpers/events';
 import { startNotifyStandIns } from '../helpers/stand-ins';
-import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
+import { compiledConfigFile, PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 const SIGNING_SECRET = 'signing-secret-for-tests-0123456789';
 const SECRET_NAME = 'stalewatch/slack-signing-secret';
@@ -99,8 +96,7 @@ describe('Slack buttons reach the interactions function through its URL', () => 
       }),
       env: {},
     });
-    const configFile = join(writeTree({}), 'compiled.json');
-    writeFileSync(configFile, compileConfig(config, [2026]));
+    const configFile = compiledConfigFile(config, [2026]);
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-2',
       AWS_ACCESS_KEY_ID: 'test',

@@ -1,14 +1,11 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
 import { main } from '../../lib/runtime/cli/main';
 import { compositeAlarmEvent, metricAlarmEvent } from '../helpers/alarm-events';
 import { startDynamo } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { EMAIL_FROM_PARAMETER, startNotifyStandIns } from '../helpers/stand-ins';
-import { SETTINGS, writeTree } from '../helpers/tree';
+import { compiledConfigFile, SETTINGS, writeTree } from '../helpers/tree';
 
 const GiB = 1024 ** 3;
 
@@ -80,8 +77,7 @@ describe('CloudWatch alarms through the notify function, with its real clients a
       'alarms/service.yml': SERVICE,
     });
     const config = await loadConfig({ dir: checksDir, env: {} });
-    const configFile = join(writeTree({}), 'compiled.json');
-    writeFileSync(configFile, compileConfig(config, [2026]));
+    const configFile = compiledConfigFile(config, [2026]);
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-2',
       AWS_ACCESS_KEY_ID: 'test',

@@ -1,13 +1,10 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
 import { startDynamo } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { sampleDetail } from '../helpers/events';
 import { EMAIL_FROM_PARAMETER, startNotifyStandIns } from '../helpers/stand-ins';
-import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
+import { compiledConfigFile, PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 describe('the notify function, with its real clients pointed at local stand-ins', () => {
   const saved = { ...process.env };
@@ -31,8 +28,7 @@ describe('the notify function, with its real clients pointed at local stand-ins'
       dir: writeTree({ 'stalewatch.yml': settings, 'placements.yml': PLACEMENTS }),
       env: {},
     });
-    const configFile = join(writeTree({}), 'compiled.json');
-    writeFileSync(configFile, compileConfig(config, [2026]));
+    const configFile = compiledConfigFile(config, [2026]);
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-2',
       AWS_ACCESS_KEY_ID: 'test',

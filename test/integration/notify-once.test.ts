@@ -1,16 +1,13 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { clearCaches } from '@aws-lambda-powertools/parameters';
 import type { Context } from 'aws-lambda';
 import { dynamoSentRecord } from '../../lib/adapters/aws/sent';
-import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
 import type { CheckEventDetail } from '../../lib/core/events/types';
 import { startDynamo, startThrottlingProxy } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { sampleDetail } from '../helpers/events';
 import { EMAIL_FROM_PARAMETER, startNotifyStandIns } from '../helpers/stand-ins';
-import { PLACEMENTS, writeTree } from '../helpers/tree';
+import { compiledConfigFile, PLACEMENTS, writeTree } from '../helpers/tree';
 
 /** Ten contacts, each with a Slack webhook in SSM and an email address: 20 messages per event. */
 const CONTACTS = Array.from({ length: 10 }, (_, i) => `c${i + 1}`);
@@ -102,8 +99,7 @@ describe('notify sends each message once, whatever runs at the same time or fail
       }),
       env: {},
     });
-    const configFile = join(writeTree({}), 'compiled.json');
-    writeFileSync(configFile, compileConfig(config, [2026]));
+    const configFile = compiledConfigFile(config, [2026]);
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-2',
       AWS_ACCESS_KEY_ID: 'test',

@@ -1,15 +1,12 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { clearCaches } from '@aws-lambda-powertools/parameters';
 import type { Context } from 'aws-lambda';
-import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
 import type { CheckEventDetail } from '../../lib/core/events/types';
 import { startDynamo } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { sampleDetail } from '../helpers/events';
 import { EMAIL_FROM_PARAMETER, startNotifyStandIns } from '../helpers/stand-ins';
-import { PLACEMENTS, writeTree } from '../helpers/tree';
+import { compiledConfigFile, PLACEMENTS, writeTree } from '../helpers/tree';
 
 const SETTINGS = `timezone: Europe/London
 sources:
@@ -75,8 +72,7 @@ describe('notify never delivers a message after a later one about the same check
       }),
       env: {},
     });
-    const configFile = join(writeTree({}), 'compiled.json');
-    writeFileSync(configFile, compileConfig(config, [2026]));
+    const configFile = compiledConfigFile(config, [2026]);
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-2',
       AWS_ACCESS_KEY_ID: 'test',

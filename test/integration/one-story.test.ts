@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { clearCaches } from '@aws-lambda-powertools/parameters';
 import { dynamoAcknowledgements } from '../../lib/adapters/aws/acknowledgements';
 import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
@@ -7,7 +5,6 @@ import { dynamoHolds } from '../../lib/adapters/aws/holds';
 import { runDigest } from '../../lib/app/digest';
 import { countdown, type NotifyOutcome, notify } from '../../lib/app/notify';
 import type { StateStore } from '../../lib/app/ports';
-import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
 import type { CheckEventDetail } from '../../lib/core/events/types';
 import type { Status } from '../../lib/core/model/config';
@@ -17,7 +14,7 @@ import { startDynamo } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { sampleDetail } from '../helpers/events';
 import { EMAIL_FROM_PARAMETER, startNotifyStandIns } from '../helpers/stand-ins';
-import { writeTree } from '../helpers/tree';
+import { compiledConfigFile, writeTree } from '../helpers/tree';
 
 /**
  * One story per cause (SPEC.md "People and the loop back", docs/semantics.md): the nightly ESR sync
@@ -180,8 +177,7 @@ describe('one story per cause, whatever the order in which a tick’s runs arriv
       }),
       env: {},
     });
-    const configFile = join(writeTree({}), 'compiled.json');
-    writeFileSync(configFile, compileConfig(config, [2026]));
+    const configFile = compiledConfigFile(config, [2026]);
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-2',
       AWS_ACCESS_KEY_ID: 'test',

@@ -1,13 +1,10 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
-import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
 import { startDynamo, startEventRecorder } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { pgliteFolder } from '../helpers/databases';
-import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
+import { compiledConfigFile, PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 type Handler = (event: unknown, context: Context) => Promise<Record<string, unknown>>;
 const context = { getRemainingTimeInMillis: () => 60_000, functionName: 'test' } as unknown as Context;
@@ -44,8 +41,7 @@ describe('a check’s state never moves backwards: on-call checks at other times
       dir: writeTree({ 'stalewatch.yml': SETTINGS, 'placements.yml': PLACEMENTS }),
       env: {},
     });
-    const configFile = join(writeTree({}), 'compiled.json');
-    writeFileSync(configFile, compileConfig(config, [2026, 2027]));
+    const configFile = compiledConfigFile(config, [2026, 2027]);
     [dynamo, bus] = await Promise.all([startDynamo(), startEventRecorder()]);
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-2',

@@ -1,16 +1,13 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { dynamoAcknowledgements } from '../../lib/adapters/aws/acknowledgements';
 import { dynamoAlarmStore } from '../../lib/adapters/aws/alarms';
-import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
 import type { AlarmState } from '../../lib/core/alarms/news';
 import { startDynamo, startEventRecorder } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { pgliteFolder } from '../helpers/databases';
 import { startS3StandIn } from '../helpers/s3';
-import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
+import { compiledConfigFile, PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
 
 const context = { getRemainingTimeInMillis: () => 60_000, functionName: 'test' } as unknown as Context;
 type Handler = (event: unknown, context: Context) => Promise<Record<string, unknown>>;
@@ -50,8 +47,7 @@ describe('the deployed runSource writes the status page to the stack’s bucket 
       }),
       env: {},
     });
-    const configFile = join(writeTree({}), 'compiled.json');
-    writeFileSync(configFile, compileConfig(config, [2026, 2027]));
+    const configFile = compiledConfigFile(config, [2026, 2027]);
     [dynamo, bus, s3] = await Promise.all([startDynamo(), startEventRecorder(), startS3StandIn()]);
     await dynamo.createTable('stalewatch-test-state');
     Object.assign(process.env, {
