@@ -268,10 +268,7 @@ export interface Story {
 
 /** Tells one story: nothing while snoozed; each message in order, held through quiet hours unless urgent. */
 async function tell(story: Story, run: Delivering, config: Config, now: Date): Promise<void> {
-  const snoozed = [story.snoozeUntil, await run.ports.snoozedUntil(story.snoozeId)].some(
-    (until) => until && until > now,
-  );
-  if (snoozed) {
+  if (await snoozedUntil(story.snoozeUntil, story.snoozeId, run.ports, now)) {
     run.outcome.skipped.push(`${story.snoozeId} is snoozed`);
     return;
   }
@@ -343,7 +340,8 @@ export async function notify(
       ? ((await ports.loop?.acknowledgements.current([answer.cause.id]))?.get(answer.cause.id) ?? null)
       : null;
   // A snoozed cause's owners hear nothing of it until the snooze ends: the dependant's message says so.
-  const causeSnoozedUntil = answer?.cause ? await snoozeOf(answer.cause.id, config, ports, now) : null;
+  const cause = answer?.cause ? config.datasets.find((d) => d.id === answer.cause?.id) : undefined;
+  const causeSnoozedUntil = cause ? await snoozedUntil(cause.snoozeUntil, cause.id, ports, now) : null;
   const ctx = {
     settings: config.settings,
     now,
@@ -423,15 +421,17 @@ async function answerOfCause(
   return answer.decided ? answer : null;
 }
 
-/** Until when alerts about a dataset are snoozed now (its file's `snooze:` or `stalewatch snooze`), or null. */
-async function snoozeOf(
-  dataset: string,
-  config: Config,
+/**
+ * Until when alerts about `id` are snoozed now, by its file's `snooze:` (`inFile`) or by `stalewatch
+ * snooze`, whichever ends later; null when neither holds now.
+ */
+async function snoozedUntil(
+  inFile: Date | null,
+  id: string,
   ports: NotifyPorts,
   now: Date,
 ): Promise<Date | null> {
-  const inFile = config.datasets.find((d) => d.id === dataset)?.snoozeUntil ?? null;
-  const set = await ports.snoozedUntil(dataset);
+  const set = await ports.snoozedUntil(id);
   const until = [inFile, set].filter((t): t is Date => t !== null && t > now).sort((a, b) => +b - +a)[0];
   return until ?? null;
 }
