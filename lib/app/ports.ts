@@ -50,15 +50,21 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
  */
 export interface StateStore {
   load(checkIds: readonly string[]): Promise<Map<string, StoredState>>;
-  /** Writes events to the outbox, uncommitted (kept if already there: a retry writes the same items). */
+  /**
+   * Writes events to the outbox, uncommitted, in batches. A retry of the same run writes the same items
+   * (same keys, same events); what makes one publishable is a state naming it (see `recordRun`).
+   */
   prepare(items: readonly OutboxItem[]): Promise<void>;
   /**
-   * Writes `state`, naming the outbox items it commits, if the stored version is still
+   * Writes `state`, naming the `eventId`s of the outbox items it commits, if the stored version is still
    * `expectedVersion`; false when another run got there. Its times may be `Date`s or ISO-8601 text
    * (a state as stored); the store writes them as text.
    */
-  save(state: CheckStateInput, expectedVersion: number, outbox: readonly OutboxItem[]): Promise<boolean>;
-  /** Marks outbox items committed (publishable); an item already gone (published) stays gone. */
+  save(state: CheckStateInput, expectedVersion: number, outboxEventIds: readonly string[]): Promise<boolean>;
+  /**
+   * Marks outbox items committed (publishable by any run, and kept until published); an item already
+   * gone (published) stays gone.
+   */
   commit(items: readonly OutboxItem[]): Promise<void>;
   /** Every event waiting in the outboxes of these sources, oldest first, committed or not. */
   outbox(sources: readonly string[]): Promise<OutboxItem[]>;
@@ -83,7 +89,7 @@ export interface StateStore {
 
 /** A check's state as the store keeps it: the state, plus what the store needs to commit its events. */
 export type StoredState = CheckState & {
-  /** The `eventId`s of the outbox items that the write of this state committed. */
+  /** The `eventId`s of the outbox items this state names: its run's, and earlier ones still waiting. */
   outboxEventIds: string[];
   /** Events an older version kept inside the state item (`outbox`): moved to outbox items by the next run. */
   legacyOutbox: EventEntry[];
@@ -97,7 +103,10 @@ export interface OutboxItem {
   sk: string;
   checkId: string;
   runId: string;
-  /** True once the state write that caused it succeeded: only committed events are published. */
+  /**
+   * Publishable whatever state a run loaded: set in the item once a run found a state naming it still
+   * waiting, or (in memory) once this run's state write naming it succeeded.
+   */
   committed: boolean;
   event: EventEntry;
 }

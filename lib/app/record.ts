@@ -30,10 +30,17 @@ export class RunAheadOfClockError extends Error {
 }
 
 /**
- * How many checks are recorded at once: DynamoDB round trips overlap, so a run of 5,000 checks takes
- * seconds, not minutes (docs/performance.md). Each check's writes stay conditional and in order.
+ * How many checks' states are written at once: DynamoDB round trips overlap, so a run of 5,000 checks
+ * takes seconds, not minutes (docs/performance.md). Each state write stays conditional.
  */
 const RECORD_CONCURRENCY = 32;
+
+/**
+ * Checks recorded a chunk at a time: a chunk's events go into the outbox in a few `BatchWriteItem`
+ * calls (25 items each) before its states are written, and memory holds one chunk's new states and
+ * events, not the whole run's.
+ */
+const RECORD_CHUNK = 250;
 
 /** History items written at a time while a run is recorded: four BatchWriteItem calls' worth. */
 const HISTORY_BATCH = 100;
@@ -45,11 +52,14 @@ const HISTORY_BATCH = 100;
  * (or Lambda's retry), and this run fails loudly.
  *
  * A transition and its events are written together without a transaction: the events go to the outbox
- * first, uncommitted; then the state, on condition that its version is the one this run read, naming
- * them; then they are marked committed. Only committed events are published. A run that stops between
- * the state write and the mark leaves events that its state names: whoever reads that state next marks
- * them, before writing a state that would no longer name them. A run that loses the conditional write
- * (a duplicate, or a concurrent run) leaves uncommitted events that are never published, and expire.
+ * first (a chunk of checks' events in a few batch writes); then the state, on condition that its
+ * version is the one this run read, naming them. The state write is the commit: an event is published
+ * only once a state names it. The state keeps naming its earlier runs' events that still wait, so an
+ * event stays named until it is published, whichever runs write the state meanwhile. A run that stops
+ * after the state write publishes nothing, and the next run (or the retry) reads that state and
+ * publishes what it names; such a waiting event is also marked committed in its item (and so never
+ * expires). A run that loses the conditional write (a duplicate, or a concurrent run) leaves events no
+ * state names: they are never published, and expire.
  *
  * A check whose state would change in nothing but the run's id and time is not written (nor its
  * history): transitions always change the state, so they are recorded as before, and each check is
@@ -93,11 +103,19 @@ export async function recordRun(
     isLater(stored.runAt) || isLater(lastRuns.get(checkSource));
   const timezone = config.settings.timezone;
 
-  // What earlier runs left. Events a loaded state names are committed, whether or not their run got to
-  // mark them: mark them now, before this run's state writes stop naming them.
+  // What earlier runs left. Events a loaded state names are published; those still waiting (a publish
+  // failed, or their run stopped) are marked committed in their items: they never expire while they wait,
+  // and an on-call run that does not load their state publishes them too.
   const waiting = await store.outbox(sources);
-  const named = new Set([...states.values()].flatMap((s) => s.outboxEventIds));
+  // An on-call run of a few checks reads the outbox of their sources whole: what the other checks'
+  // states name is read too (only where such events wait, after a failure).
+  const others = waiting.filter((item) => !(item.committed || states.has(item.checkId)));
+  const theirs = others.length
+    ? await store.load([...new Set(others.map((i) => i.checkId))])
+    : new Map<string, StoredState>();
+  const named = new Set([...states.values(), ...theirs.values()].flatMap((s) => s.outboxEventIds));
   const isNamed = (item: OutboxItem) => named.has(item.event.detail.eventId);
+  const stillWaiting = new Set(waiting.map((item) => item.event.detail.eventId));
   await store.commit(waiting.filter((item) => !item.committed && isNamed(item)));
   const legacy = outboxItemsOf([...states.values()].flatMap((s) => s.legacyOutbox));
   await store.prepare(legacy);
@@ -112,23 +130,28 @@ export async function recordRun(
   };
   const own: OutboxItem[] = [];
   const lost = new Set<string>();
-  const record = async (result: RunReport['results'][number]) => {
+  type Write = { previous: StoredState | null; state: CheckState; items: OutboxItem[] };
+  /** What recording a check writes: nothing (null), or its next state and its events' outbox items. */
+  const planOf = (result: RunReport['results'][number]): Write | null => {
     const previous = states.get(result.check.id) ?? null;
-    if (previous?.runId === report.runId || (previous && isNewer(previous, result.check.source))) return;
+    if (previous?.runId === report.runId || (previous && isNewer(previous, result.check.source))) return null;
     const { kinds, events } = eventsOf(config, report, result, previous);
     const state = nextState(previous, result, kinds, report.now, report.runId);
     // Nothing but the run's time changed: no write (docs/operations.md "What a run writes"). Events
     // an older version kept inside the item are moved out by a write, so such an item is written.
     const keptInside = (previous?.legacyOutbox.length ?? 0) > 0;
-    if (!keptInside && !worthWriting(previous, state, kinds, timezone)) return;
-    const items = outboxItemsOf(events);
-    await store.prepare(items);
-    if (!(await store.save(state, previous?.version ?? 0, items))) {
+    if (!keptInside && !worthWriting(previous, state, kinds, timezone)) return null;
+    return { previous, state, items: outboxItemsOf(events) };
+  };
+  const write = async ({ previous, state, items }: Write) => {
+    // The state names its events, and keeps naming those of earlier runs that still wait.
+    const carried = previous?.outboxEventIds.filter((id) => stillWaiting.has(id)) ?? [];
+    const eventIds = [...carried, ...items.map((item) => item.event.detail.eventId)];
+    if (!(await store.save(state, previous?.version ?? 0, eventIds))) {
       lost.add(state.checkId);
       return;
     }
-    await store.commit(items);
-    // This run made these items: marking them committed in place copies nothing.
+    // This run's state names these items: marking them committed in place copies nothing.
     for (const item of items) {
       item.committed = true;
       own.push(item);
@@ -138,7 +161,15 @@ export async function recordRun(
       if (history.length >= HISTORY_BATCH) await flushHistory();
     }
   };
-  await forEachConcurrently(report.results, RECORD_CONCURRENCY, record);
+  for (let start = 0; start < report.results.length; start += RECORD_CHUNK) {
+    const writes: Write[] = [];
+    for (const result of report.results.slice(start, start + RECORD_CHUNK)) {
+      const planned = planOf(result);
+      if (planned) writes.push(planned);
+    }
+    await store.prepare(writes.flatMap((w) => w.items));
+    await forEachConcurrently(writes, RECORD_CONCURRENCY, write);
+  }
   await flushHistory();
   // A source's mark says every one of its checks was judged in this run: not so for an on-call run of
   // a few of them (`check --only`), which marks nothing.

@@ -3,6 +3,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
 import { EventsNotPublishedError, publishEvents } from '../../lib/adapters/aws/eventbridge';
 import { connectorForUrl } from '../../lib/adapters/sql/connect';
+import type { OutboxItem } from '../../lib/app/ports';
 import type { RecordPorts } from '../../lib/app/record';
 import { runService } from '../../lib/app/run-service';
 import { loadConfig } from '../../lib/config/load';
@@ -222,6 +223,53 @@ describe('nothing lost: every transition reaches the bus, whatever the bus does'
       'Dataset Recovered run-2',
     ]);
     expect(published().filter((line) => line.startsWith('Dataset Recovered'))).toHaveLength(1);
+  });
+
+  it('publishes what a run that stopped after writing its state left, at the next run', async () => {
+    // Prepare: run 1 writes its state and its Dataset Stale, then stops before publishing (as a
+    // Lambda timed out, or the container died, would).
+    const stopping: RecordPorts = {
+      ...ports,
+      publish: async () => {
+        throw new Error('Task timed out after 300.00 seconds');
+      },
+    };
+    await expect(
+      runService(
+        {
+          config,
+          checks: config.checks,
+          connectors: { tis: connectorForUrl('tis', db.embedded as PGlite) },
+          now: new Date(at(0)),
+          runId: 'run-1',
+          source: 'tis',
+        },
+        stopping,
+      ),
+    ).rejects.toThrow('Task timed out');
+    // Act
+    await run(at(1), 'run-2');
+    // Assess
+    expect(published()).toEqual(['Dataset Stale placements/updated-recently run-1']);
+  });
+
+  it('keeps an event a late copy of its run wrote again, while a later run still could not publish it', async () => {
+    // Prepare: the bus is down for run 1 (placements go stale) and for run 2 (they recover), which
+    // writes the state again; then a late copy of run 1 writes run 1's outbox item again, as it found it.
+    bus.state.down = true;
+    await expect(run(at(0), 'run-1')).rejects.toThrow(EventsNotPublishedError);
+    const [leftByRun1] = await ports.store.outbox(['tis']);
+    await placementsFresh(true);
+    await expect(run(at(1), 'run-2')).rejects.toThrow(EventsNotPublishedError);
+    await ports.store.prepare([{ ...(leftByRun1 as OutboxItem), committed: false }]);
+    bus.state.down = false;
+    // Act
+    await run(at(2), 'run-3');
+    // Assess: the whole story, in order, once each.
+    expect(published()).toEqual([
+      'Dataset Stale placements/updated-recently run-1',
+      'Dataset Recovered placements/updated-recently run-2',
+    ]);
   });
 
   it('publishes the events an older version kept inside the state item, after upgrading', async () => {

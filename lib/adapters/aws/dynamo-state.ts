@@ -118,35 +118,29 @@ export function dynamoStateStore(
     },
 
     async prepare(items) {
-      await Promise.all(
-        items.map(async (item) => {
-          try {
-            await doc.send(
-              new PutCommand({
-                TableName: table,
-                Item: {
-                  ...outboxKey(item),
-                  checkId: item.checkId,
-                  runId: item.runId,
-                  committed: false,
-                  detailType: item.event.detailType,
-                  detail: JSON.stringify(item.event.detail),
-                  time: item.event.time,
-                  // Not committed within this time: its state write lost or never happened.
-                  expiresAt: Math.floor(new Date(item.event.time).getTime() / 1000) + HISTORY_DAYS * 86_400,
-                },
-                // Never over an item a duplicate of this run already wrote, and perhaps committed.
-                ConditionExpression: 'attribute_not_exists(pk)',
-              }),
-            );
-          } catch (error) {
-            if (!isConditionFailure(error)) throw error;
-          }
-        }),
+      // Not conditional (a batch cannot be): a retry of the same run writes the same item again, the
+      // same event under the same key, and a state naming it is what makes it publishable.
+      await batchWrite(
+        items.map((item) => ({
+          PutRequest: {
+            Item: {
+              ...outboxKey(item),
+              checkId: item.checkId,
+              runId: item.runId,
+              committed: false,
+              detailType: item.event.detailType,
+              detail: JSON.stringify(item.event.detail),
+              time: item.event.time,
+              // Named by no state within this time: its state write lost or never happened.
+              expiresAt: Math.floor(new Date(item.event.time).getTime() / 1000) + HISTORY_DAYS * 86_400,
+            },
+          },
+        })),
+        'outbox writes',
       );
     },
 
-    async save(state, expectedVersion, outbox) {
+    async save(state, expectedVersion, outboxEventIds) {
       try {
         await doc.send(
           new PutCommand({
@@ -154,7 +148,7 @@ export function dynamoStateStore(
             Item: {
               ...key(state.checkId),
               ...storedFormOf(state),
-              outboxEventIds: outbox.map((i) => i.event.detail.eventId),
+              outboxEventIds,
             },
             ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
             ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),

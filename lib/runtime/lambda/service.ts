@@ -127,7 +127,7 @@ export function lambdaPorts(
     store: {
       load: (ids) => store().load(ids),
       prepare: (items) => store().prepare(items),
-      save: (state, version, outbox) => store().save(state, version, outbox),
+      save: (state, version, eventIds) => store().save(state, version, eventIds),
       commit: (items) => store().commit(items),
       outbox: (sources) => store().outbox(sources),
       remove: (items) => store().remove(items),
