@@ -225,7 +225,7 @@ async function readConfig() {
       env: process.env,
     });
     // The same functions validate's schema uses: what validate accepts deploys as the config means.
-    return { config, schedules: deployedSchedules(config.settings) };
+    return { config, schedules: deployedSchedules(config.settings, new Date()) };
   } catch (error) {
     if (error?.name !== 'ConfigError' && error?.name !== 'UndeployableScheduleError') throw error;
     const refusal = new Error(`stalewatch: checks/ cannot be packaged.\n${error.message}`);

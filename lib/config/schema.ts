@@ -563,7 +563,8 @@ export const settingsSchema = z
         const digest = settings.notify?.digest;
         if (typeof zone !== 'string' || !isTimeZone(zone) || typeof digest !== 'string') return;
         if (cronProblem(digest) !== null) return;
-        const problem = digestProblem(digest, zone);
+        // Clock changes are checked from today: validating config is at the edge, where the clock is read.
+        const problem = digestProblem(digest, zone, new Date());
         if (problem)
           ctx.addIssue({ code: 'custom', path: ['notify', 'digest'], message: problem, input: digest });
       },

@@ -143,11 +143,10 @@ describe('the dispatch schedule deployed for runEvery', () => {
     ['24h', 'cron(0 0 * * ? *)'],
   ])('runs every %s, on the UTC clock: %s', (runEvery, expression) => {
     // Act
-    const { dispatch } = deployedSchedules({
-      runEvery,
-      timezone: 'Europe/London',
-      notify: { digest: '0 8 * * 1-5' },
-    });
+    const { dispatch } = deployedSchedules(
+      { runEvery, timezone: 'Europe/London', notify: { digest: '0 8 * * 1-5' } },
+      CHECKED_FROM,
+    );
     // Assess: the rule's times are exactly every runEvery, from midnight UTC, through the clock change
     expect(dispatch).toBe(expression);
     const period =
@@ -173,7 +172,8 @@ describe('the dispatch schedule deployed for runEvery', () => {
     'runs every %s that does not divide an hour or a day (or is longer than one) as a rate, exactly that far apart: %s',
     (runEvery, rate) => {
       expect(
-        deployedSchedules({ runEvery, timezone: 'UTC', notify: { digest: '0 8 * * 1-5' } }).dispatch,
+        deployedSchedules({ runEvery, timezone: 'UTC', notify: { digest: '0 8 * * 1-5' } }, CHECKED_FROM)
+          .dispatch,
       ).toBe(rate);
     },
   );

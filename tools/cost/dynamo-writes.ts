@@ -45,7 +45,7 @@ const units = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 /** The kind of item a key names, for the table of counts. */
 function kindOf(pk: string, sk: string): string {
   if (pk.startsWith('SOURCE#')) return 'run mark (per source per run)';
-  if (pk.startsWith('OUTBOX#')) return 'outbox (per event: put, commit, remove)';
+  if (pk.startsWith('OUTBOX#')) return 'outbox (per event: put, remove)';
   if (sk === 'STATE') return 'check state';
   if (sk.startsWith('RUN#')) return 'check history';
   return 'other';

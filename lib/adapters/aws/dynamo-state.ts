@@ -24,6 +24,11 @@ export const HISTORY_DAYS = 30;
 export const key = (checkId: string, sk = 'STATE') => ({ pk: `CHECK#${checkId}`, sk });
 /** The key of a source's run mark: when its latest recorded run was. */
 const sourceKey = (source: string) => ({ pk: `SOURCE#${source}`, sk: 'LAST_RUN' });
+/** The time a run mark holds; null for none (or one this version cannot read, which counts as none). */
+function runAtOf(mark: Record<string, unknown> | undefined): Date | null {
+  const at = Date.parse(String(mark?.runAt));
+  return Number.isNaN(at) ? null : new Date(at);
+}
 const outboxKey = (item: Pick<OutboxItem, 'source' | 'sk'>) => ({ pk: `OUTBOX#${item.source}`, sk: item.sk });
 
 /** A state item the table holds that this version cannot read (hand-edited, or written by another tool). */
@@ -248,8 +253,8 @@ export function dynamoStateStore(
             new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
           );
           for (const item of answer.Responses?.[table] ?? []) {
-            const at = Date.parse(String(item.runAt));
-            if (!Number.isNaN(at)) runs.set(String(item.pk).slice('SOURCE#'.length), new Date(at));
+            const at = runAtOf(item);
+            if (at) runs.set(String(item.pk).slice('SOURCE#'.length), at);
           }
           keys = answer.UnprocessedKeys?.[table]?.Keys ?? [];
           return keys.length === 0 ? done(undefined) : again(keys.length);
@@ -320,8 +325,8 @@ export function dynamoStateReader(client: DynamoDBClient, table: string) {
     async lastRuns(sources: readonly string[]): Promise<Map<string, Date>> {
       const runs = new Map<string, Date>();
       await forEachConcurrently(sources, READS_AT_ONCE, async (source) => {
-        const at = Date.parse(String((await get(sourceKey(source)))?.runAt));
-        if (!Number.isNaN(at)) runs.set(source, new Date(at));
+        const at = runAtOf(await get(sourceKey(source)));
+        if (at) runs.set(source, at);
       });
       return runs;
     },

@@ -235,7 +235,7 @@ const MAX_EXPRESSION = 256;
  * cron, or an `UndeployableScheduleError` saying what to write instead. Clock changes are checked for
  * `DIGEST_CHECK_YEARS` from `from`.
  */
-export function digestScheduleExpression(text: string, timezone: string, from: Date = new Date()): string {
+export function digestScheduleExpression(text: string, timezone: string, from: Date): string {
   let cron: Cron;
   try {
     cron = parseCron(text);
@@ -263,8 +263,8 @@ export function digestScheduleExpression(text: string, timezone: string, from: D
   return expression;
 }
 
-/** What is wrong with a digest cron for the deployed service, or null. */
-export function digestProblem(text: string, timezone: string, from?: Date): string | null {
+/** What is wrong with a digest cron for the deployed service, or null (clock changes checked from `from`). */
+export function digestProblem(text: string, timezone: string, from: Date): string | null {
   return undeployableProblem(() => digestScheduleExpression(text, timezone, from));
 }
 
@@ -276,10 +276,10 @@ export interface DeployedSchedules {
   digest: { expression: string; timezone: string };
 }
 
-/** The service's schedules, or an `UndeployableScheduleError`. */
+/** The service's schedules, or an `UndeployableScheduleError` (clock changes checked from `from`). */
 export function deployedSchedules(
   settings: { runEvery: string; timezone: string; notify: { digest: string } },
-  from?: Date,
+  from: Date,
 ): DeployedSchedules {
   return {
     dispatch: dispatchScheduleExpression(settings.runEvery),
