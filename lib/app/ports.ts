@@ -56,11 +56,17 @@ export interface StateStore {
    */
   prepare(items: readonly OutboxItem[]): Promise<void>;
   /**
-   * Writes `state`, naming the `eventId`s of the outbox items it commits, if the stored version is still
-   * `expectedVersion`; false when another run got there. Its times may be `Date`s or ISO-8601 text
-   * (a state as stored); the store writes them as text.
+   * Writes `state`, naming the `eventId`s of the outbox items it commits and the sources whose outboxes
+   * hold them (none given: none), if the stored version is still `expectedVersion`; false when another
+   * run got there. Its times may be `Date`s or ISO-8601 text (a state as stored); the store writes them
+   * as text.
    */
-  save(state: CheckStateInput, expectedVersion: number, outboxEventIds: readonly string[]): Promise<boolean>;
+  save(
+    state: CheckStateInput,
+    expectedVersion: number,
+    outboxEventIds: readonly string[],
+    outboxSources?: readonly string[],
+  ): Promise<boolean>;
   /**
    * Marks outbox items committed (publishable by any run, and kept until published); an item already
    * gone (published) stays gone.
@@ -91,6 +97,11 @@ export interface StateStore {
 export type StoredState = CheckState & {
   /** The `eventId`s of the outbox items this state names: its run's, and earlier ones still waiting. */
   outboxEventIds: string[];
+  /**
+   * The sources whose outboxes hold those events: the check's source when they were written, which a
+   * config change may have changed since (empty in a state written before this was kept).
+   */
+  outboxSources: string[];
   /** Events an older version kept inside the state item (`outbox`): moved to outbox items by the next run. */
   legacyOutbox: EventEntry[];
 };

@@ -54,7 +54,8 @@ const HISTORY_BATCH = 100;
  * A transition and its events are written together without a transaction: the events go to the outbox
  * first (a chunk of checks' events in a few batch writes); then the state, on condition that its
  * version is the one this run read, naming them. The state write is the commit: an event is published
- * only once a state names it. The state keeps naming its earlier runs' events that still wait, so an
+ * only once a state names it. The state keeps naming its earlier runs' events that still wait (and the
+ * sources whose outboxes hold them: a check moved to another source reads its old one too), so an
  * event stays named until it is published, whichever runs write the state meanwhile. A run that stops
  * after the state write publishes nothing, and the next run (or the retry) reads that state and
  * publishes what it names; such a waiting event is also marked committed in its item (and so never
@@ -104,18 +105,30 @@ export async function recordRun(
   const timezone = config.settings.timezone;
 
   // What earlier runs left. Events a loaded state names are published; those still waiting (a publish
-  // failed, or their run stopped) are marked committed in their items: they never expire while they wait,
-  // and an on-call run that does not load their state publishes them too.
+  // failed, or their run stopped) are marked committed in their items, so that they never expire while
+  // they wait.
   const waiting = await store.outbox(sources);
-  // An on-call run of a few checks reads the outbox of their sources whole: what the other checks'
-  // states name is read too (only where such events wait, after a failure).
-  const others = waiting.filter((item) => !(item.committed || states.has(item.checkId)));
-  const theirs = others.length
-    ? await store.load([...new Set(others.map((i) => i.checkId))])
-    : new Map<string, StoredState>();
+  // An on-call run of a few checks reads the outbox of their sources whole: the states of the other
+  // checks whose events wait there (only after a failure) are read too, so that what goes out of a
+  // check is what its state names, in order with its events waiting elsewhere.
+  const others = new Set(waiting.filter((item) => !states.has(item.checkId)).map((item) => item.checkId));
+  const theirs = others.size ? await store.load([...others]) : new Map<string, StoredState>();
+  // A state names events in the outbox of its check's source when they were written: a check moved to
+  // another source since (a config change) may still have some there. That outbox is read too, so that
+  // they are published (and kept named) in order with its new ones; otherwise no other outbox is read.
+  const elsewhere = [
+    ...new Set([...states.values(), ...theirs.values()].flatMap((s) => s.outboxSources)),
+  ].filter((s) => !sources.includes(s));
+  if (elsewhere.length > 0) {
+    waiting.push(...(await store.outbox(elsewhere)));
+    waiting.sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
+  }
+  /** An event of a check whose state this run read (or found it has none): it may go out. */
+  const isRead = (item: OutboxItem) => states.has(item.checkId) || others.has(item.checkId);
   const named = new Set([...states.values(), ...theirs.values()].flatMap((s) => s.outboxEventIds));
   const isNamed = (item: OutboxItem) => named.has(item.event.detail.eventId);
-  const stillWaiting = new Set(waiting.map((item) => item.event.detail.eventId));
+  /** Where each waiting event waits: the source a state keeps naming it in. */
+  const stillWaiting = new Map(waiting.map((item) => [item.event.detail.eventId, item.source]));
   await store.commit(waiting.filter((item) => !item.committed && isNamed(item)));
   const legacy = outboxItemsOf([...states.values()].flatMap((s) => s.legacyOutbox));
   await store.prepare(legacy);
@@ -147,7 +160,13 @@ export async function recordRun(
     // The state names its events, and keeps naming those of earlier runs that still wait.
     const carried = previous?.outboxEventIds.filter((id) => stillWaiting.has(id)) ?? [];
     const eventIds = [...carried, ...items.map((item) => item.event.detail.eventId)];
-    if (!(await store.save(state, previous?.version ?? 0, eventIds))) {
+    const outboxSources = [
+      ...new Set([
+        ...carried.map((id) => stillWaiting.get(id) as string),
+        ...items.map((item) => item.source),
+      ]),
+    ];
+    if (!(await store.save(state, previous?.version ?? 0, eventIds, outboxSources))) {
       lost.add(state.checkId);
       return;
     }
@@ -184,7 +203,7 @@ export async function recordRun(
 
   // Oldest first. A duplicate of this run that won a check's write publishes that check's events.
   const queue = new Map<string, OutboxItem>();
-  for (const item of [...waiting, ...legacy.map((i) => ({ ...i, committed: true })), ...own]) {
+  for (const item of [...waiting.filter(isRead), ...legacy.map((i) => ({ ...i, committed: true })), ...own]) {
     if (!(item.committed || isNamed(item))) continue;
     if (item.runId === report.runId && lost.has(item.checkId)) continue;
     queue.set(`${item.source}\n${item.sk}`, item);

@@ -41,7 +41,7 @@ export class StoredStateError extends Error {
  * fields the state type does not know (an alarm's `alarm` and `news`) kept as they are.
  */
 export function stateOfItem(item: Record<string, unknown>): CheckState & Record<string, unknown> {
-  const { pk: _pk, sk, outbox: _outbox, outboxEventIds: _ids, ...rest } = item;
+  const { pk: _pk, sk, outbox: _outbox, outboxEventIds: _ids, outboxSources: _sources, ...rest } = item;
   const parsed = checkStateSchema.safeParse(rest);
   if (!parsed.success)
     throw new StoredStateError(
@@ -57,6 +57,7 @@ function fromItem(item: Record<string, unknown>): StoredState {
   return {
     ...stateOfItem(item),
     outboxEventIds: (item.outboxEventIds as string[] | undefined) ?? [],
+    outboxSources: (item.outboxSources as string[] | undefined) ?? [],
     legacyOutbox: (item.outbox as EventEntry[] | undefined) ?? [],
   };
 }
@@ -145,7 +146,7 @@ export function dynamoStateStore(
       );
     },
 
-    async save(state, expectedVersion, outboxEventIds) {
+    async save(state, expectedVersion, outboxEventIds, outboxSources = []) {
       try {
         await doc.send(
           new PutCommand({
@@ -154,6 +155,7 @@ export function dynamoStateStore(
               ...key(state.checkId),
               ...storedFormOf(state),
               outboxEventIds,
+              outboxSources,
             },
             ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
             ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),

@@ -127,7 +127,7 @@ export function lambdaPorts(
     store: {
       load: (ids) => store().load(ids),
       prepare: (items) => store().prepare(items),
-      save: (state, version, eventIds) => store().save(state, version, eventIds),
+      save: (state, version, eventIds, sources) => store().save(state, version, eventIds, sources),
       commit: (items) => store().commit(items),
       outbox: (sources) => store().outbox(sources),
       remove: (items) => store().remove(items),
