@@ -11,6 +11,20 @@ export {
   TEST_CREDENTIALS,
 } from '../../tools/stand-ins/event-recorder';
 
+/**
+ * Sets the environment a function's handler runs with in a service test: the region, the stand-ins'
+ * credentials and metrics off, then what the test gives (its endpoints, table, config and log level).
+ */
+export function setServiceEnv(vars: Record<string, string>): void {
+  Object.assign(process.env, {
+    AWS_REGION: 'eu-west-2',
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    ...vars,
+  });
+}
+
 /** An in-process DynamoDB (dynalite) and a real client pointed at it. */
 export async function startDynamo() {
   const server = dynalite({ createTableMs: 0 });

@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { dynamoAcknowledgements } from '../../lib/adapters/aws/acknowledgements';
 import { loadConfig } from '../../lib/config/load';
 import { main } from '../../lib/runtime/cli/main';
-import { startDynamo } from '../helpers/aws';
+import { setServiceEnv, startDynamo } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { sampleDetail } from '../helpers/events';
 import { EMAIL_FROM_PARAMETER, startNotifyStandIns } from '../helpers/stand-ins';
@@ -54,17 +54,13 @@ describe('once someone is on a dataset, every later message says so and reminder
     checksDir = writeTree({ 'stalewatch.yml': settings, 'placements.yml': PLACEMENTS });
     const config = await loadConfig({ dir: checksDir, env: {} });
     const configFile = compiledConfigFile(config, [2026]);
-    Object.assign(process.env, {
-      AWS_REGION: 'eu-west-2',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+    setServiceEnv({
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SSM: standIns.address,
       STALEWATCH_STATE_TABLE: TABLE,
       STALEWATCH_CONFIG_FILE: configFile,
       STALEWATCH_EMAIL_FROM_PARAMETER: EMAIL_FROM_PARAMETER,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     notify = require('../../functions/notify').handler;
     digest = require('../../functions/digest').handler;

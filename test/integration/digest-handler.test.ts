@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
 import { digestFire } from '../../lib/app/digest';
 import { loadConfig } from '../../lib/config/load';
-import { startDynamo } from '../helpers/aws';
+import { setServiceEnv, startDynamo } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { EMAIL_FROM_PARAMETER, startNotifyStandIns } from '../helpers/stand-ins';
 import { compiledConfigFile, PLACEMENTS, writeTree } from '../helpers/tree';
@@ -59,10 +59,7 @@ describe('the digest function, keyed by the scheduled fire it answers', () => {
     });
     const configFile = compiledConfigFile(config, [2026]);
     await dynamo.createTable('stalewatch-test-state');
-    Object.assign(process.env, {
-      AWS_REGION: 'eu-west-2',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+    setServiceEnv({
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SSM: standIns.address,
       AWS_ENDPOINT_URL_SESV2: standIns.address,
@@ -70,7 +67,6 @@ describe('the digest function, keyed by the scheduled fire it answers', () => {
       STALEWATCH_CONFIG_FILE: configFile,
       STALEWATCH_EMAIL_FROM_PARAMETER: EMAIL_FROM_PARAMETER,
       POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     // Placements has been stale since Saturday.
     await dynamoStateStore(dynamo.client, 'stalewatch-test-state').save(

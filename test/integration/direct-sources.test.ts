@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../../lib/config/load';
-import { startDynamo, startEventRecorder, startSecretsManager } from '../helpers/aws';
+import { setServiceEnv, startDynamo, startEventRecorder, startSecretsManager } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import {
   MYSQL_URL,
@@ -116,10 +116,7 @@ servers('direct sources, with their RDS secret from Secrets Manager, through the
     const configFile = compiledConfigFile(config, [2026, 2027]);
     [dynamo, bus] = await Promise.all([startDynamo(), startEventRecorder()]);
     await dynamo.createTable('stalewatch-test-state');
-    Object.assign(process.env, {
-      AWS_REGION: 'eu-west-2',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+    setServiceEnv({
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
@@ -127,7 +124,6 @@ servers('direct sources, with their RDS secret from Secrets Manager, through the
       STALEWATCH_EVENT_BUS: 'stalewatch-test',
       STALEWATCH_CONFIG_FILE: configFile,
       POWERTOOLS_LOG_LEVEL: 'ERROR',
-      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     handlers = {
       check: require('../../functions/check').handler,

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../../lib/config/load';
-import { startDynamo, startEventRecorder } from '../helpers/aws';
+import { setServiceEnv, startDynamo, startEventRecorder } from '../helpers/aws';
 import { pgliteFolder } from '../helpers/databases';
 import { compiledConfigFile, writeTree } from '../helpers/tree';
 import {
@@ -37,10 +37,7 @@ describe('the deployed functions, when one check’s column holds a value that i
     const configFile = compiledConfigFile(config, [2026, 2027]);
     [dynamo, bus] = await Promise.all([startDynamo(), startEventRecorder()]);
     await dynamo.createTable('stalewatch-test-state');
-    Object.assign(process.env, {
-      AWS_REGION: 'eu-west-2',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+    setServiceEnv({
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
       STALEWATCH_STATE_TABLE: 'stalewatch-test-state',
@@ -48,7 +45,6 @@ describe('the deployed functions, when one check’s column holds a value that i
       STALEWATCH_CONFIG_FILE: configFile,
       STALEWATCH_SOURCE_TIS: `pglite:${folder}`,
       POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     handlers = {
       check: require('../../functions/check').handler,

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../../lib/config/load';
-import { startDynamo, startEventRecorder } from '../helpers/aws';
+import { setServiceEnv, startDynamo, startEventRecorder } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { pgliteFolder } from '../helpers/databases';
 import { compiledConfigFile, PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
@@ -52,10 +52,7 @@ describe('the deployed functions, with their real clients pointed at local stand
     const configFile = compiledConfigFile(config, [2026, 2027]);
     [dynamo, bus, lambda] = await Promise.all([startDynamo(), startEventRecorder(), startLambdaRecorder()]);
     await dynamo.createTable('stalewatch-test-state');
-    Object.assign(process.env, {
-      AWS_REGION: 'eu-west-2',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+    setServiceEnv({
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
       AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
@@ -65,7 +62,6 @@ describe('the deployed functions, with their real clients pointed at local stand
       STALEWATCH_CONFIG_FILE: configFile,
       STALEWATCH_SOURCE_TIS: `pglite:${folder}`,
       POWERTOOLS_LOG_LEVEL: 'ERROR',
-      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     handlers = {
       check: require('../../functions/check').handler,

@@ -8,7 +8,7 @@ import { slackSignature } from '../../lib/core/loop/signature';
 import { alertOf } from '../../lib/core/messages/build';
 import { toSlack } from '../../lib/core/messages/slack';
 import type { Config } from '../../lib/core/model/config';
-import { startDynamo } from '../helpers/aws';
+import { setServiceEnv, startDynamo } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { sampleDetail } from '../helpers/events';
 import { startNotifyStandIns } from '../helpers/stand-ins';
@@ -97,16 +97,12 @@ describe('Slack buttons reach the interactions function through its URL', () => 
       env: {},
     });
     const configFile = compiledConfigFile(config, [2026]);
-    Object.assign(process.env, {
-      AWS_REGION: 'eu-west-2',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+    setServiceEnv({
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: standIns.address,
       STALEWATCH_STATE_TABLE: TABLE,
       STALEWATCH_CONFIG_FILE: configFile,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     handler = require('../../functions/interactions').handler;
   });

@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { loadConfig } from '../../lib/config/load';
 import { main } from '../../lib/runtime/cli/main';
 import { compositeAlarmEvent, metricAlarmEvent } from '../helpers/alarm-events';
-import { startDynamo } from '../helpers/aws';
+import { setServiceEnv, startDynamo } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { EMAIL_FROM_PARAMETER, startNotifyStandIns } from '../helpers/stand-ins';
 import { compiledConfigFile, SETTINGS, writeTree } from '../helpers/tree';
@@ -78,10 +78,7 @@ describe('CloudWatch alarms through the notify function, with its real clients a
     });
     const config = await loadConfig({ dir: checksDir, env: {} });
     const configFile = compiledConfigFile(config, [2026]);
-    Object.assign(process.env, {
-      AWS_REGION: 'eu-west-2',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+    setServiceEnv({
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SSM: standIns.address,
       AWS_ENDPOINT_URL_SESV2: standIns.address,
@@ -89,7 +86,6 @@ describe('CloudWatch alarms through the notify function, with its real clients a
       STALEWATCH_CONFIG_FILE: configFile,
       STALEWATCH_EMAIL_FROM_PARAMETER: EMAIL_FROM_PARAMETER,
       POWERTOOLS_LOG_LEVEL: 'ERROR',
-      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     handler = require('../../functions/notify').handler;
   });

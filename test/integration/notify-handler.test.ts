@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../../lib/config/load';
-import { startDynamo } from '../helpers/aws';
+import { setServiceEnv, startDynamo } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { sampleDetail } from '../helpers/events';
 import { EMAIL_FROM_PARAMETER, startNotifyStandIns } from '../helpers/stand-ins';
@@ -29,10 +29,7 @@ describe('the notify function, with its real clients pointed at local stand-ins'
       env: {},
     });
     const configFile = compiledConfigFile(config, [2026]);
-    Object.assign(process.env, {
-      AWS_REGION: 'eu-west-2',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+    setServiceEnv({
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SSM: standIns.address,
       AWS_ENDPOINT_URL_SESV2: standIns.address,
@@ -40,7 +37,6 @@ describe('the notify function, with its real clients pointed at local stand-ins'
       STALEWATCH_CONFIG_FILE: configFile,
       STALEWATCH_EMAIL_FROM_PARAMETER: EMAIL_FROM_PARAMETER,
       POWERTOOLS_LOG_LEVEL: 'ERROR',
-      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     handler = require('../../functions/notify').handler;
   });

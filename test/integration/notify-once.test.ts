@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { dynamoSentRecord } from '../../lib/adapters/aws/sent';
 import { loadConfig } from '../../lib/config/load';
 import type { CheckEventDetail } from '../../lib/core/events/types';
-import { startDynamo, startThrottlingProxy } from '../helpers/aws';
+import { setServiceEnv, startDynamo, startThrottlingProxy } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { sampleDetail } from '../helpers/events';
 import { EMAIL_FROM_PARAMETER, startNotifyStandIns } from '../helpers/stand-ins';
@@ -100,17 +100,13 @@ describe('notify sends each message once, whatever runs at the same time or fail
       env: {},
     });
     const configFile = compiledConfigFile(config, [2026]);
-    Object.assign(process.env, {
-      AWS_REGION: 'eu-west-2',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+    setServiceEnv({
       AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
       AWS_ENDPOINT_URL_SSM: standIns.address,
       AWS_ENDPOINT_URL_SESV2: standIns.address,
       STALEWATCH_CONFIG_FILE: configFile,
       STALEWATCH_EMAIL_FROM_PARAMETER: EMAIL_FROM_PARAMETER,
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
-      POWERTOOLS_METRICS_DISABLED: 'true',
     });
   });
 

@@ -2,7 +2,7 @@ import { clearCaches } from '@aws-lambda-powertools/parameters';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../../lib/config/load';
 import type { CheckEventDetail } from '../../lib/core/events/types';
-import { startDynamo } from '../helpers/aws';
+import { setServiceEnv, startDynamo } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { sampleDetail } from '../helpers/events';
 import { EMAIL_FROM_PARAMETER, startNotifyStandIns } from '../helpers/stand-ins';
@@ -73,17 +73,13 @@ describe('notify never delivers a message after a later one about the same check
       env: {},
     });
     const configFile = compiledConfigFile(config, [2026]);
-    Object.assign(process.env, {
-      AWS_REGION: 'eu-west-2',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+    setServiceEnv({
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SSM: standIns.address,
       AWS_ENDPOINT_URL_SESV2: standIns.address,
       STALEWATCH_CONFIG_FILE: configFile,
       STALEWATCH_EMAIL_FROM_PARAMETER: EMAIL_FROM_PARAMETER,
       POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-      POWERTOOLS_METRICS_DISABLED: 'true',
     });
   });
 

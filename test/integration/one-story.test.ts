@@ -10,7 +10,7 @@ import type { CheckEventDetail } from '../../lib/core/events/types';
 import type { Status } from '../../lib/core/model/config';
 import { notifyPorts } from '../../lib/runtime/lambda/alerts';
 import { lambdaPorts } from '../../lib/runtime/lambda/service';
-import { startDynamo } from '../helpers/aws';
+import { setServiceEnv, startDynamo } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { sampleDetail } from '../helpers/events';
 import { EMAIL_FROM_PARAMETER, startNotifyStandIns } from '../helpers/stand-ins';
@@ -178,16 +178,12 @@ describe('one story per cause, whatever the order in which a tick’s runs arriv
       env: {},
     });
     const configFile = compiledConfigFile(config, [2026]);
-    Object.assign(process.env, {
-      AWS_REGION: 'eu-west-2',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+    setServiceEnv({
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SSM: standIns.address,
       STALEWATCH_CONFIG_FILE: configFile,
       STALEWATCH_EMAIL_FROM_PARAMETER: EMAIL_FROM_PARAMETER,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
     });
   });
 

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { dynamoStateStore } from '../../lib/adapters/aws/dynamo-state';
 import { loadConfig } from '../../lib/config/load';
-import { startDynamo, startEventRecorder } from '../helpers/aws';
+import { setServiceEnv, startDynamo, startEventRecorder } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { pgliteFolder } from '../helpers/databases';
 import { compiledConfigFile, PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
@@ -43,17 +43,13 @@ describe('a check’s state never moves backwards: on-call checks at other times
     });
     const configFile = compiledConfigFile(config, [2026, 2027]);
     [dynamo, bus] = await Promise.all([startDynamo(), startEventRecorder()]);
-    Object.assign(process.env, {
-      AWS_REGION: 'eu-west-2',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+    setServiceEnv({
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
       STALEWATCH_EVENT_BUS: 'stalewatch-test',
       STALEWATCH_CONFIG_FILE: configFile,
       STALEWATCH_SOURCE_TIS: `pglite:${folder}`,
       POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-      POWERTOOLS_METRICS_DISABLED: 'true',
     });
   });
 

@@ -3,7 +3,7 @@ import { dynamoAcknowledgements } from '../../lib/adapters/aws/acknowledgements'
 import { dynamoAlarmStore } from '../../lib/adapters/aws/alarms';
 import { loadConfig } from '../../lib/config/load';
 import type { AlarmState } from '../../lib/core/alarms/news';
-import { startDynamo, startEventRecorder } from '../helpers/aws';
+import { setServiceEnv, startDynamo, startEventRecorder } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { pgliteFolder } from '../helpers/databases';
 import { startS3StandIn } from '../helpers/s3';
@@ -50,10 +50,7 @@ describe('the deployed runSource writes the status page to the stack’s bucket 
     const configFile = compiledConfigFile(config, [2026, 2027]);
     [dynamo, bus, s3] = await Promise.all([startDynamo(), startEventRecorder(), startS3StandIn()]);
     await dynamo.createTable('stalewatch-test-state');
-    Object.assign(process.env, {
-      AWS_REGION: 'eu-west-2',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+    setServiceEnv({
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
@@ -63,7 +60,6 @@ describe('the deployed runSource writes the status page to the stack’s bucket 
       STALEWATCH_CONFIG_FILE: configFile,
       STALEWATCH_SOURCE_TIS: `pglite:${folder}`,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     jest.isolateModules(() => {
       runSource = require('../../functions/run-source').handler;

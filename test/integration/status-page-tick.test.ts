@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../../lib/config/load';
-import { startDynamo, startEventRecorder } from '../helpers/aws';
+import { setServiceEnv, startDynamo, startEventRecorder } from '../helpers/aws';
 import { fakeDateOnly } from '../helpers/clock';
 import { pgliteFolder } from '../helpers/databases';
 import { startS3StandIn } from '../helpers/s3';
@@ -50,10 +50,7 @@ describe('the status page is written once a tick, by the last of its sources’ 
     const configFile = compiledConfigFile(config, [2026, 2027]);
     [dynamo, bus, s3] = await Promise.all([startDynamo(), startEventRecorder(), startS3StandIn()]);
     await dynamo.createTable('stalewatch-test-state');
-    Object.assign(process.env, {
-      AWS_REGION: 'eu-west-2',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+    setServiceEnv({
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
@@ -64,7 +61,6 @@ describe('the status page is written once a tick, by the last of its sources’ 
       STALEWATCH_SOURCE_TIS: `pglite:${tis}`,
       STALEWATCH_SOURCE_ESR: `pglite:${esr}`,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     jest.isolateModules(() => {
       runSource = require('../../functions/run-source').handler;

@@ -23,7 +23,7 @@ import { benchDatabase } from './database';
 import { benchRunSource } from './run-source';
 import { benchStartup } from './startup';
 import { benchStrategies } from './strategies';
-import { type BenchOptions, progress, table, verdicts, writeSection } from './util';
+import { type BenchOptions, BenchServerError, progress, table, verdicts, writeSection } from './util';
 
 const SECTIONS = ['strategies', 'database', 'bundles', 'runSource', 'startup'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -100,6 +100,9 @@ const run: Record<Section, () => Promise<string> | string> = {
     if (!values['no-write']) writeSection('targets', text);
   }
 })().catch((error) => {
-  process.stderr.write(`${(error as Error).stack ?? error}\n`);
+  // A missing server is the reader's to fix, not a bug: its message says what to do.
+  process.stderr.write(
+    `${error instanceof BenchServerError ? error.message : ((error as Error).stack ?? error)}\n`,
+  );
   process.exit(1);
 });

@@ -15,6 +15,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { STATE_TABLE_KEYS } from '../../lib/adapters/aws/table';
 import { compileConfig } from '../../lib/config/compiled';
 import { loadConfig } from '../../lib/config/load';
+import { forEachConcurrently } from '../../lib/core/util/concurrently';
 import { openBackend } from '../data-api/backends';
 import { startDataApi } from '../data-api/server';
 import { writeTree } from '../samples/tree';
@@ -136,16 +137,21 @@ function unpackRunSource(): { bundle: string; nodePath: string } {
   return { bundle: join(dir, 'functions', 'run-source.js'), nodePath: modules };
 }
 
-/** N checks on one source: N/2 datasets, a freshness and a row count each, over up to 100 tables. */
-function checksTree(checks: number, tables: number): string {
+/**
+ * N checks over `sources` sources (s0, s1, …): N/2 datasets, a freshness and a row count each, over up
+ * to 100 tables, the datasets dealt to the sources in turn.
+ */
+function checksTree(checks: number, tables: number, sources = 1): string {
   const files: Record<string, string> = {
     'stalewatch.yml': [
       'sources:',
-      '  s0:',
-      '    engine: postgres',
-      '    resourceArn: arn:aws:rds:eu-west-2:123456789012:cluster:s0',
-      '    secretArn: arn:aws:secretsmanager:eu-west-2:123456789012:secret:s0',
-      '    database: bench',
+      ...Array.from({ length: sources }, (_, s) => [
+        `  s${s}:`,
+        '    engine: postgres',
+        `    resourceArn: arn:aws:rds:eu-west-2:123456789012:cluster:s${s}`,
+        `    secretArn: arn:aws:secretsmanager:eu-west-2:123456789012:secret:s${s}`,
+        '    database: bench',
+      ]).flat(),
       'contacts:\n  lead: {name: Lead, audience: data-lead}',
     ].join('\n'),
   };
@@ -153,7 +159,7 @@ function checksTree(checks: number, tables: number): string {
     files[`d${d}.yml`] = [
       `dataset: d${d}`,
       `title: Dataset ${d}`,
-      'source: s0',
+      `source: s${d % sources}`,
       `table: bench.t${d % tables}`,
       'owner: lead',
       'impact: Reports are out of date.',
@@ -214,123 +220,156 @@ process.stdout.write(JSON.stringify({ms,rssMb:Number(kb)/1024,errors,results:a.r
   });
 }
 
+/** 20,000 checks over 50 sources (400 each), as issue 10's target has it; fewer with `--quick`. */
+const MANY = { checks: 20_000, sources: 50, quick: { checks: 2_000, sources: 10 } };
+
+/** How many sources' runs the bench starts at once: Lambda runs every one at once, each on its own. */
+const SOURCES_AT_ONCE = 4;
+
+/** The source's tables: 100 of 100 rows, a month old. */
+const TABLES = 100;
+
 /**
  * Runs the section and returns its Markdown: for each size, one first run (creates the states) and
- * `options.runs` measured runs. The source's tables are in a scratch PostgreSQL database whose scratch
- * role carries the monitor's statement timeout (so a run is one Data API call, as in production),
- * served through the local Data API; both are dropped at the end. Needs `sls package`'s runSource.zip.
+ * `options.runs` measured runs; then one tick of many sources. The source's tables are in a scratch
+ * PostgreSQL database whose scratch role carries the monitor's statement timeout (so a run is one Data
+ * API call, as in production), served through the local Data API; both are dropped at the end. Needs
+ * `sls package`'s runSource.zip.
  */
 export async function benchRunSource(options: BenchOptions): Promise<string> {
   const sizes = options.quick ? [100, 1_000] : [100, 1_000, 5_000];
-  const runs = options.runs;
   const scratch = await scratchPostgres(options.postgres);
   const backend = await openBackend(scratch.url);
   try {
-    return await measureRunSource(backend, sizes, runs);
+    await backend.query('CREATE SCHEMA bench');
+    for (let t = 0; t < TABLES; t++) {
+      await backend.query(`CREATE TABLE bench.t${t} (id int, updated_at timestamptz)`);
+      await backend.query(
+        `INSERT INTO bench.t${t} SELECT g, now() - interval '30 days' - g * interval '1 hour' FROM generate_series(1, 100) g`,
+      );
+    }
+    const api = await startDataApi(backend, { faults: { latencyMs: 30 } });
+    try {
+      const bundle = unpackRunSource();
+      const one = await measureOneSource(bundle, api.url, sizes, options.runs);
+      const many = await measureManySources(bundle, api.url, options.quick ? MANY.quick : MANY);
+      return `${one}\n\n${many}`;
+    } finally {
+      await api.stop();
+    }
   } finally {
     await backend.close();
     await scratch.drop();
   }
 }
 
-async function measureRunSource(
-  backend: Awaited<ReturnType<typeof openBackend>>,
+type Bundle = ReturnType<typeof unpackRunSource>;
+
+/**
+ * Calls `work` with the environment of a runSource process over the checks in `dir`: the compiled
+ * config, a fresh dynalite behind 5 ms a request, an event bus stand-in, the Data API at `dataApi`.
+ * Everything is stopped afterwards, also when a run fails.
+ */
+async function withStack<T>(
+  dir: string,
+  bundle: Bundle,
+  dataApi: string,
+  work: (env: Record<string, string>) => Promise<T>,
+): Promise<T> {
+  const config = await loadConfig({ dir, env: {} });
+  const configFile = join(mkdtempSync(join(tmpdir(), 'stalewatch-bench-config-')), 'compiled.json');
+  writeFileSync(configFile, compileConfig(config, [new Date().getUTCFullYear()]));
+  const dynamo = await dynaliteProcess();
+  const proxy = await delayProxy(dynamo.endpoint, 5);
+  const bus = await startEventRecorder();
+  try {
+    return await work({
+      PATH: process.env.PATH ?? '',
+      NODE_PATH: bundle.nodePath,
+      AWS_REGION: 'eu-west-2',
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_ENDPOINT_URL_RDS_DATA: dataApi,
+      AWS_ENDPOINT_URL_DYNAMODB: proxy.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
+      STALEWATCH_STATE_TABLE: 'bench-state',
+      STALEWATCH_EVENT_BUS: 'bench',
+      STALEWATCH_CONFIG_FILE: configFile,
+      POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // As serverless.yml deploys the functions: source maps loaded, the heap capped.
+      NODE_OPTIONS: deployedNodeOptions(),
+    });
+  } finally {
+    await Promise.all([proxy.stop(), bus.stop()]);
+    dynamo.stop();
+  }
+}
+
+const DAY = 86_400_000;
+
+/** One source of each size: a first run creates every state, then `runs` days of two runs each. */
+async function measureOneSource(
+  bundle: Bundle,
+  dataApi: string,
   sizes: readonly number[],
   runs: number,
 ): Promise<string> {
-  const { bundle, nodePath } = unpackRunSource();
   const rows: string[][] = [];
-  const TABLES = 100;
-  await backend.query('CREATE SCHEMA bench');
-  for (let t = 0; t < TABLES; t++) {
-    await backend.query(`CREATE TABLE bench.t${t} (id int, updated_at timestamptz)`);
-    await backend.query(
-      `INSERT INTO bench.t${t} SELECT g, now() - interval '30 days' - g * interval '1 hour' FROM generate_series(1, 100) g`,
-    );
-  }
-  const api = await startDataApi(backend, { faults: { latencyMs: 30 } });
   for (const size of sizes) {
     progress(`runSource: ${size} checks…`);
-    const config = await loadConfig({ dir: checksTree(size, TABLES), env: {} });
-    const configFile = join(mkdtempSync(join(tmpdir(), 'stalewatch-bench-config-')), 'compiled.json');
-    writeFileSync(configFile, compileConfig(config, [new Date().getUTCFullYear()]));
-    const dynamo = await dynaliteProcess();
-    const proxy = await delayProxy(dynamo.endpoint, 5);
-    const bus = await startEventRecorder();
-    try {
-      const env = {
-        PATH: process.env.PATH ?? '',
-        NODE_PATH: nodePath,
-        AWS_REGION: 'eu-west-2',
-        AWS_ACCESS_KEY_ID: 'bench',
-        AWS_SECRET_ACCESS_KEY: 'bench',
-        AWS_ENDPOINT_URL_RDS_DATA: api.url,
-        AWS_ENDPOINT_URL_DYNAMODB: proxy.url,
-        AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
-        STALEWATCH_STATE_TABLE: 'bench-state',
-        STALEWATCH_EVENT_BUS: 'bench',
-        STALEWATCH_CONFIG_FILE: configFile,
-        POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-        POWERTOOLS_METRICS_DISABLED: 'true',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        // As serverless.yml deploys the functions: source maps loaded, the heap capped.
-        NODE_OPTIONS: deployedNodeOptions(),
-      };
-      // Run 0 creates every state. Then each measured day has two runs: its first, which writes every
-      // check's state and a history item (the day's mark, docs/operations.md "What a run writes") and
-      // reminds of the stale ones, and a later one that day, which writes only what changed: here
-      // nothing. The first is the heavier, and it happens every day, so the targets are judged on it.
-      const DAY = 86_400_000;
-      const start = Date.now() - (runs + 1) * DAY;
-      const payload = (at: number, name: string) => ({
-        source: 's0',
-        runId: `bench-${size}-${name}`,
-        now: new Date(at).toISOString(),
-      });
-      await invoke(bundle, payload(start, 'create'), env, size);
-      const first = { ms: [] as number[], rss: [] as number[] };
-      const later = { ms: [] as number[], rss: [] as number[] };
-      for (let i = 1; i <= runs; i++) {
-        for (const [into, at, name] of [
-          [first, start + i * DAY, `day${i}`],
-          [later, start + i * DAY + 15 * 60_000, `day${i}-later`],
-        ] as const) {
-          const { ms, rssMb } = await invoke(bundle, payload(at, name), env, size);
-          into.ms.push(ms);
-          into.rss.push(rssMb);
+    rows.push(
+      await withStack(checksTree(size, TABLES), bundle, dataApi, async (env) => {
+        // Run 0 creates every state. Then each measured day has two runs: its first, which writes every
+        // check's state and a history item (the day's mark, docs/operations.md "What a run writes") and
+        // reminds of the stale ones, and a later one that day, which writes only what changed: here
+        // nothing. The first is the heavier, and it happens every day, so the targets are judged on it.
+        const start = Date.now() - (runs + 1) * DAY;
+        const payload = (at: number, name: string) => ({
+          source: 's0',
+          runId: `bench-${size}-${name}`,
+          now: new Date(at).toISOString(),
+        });
+        await invoke(bundle.bundle, payload(start, 'create'), env, size);
+        const first = { ms: [] as number[], rss: [] as number[] };
+        const later = { ms: [] as number[], rss: [] as number[] };
+        for (let i = 1; i <= runs; i++) {
+          for (const [into, at, name] of [
+            [first, start + i * DAY, `day${i}`],
+            [later, start + i * DAY + 15 * 60_000, `day${i}-later`],
+          ] as const) {
+            const { ms, rssMb } = await invoke(bundle.bundle, payload(at, name), env, size);
+            into.ms.push(ms);
+            into.rss.push(rssMb);
+          }
         }
-      }
-      const measured = first;
-      const wall = spread(measured.ms).median;
-      const peak = Math.max(...measured.rss, ...later.rss);
-      if (size === 5_000) {
-        judge(
-          "runSource, 5,000 checks in one source: under 10 s (a day's first run)",
-          seconds(measured.ms),
-          wall < 10_000,
-        );
-        judge(
-          "runSource, 5,000 checks: peak RSS under 128 MB (a day's first run, the heavier)",
-          megabytes(measured.rss),
-          peak < 128,
-        );
-      }
-      if (size === 1_000)
-        judge("runSource, 1,000 checks: under 2 s (a day's first run)", seconds(measured.ms), wall < 2_000);
-      rows.push([
-        size.toLocaleString('en-GB'),
-        seconds(first.ms),
-        megabytes(first.rss),
-        seconds(later.ms),
-        megabytes(later.rss),
-      ]);
-    } finally {
-      // Also when a run fails: no dynalite left behind.
-      await Promise.all([proxy.stop(), bus.stop()]);
-      dynamo.stop();
-    }
+        const wall = spread(first.ms).median;
+        const peak = Math.max(...first.rss, ...later.rss);
+        if (size === 5_000) {
+          judge(
+            "runSource, 5,000 checks in one source: under 10 s (a day's first run)",
+            seconds(first.ms),
+            wall < 10_000,
+          );
+          judge(
+            "runSource, 5,000 checks: peak RSS under 128 MB (a day's first run, the heavier)",
+            megabytes(first.rss),
+            peak < 128,
+          );
+        }
+        if (size === 1_000)
+          judge("runSource, 1,000 checks: under 2 s (a day's first run)", seconds(first.ms), wall < 2_000);
+        return [
+          size.toLocaleString('en-GB'),
+          seconds(first.ms),
+          megabytes(first.rss),
+          seconds(later.ms),
+          megabytes(later.rss),
+        ];
+      }),
+    );
   }
-  await api.stop();
   return [
     `### runSource end to end (generated by \`tools/bench/run-source.ts\`, ${new Date().toISOString().slice(0, 10)})`,
     '',
@@ -351,5 +390,63 @@ async function measureRunSource(
       ],
       rows,
     ),
+  ].join('\n');
+}
+
+/**
+ * One tick of many sources, as dispatch starts it: every source's runSource of the same run, here
+ * `SOURCES_AT_ONCE` at a time against one dynalite and one Data API (in Lambda each has its own
+ * container, and DynamoDB serves them all at once: this is the harder case). A first tick creates
+ * every state; the measured tick is a day's first run. Each invocation's wall and peak RSS, slowest and
+ * median, and the tick's whole wall.
+ */
+async function measureManySources(
+  bundle: Bundle,
+  dataApi: string,
+  many: { checks: number; sources: number },
+): Promise<string> {
+  const perSource = many.checks / many.sources;
+  const label = `${many.checks.toLocaleString('en-GB')} checks over ${many.sources} sources`;
+  progress(`runSource: ${label}…`);
+  const row = await withStack(checksTree(many.checks, TABLES, many.sources), bundle, dataApi, async (env) => {
+    const sources = Array.from({ length: many.sources }, (_, s) => `s${s}`);
+    const tick = async (at: number, name: string) => {
+      const ms: number[] = [];
+      const rss: number[] = [];
+      const started = performance.now();
+      await forEachConcurrently(sources, SOURCES_AT_ONCE, async (source) => {
+        const payload = { source, runId: `bench-many-${name}`, now: new Date(at).toISOString() };
+        const answer = await invoke(bundle.bundle, payload, env, perSource);
+        ms.push(answer.ms);
+        rss.push(answer.rssMb);
+      });
+      return { ms, rss, tickMs: performance.now() - started };
+    };
+    const start = Date.now() - 2 * DAY;
+    await tick(start, 'create');
+    const first = await tick(start + DAY, 'day1');
+    const slowest = Math.max(...first.ms);
+    if (many.checks === MANY.checks)
+      judge(
+        `runSource, ${label}: every source's run well inside its 300 s timeout (under 60 s)`,
+        `slowest ${(slowest / 1000).toFixed(2)} s`,
+        slowest < 60_000,
+      );
+    return [
+      label,
+      `${(slowest / 1000).toFixed(2)} s`,
+      `${(spread(first.ms).median / 1000).toFixed(2)} s`,
+      `${Math.round(Math.max(...first.rss))} MB`,
+      `${(first.tickMs / 1000).toFixed(1)} s`,
+    ];
+  });
+  return [
+    `### Many sources in one tick (generated by \`tools/bench/run-source.ts\`, ${new Date().toISOString().slice(0, 10)})`,
+    '',
+    `${label}: ${perSource} checks each, every source's runSource of one tick (a day's first run, after a`,
+    `tick that created the states), ${SOURCES_AT_ONCE} processes at a time on this machine, against one`,
+    "dynalite (5 ms a request) and one Data API (30 ms a call). runSource's timeout is 300 s.",
+    '',
+    table(['checks', "slowest source's run", 'median', 'highest peak RSS', 'the whole tick'], [row]),
   ].join('\n');
 }

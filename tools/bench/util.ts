@@ -84,6 +84,11 @@ export function writeSection(section: string, text: string): void {
   execFileSync(process.execPath, [biome, 'format', '--write', file], { stdio: 'ignore' });
 }
 
+/** A server the bench needs did not answer: says what to start or set (the host only, never a password). */
+export class BenchServerError extends Error {
+  override readonly name = 'BenchServerError';
+}
+
 /**
  * A PostgreSQL database and a login role of its own on the server `adminUrl` reaches, both uniquely
  * named and dropped by `drop()`. The role has the monitor's statement timeout (docs/sources.md), so a
@@ -94,7 +99,14 @@ export async function scratchPostgres(adminUrl: string): Promise<{ url: string; 
   const { Client } = await import('pg');
   const name = scratchName('pg');
   const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
+  await admin.connect().catch((error: unknown) => {
+    throw new BenchServerError(
+      `The bench needs a PostgreSQL server on which it may create a role and a database; none answered at ` +
+        `${new URL(adminUrl).host} (${(error as Error).message}). Start one, or set STALEWATCH_BENCH_POSTGRES_URL ` +
+        'to one; the bundles and startup sections need none (npm run bench -- --only bundles,startup).',
+      { cause: error },
+    );
+  });
   try {
     await admin.query(`CREATE ROLE ${name} LOGIN`);
     await admin.query(`ALTER ROLE ${name} SET statement_timeout = '30s'`);
