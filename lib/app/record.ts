@@ -70,8 +70,8 @@ const HISTORY_BATCH = 100;
  * A retried invocation of the same run finds its own `runId` in the state and does not count the check
  * again (a check it did not write is computed again against the same state, and again changes nothing). Events keep one `eventId` however often they are published, so the notifier sends each once.
  *
- * State never moves backwards: a run older than a check's stored state, or than its source's run mark
- * (a late retry, a replayed payload), records nothing for that check, since its transitions would be computed against a later
+ * State never moves backwards: a run older than a check's stored state (or as old, recorded by another
+ * run), or than its source's run mark (a late retry, a replayed payload), records nothing for that check, since its transitions would be computed against a later
  * state ("recovered", then "stale" again at the next run). A run from the future (its time more than
  * `CLOCK_SKEW_MS` ahead of `ports.clock`) is refused before anything is written: its state would hold
  * every later run back as "older" and push reminders out to that time. A stored state that is itself
@@ -100,8 +100,13 @@ export async function recordRun(
   const lastRuns = await store.lastRuns(sources);
   const isLater = (at: Date | undefined) =>
     at !== undefined && at.getTime() > report.now.getTime() && at.getTime() <= clock + CLOCK_SKEW_MS;
+  // A state another run recorded at this very time (a check moved to another source between two sources'
+  // runs of one tick, and one of them retried) counts as newer: two transitions at one instant would
+  // have no order, in the outbox (sorted by time) or for notify.
   const isNewer = (stored: StoredState, checkSource: string) =>
-    isLater(stored.runAt) || isLater(lastRuns.get(checkSource));
+    isLater(stored.runAt) ||
+    isLater(lastRuns.get(checkSource)) ||
+    (stored.runAt.getTime() === report.now.getTime() && stored.runId !== report.runId);
   const timezone = config.settings.timezone;
 
   // What earlier runs left. Events a loaded state names are published; those still waiting (a publish

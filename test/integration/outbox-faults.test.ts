@@ -494,6 +494,23 @@ describe('nothing lost: by hand, where the outbox is weakest', () => {
     ]);
   });
 
+  it('records one transition per instant when a moved dataset is judged twice in one tick', async () => {
+    // Prepare: tis2's run of the 10:15 tick finds the placements stale; then a deploy moves them back to
+    // tis, they are fresh again, and tis's run of the same tick (its Lambda retry) judges them too.
+    const onTis = await configWith('tis');
+    const onTis2 = await configWith('tis2');
+    await run(onTis2, at(1), 'run-2-tis2', 'tis2');
+    await placementsFresh();
+    // Act
+    await run(onTis, at(1), 'run-2', 'tis');
+    await run(onTis, at(2), 'run-3', 'tis');
+    // Assess: no Recovered at the Stale's own instant (their order would be a toss-up): the next tick's.
+    expect(heard()).toEqual([
+      'Dataset Stale placements/updated-recently run-2-tis2',
+      'Dataset Recovered placements/updated-recently run-3',
+    ]);
+  });
+
   it('tells Dataset Stale once when a copy of its run writes it to the outbox after the other copy published it', async () => {
     // Prepare: copy B of run 1 waits before its outbox write until copy A has recorded and published.
     const config = await configWith('tis');
