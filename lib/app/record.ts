@@ -112,25 +112,7 @@ export async function recordRun(
   // What earlier runs left. Events a loaded state names are published; those still waiting (a publish
   // failed, or their run stopped) are marked committed in their items, so that they never expire while
   // they wait.
-  const waiting = await store.outbox(sources);
-  // An on-call run of a few checks reads the outbox of their sources whole: the states of the other
-  // checks whose events wait there (only after a failure) are read too, so that what goes out of a
-  // check is what its state names, in order with its events waiting elsewhere.
-  const others = new Set(waiting.filter((item) => !states.has(item.checkId)).map((item) => item.checkId));
-  const theirs = others.size ? await store.load([...others]) : new Map<string, StoredState>();
-  // A state names events in the outbox of its check's source when they were written: a check moved to
-  // another source since (a config change) may still have some there. That outbox is read too, so that
-  // they are published (and kept named) in order with its new ones; otherwise no other outbox is read.
-  const elsewhere = [
-    ...new Set([...states.values(), ...theirs.values()].flatMap((s) => s.outboxSources)),
-  ].filter((s) => !sources.includes(s));
-  if (elsewhere.length > 0) {
-    waiting.push(...(await store.outbox(elsewhere)));
-    waiting.sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
-  }
-  /** An event of a check whose state this run read (or found it has none): it may go out. */
-  const isRead = (item: OutboxItem) => states.has(item.checkId) || others.has(item.checkId);
-  const named = new Set([...states.values(), ...theirs.values()].flatMap((s) => s.outboxEventIds));
+  const { waiting, named } = await leftovers(store, states, sources);
   const isNamed = (item: OutboxItem) => named.has(item.event.detail.eventId);
   /** Where each waiting event waits: the source a state keeps naming it in. */
   const stillWaiting = new Map(waiting.map((item) => [item.event.detail.eventId, item.source]));
@@ -208,12 +190,12 @@ export async function recordRun(
 
   // Oldest first. A duplicate of this run that won a check's write publishes that check's events.
   const queue = new Map<string, OutboxItem>();
-  for (const item of [...waiting.filter(isRead), ...legacy.map((i) => ({ ...i, committed: true })), ...own]) {
+  for (const item of [...waiting, ...legacy.map((i) => ({ ...i, committed: true })), ...own]) {
     if (!(item.committed || isNamed(item))) continue;
     if (item.runId === report.runId && lost.has(item.checkId)) continue;
     queue.set(`${item.source}\n${item.sk}`, item);
   }
-  const pending = [...queue.values()].sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
+  const pending = [...queue.values()].sort(oldestFirst);
   const events = [...pending.map((item) => item.event), runCompletedEvent(report, source)];
   try {
     await ports.publish(events);
@@ -226,4 +208,35 @@ export async function recordRun(
   }
   await store.remove(pending);
   return events;
+}
+
+/** Outbox items oldest first (their keys begin with their run's time), a check's in its order. */
+const oldestFirst = (a: OutboxItem, b: OutboxItem) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0);
+
+/**
+ * The events earlier runs left that this run may publish, oldest first, and the `eventId`s the states it
+ * read name. It reads its sources' outboxes whole (an on-call run of a few checks too), and the states
+ * of the other checks whose events wait there (only after a failure), so that what goes out of a check
+ * is what its state names. A state names events in the outbox of its check's source when they were
+ * written (`outboxSources`): a check moved to another source since (a config change) may still have
+ * some there, so that outbox is read too, and they go out in order with its new ones; otherwise no
+ * other outbox is read. Events of checks whose state this run did not read are left for their runs.
+ */
+async function leftovers(
+  store: StateStore,
+  states: ReadonlyMap<string, StoredState>,
+  sources: readonly string[],
+): Promise<{ waiting: OutboxItem[]; named: Set<string> }> {
+  const waiting = await store.outbox(sources);
+  const others = new Set(waiting.filter((item) => !states.has(item.checkId)).map((item) => item.checkId));
+  const theirs = others.size ? await store.load([...others]) : new Map<string, StoredState>();
+  const read = [...states.values(), ...theirs.values()];
+  const elsewhere = [...new Set(read.flatMap((s) => s.outboxSources))].filter((s) => !sources.includes(s));
+  if (elsewhere.length > 0) waiting.push(...(await store.outbox(elsewhere)));
+  // A check that has no state counts as read (its state was looked for).
+  const isRead = (item: OutboxItem) => states.has(item.checkId) || others.has(item.checkId);
+  return {
+    waiting: waiting.filter(isRead).sort(oldestFirst),
+    named: new Set(read.flatMap((s) => s.outboxEventIds)),
+  };
 }
