@@ -25,6 +25,20 @@ notify:
   errorsTo: platform
 `;
 
+/** A dataset file with one row count, on the same source: fails when the table is empty (errors when it is gone). */
+export const PROGRAMMES = `dataset: programmes
+title: Training programmes
+source: tis
+table: public.programme
+owner: placements-lead
+impact: Trainees see the wrong programme.
+action: Reload the programmes.
+checks:
+  - name: any programmes
+    rowCount:
+      failBelow: 1
+`;
+
 /** A dataset file with one freshness check. */
 export const PLACEMENTS = `dataset: placements
 title: Trainee placements

@@ -12,21 +12,7 @@ import type { Config } from '../../lib/core/model/config';
 import type { CheckStateInput as CheckState } from '../../lib/core/model/state';
 import { type RecordedEvent, startDynamo, startEventRecorder } from '../helpers/aws';
 import { pgliteScratch, type ScratchDatabase } from '../helpers/databases';
-import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
-
-/** Programmes: a row count that fails when the table is empty. */
-const PROGRAMMES = `dataset: programmes
-title: Training programmes
-source: tis
-table: public.programme
-owner: placements-lead
-impact: Trainees see the wrong programme.
-action: Reload the programmes.
-checks:
-  - name: any programmes
-    rowCount:
-      failBelow: 1
-`;
+import { PLACEMENTS, PROGRAMMES, SETTINGS, writeTree } from '../helpers/tree';
 
 /** What a run left of a check that could not run. */
 const errorState = (checkId: string, runId: string): CheckState => ({

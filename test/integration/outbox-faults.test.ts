@@ -12,21 +12,7 @@ import { type CheckState, checkStateSchema } from '../../lib/core/model/state';
 import { transitionsOf } from '../../lib/core/transition';
 import { seededRandom, startDynamo, startEventRecorder } from '../helpers/aws';
 import { pgliteScratch, type ScratchDatabase } from '../helpers/databases';
-import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
-
-/** Programmes: a row count that fails when the table is empty (and errors when it is gone). */
-const PROGRAMMES = `dataset: programmes
-title: Training programmes
-source: tis
-table: public.programme
-owner: placements-lead
-impact: Trainees see the wrong programme.
-action: Reload the programmes.
-checks:
-  - name: any programmes
-    rowCount:
-      failBelow: 1
-`;
+import { PLACEMENTS, PROGRAMMES, SETTINGS, writeTree } from '../helpers/tree';
 
 /** Two sources over one database: a dataset can move from one to the other (a config change). */
 const TWO_SOURCES = SETTINGS.replace(

@@ -19,18 +19,8 @@ import {
   TEST_CREDENTIALS,
 } from '../helpers/aws';
 import { pgliteScratch, type ScratchDatabase } from '../helpers/databases';
-import { PLACEMENTS, SETTINGS, writeTree } from '../helpers/tree';
+import { PLACEMENTS, PROGRAMMES, SETTINGS, writeTree } from '../helpers/tree';
 
-const PROGRAMMES = `dataset: programmes
-title: Training programmes
-source: tis
-table: public.programme
-owner: placements-lead
-checks:
-  - name: any programmes
-    rowCount:
-      failBelow: 1
-`;
 const PLACEMENTS_ID = 'placements/updated-recently';
 const PROGRAMMES_ID = 'programmes/any-programmes';
 
