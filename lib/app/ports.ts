@@ -122,6 +122,9 @@ export interface OutboxItem {
   event: EventEntry;
 }
 
+/** Outbox items oldest first (their keys begin with their run's time), a check's in its order. */
+export const oldestFirst = (a: OutboxItem, b: OutboxItem) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0);
+
 /** The outbox items of one check's events of one run, in order (uncommitted). */
 export function outboxItemsOf(events: readonly EventEntry[]): OutboxItem[] {
   return events.flatMap((event, n) =>

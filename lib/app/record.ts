@@ -6,7 +6,7 @@ import type { RunReport } from '../core/model/run';
 import type { CheckState } from '../core/model/state';
 import { nextState, worthHistory, worthWriting } from '../core/transition';
 import { forEachConcurrently } from '../core/util/concurrently';
-import { type OutboxItem, outboxItemsOf, type StateStore, type StoredState } from './ports';
+import { type OutboxItem, oldestFirst, outboxItemsOf, type StateStore, type StoredState } from './ports';
 
 /** Where a run's outcome goes: the state table and the event bus. */
 export interface RecordPorts {
@@ -209,9 +209,6 @@ export async function recordRun(
   await store.remove(pending);
   return events;
 }
-
-/** Outbox items oldest first (their keys begin with their run's time), a check's in its order. */
-const oldestFirst = (a: OutboxItem, b: OutboxItem) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0);
 
 /**
  * The events earlier runs left that this run may publish, oldest first, and the `eventId`s the states it

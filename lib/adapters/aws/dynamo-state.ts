@@ -9,7 +9,7 @@ import {
   paginateScan,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { OutboxItem, StateStore, StoredState } from '../../app/ports';
+import { type OutboxItem, oldestFirst, type StateStore, type StoredState } from '../../app/ports';
 import type { EventEntry } from '../../core/events/types';
 import { type CheckState, checkStateSchema, storedFormOf } from '../../core/model/state';
 import { again, done, type RetryPolicy, retry } from '../../core/retry';
@@ -217,7 +217,7 @@ export function dynamoStateStore(
           }
         }
       }
-      return items.sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
+      return items.sort(oldestFirst);
     },
 
     async remove(items) {
